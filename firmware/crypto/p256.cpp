@@ -1,0 +1,47 @@
+#include "p256.h"
+
+#include "bytes.h"
+#include "p256field.h"
+
+#include <string.h>
+
+namespace Portal {
+namespace FirmwareCrypto {
+
+using namespace Internal;
+
+bool validatePrivateKey(const uint8_t privateKey[32])
+{
+    Limbs scalar;
+    loadBigEndian(scalar, privateKey);
+    const uint32_t valid = lessThan(scalar, groupOrder.value) & (isZero(scalar) ^ 1);
+    wipeSecret(&scalar, sizeof scalar);
+    return valid == 1;
+}
+
+bool derivePublicKey(const uint8_t privateKey[32], uint8_t publicKey[64])
+{
+    memset(publicKey, 0, P256PublicKeyBytes);
+    if (!validatePrivateKey(privateKey))
+        return false;
+    ProjectivePoint point;
+    setBasePoint(point);
+    scalarMultiply(point, privateKey, point);
+    Limbs x, y;
+    const bool finite = toAffine(x, y, point);
+    if (finite) {
+        storeBigEndian(publicKey, x);
+        storeBigEndian(publicKey + 32, y);
+    }
+    wipeSecret(&point, sizeof point);
+    return finite;
+}
+
+bool validatePublicKey(const uint8_t publicKey[64])
+{
+    ProjectivePoint point;
+    return loadPublicPoint(point, publicKey);
+}
+
+} // namespace FirmwareCrypto
+} // namespace Portal

@@ -1,0 +1,162 @@
+#include "httpserver.h"
+
+#include <QAbstractHttpServer>
+#include <QFile>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QLoggingCategory>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTcpServer>
+
+Q_LOGGING_CATEGORY(lcHttp, "portal.http")
+
+namespace Portal::Http {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    default:
+        return "OTHER";
+    }
+}
+
+Result<QByteArray> readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError("http.tls_config", "cannot read " + path.toStdString() + ": " +
+                                                file.errorString().toStdString());
+    return file.read(256 * 1024);
+}
+
+} // namespace
+
+class HttpServer::Adapter : public QAbstractHttpServer
+{
+public:
+    explicit Adapter(Handler handler) : m_handler(std::move(handler)) {}
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        HttpRequest ours;
+        ours.method = methodName(request.method());
+        ours.path = request.url().path();
+        ours.query = request.query();
+        ours.headers = request.headers();
+        ours.body = request.body();
+        ours.peerAddress = request.remoteAddress();
+        if (auto *tls = qobject_cast<QSslSocket *>(socket))
+            ours.peerCertificate = tls->peerCertificate();
+        const HttpAnswer answer = m_handler(ours);
+        QHttpServerResponder responder = makeResponder(request, socket);
+        responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(answer.status));
+        responder.writeHeader("Content-Type", answer.contentType.isEmpty()
+                                                  ? QByteArray("application/octet-stream")
+                                                  : answer.contentType);
+        responder.writeHeader("Content-Length", QByteArray::number(answer.body.size()));
+        for (const auto &[name, value] : answer.headers)
+            responder.writeHeader(name, value);
+        responder.writeBody(answer.body);
+        return true;
+    }
+
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        responder.write(QHttpServerResponder::StatusCode::NotFound);
+    }
+
+private:
+    Handler m_handler;
+};
+
+Result<QSslConfiguration> makeServerTlsConfiguration(const TlsServerOptions &options)
+{
+    auto certificatePem = readFile(options.certificatePath);
+    if (!certificatePem)
+        return certificatePem.error();
+    auto keyPem = readFile(options.keyPath);
+    if (!keyPem)
+        return keyPem.error();
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(*certificatePem, QSsl::Pem);
+    QSslKey key(*keyPem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(*keyPem, QSsl::Rsa, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull())
+        return makeError("http.tls_config",
+                         "no PEM certificate in " + options.certificatePath.toStdString() +
+                             " or no PEM key in " + options.keyPath.toStdString());
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!options.clientCaPath.isEmpty()) {
+        auto caPem = readFile(options.clientCaPath);
+        if (!caPem)
+            return caPem.error();
+        const QList<QSslCertificate> cas = QSslCertificate::fromData(*caPem, QSsl::Pem);
+        if (cas.isEmpty())
+            return makeError("http.tls_config",
+                             "no PEM certificate in " + options.clientCaPath.toStdString());
+        tls.setCaCertificates(cas);
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    }
+    return tls;
+}
+
+HttpServer::HttpServer(Handler handler, QObject *parent)
+    : QObject(parent), m_adapter(std::make_unique<Adapter>(std::move(handler)))
+{
+}
+
+HttpServer::~HttpServer() = default;
+
+Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port,
+                                   const std::optional<QSslConfiguration> &tls)
+{
+    if (!tls && !address.isLoopback())
+        return makeError("http.insecure", "plain HTTP is only allowed on loopback addresses");
+    QTcpServer *server = nullptr;
+    if (tls) {
+        auto *sslServer = new QSslServer(m_adapter.get());
+        sslServer->setSslConfiguration(*tls);
+        QObject::connect(sslServer, &QSslServer::sslErrors, m_adapter.get(),
+                         [](QSslSocket *, const QList<QSslError> &errors) {
+                             for (const QSslError &error : errors)
+                                 qCInfo(lcHttp) << "TLS client refused:" << error.errorString();
+                         });
+        server = sslServer;
+    } else {
+        server = new QTcpServer(m_adapter.get());
+    }
+    if (!server->listen(address, port)) {
+        const std::string why = server->errorString().toStdString();
+        delete server;
+        return makeError("http.listen_failed", "cannot listen on " +
+                                                   address.toString().toStdString() + ":" +
+                                                   std::to_string(port) + ": " + why);
+    }
+    m_adapter->bind(server);
+    return server->serverPort();
+}
+
+} // namespace Portal::Http

@@ -5,10 +5,12 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTcpServer>
+#include <QWebSocket>
 
 Q_LOGGING_CATEGORY(lcHttp, "portal.http")
 
@@ -49,10 +51,42 @@ Result<QByteArray> readFile(const QString &path)
 
 } // namespace
 
+namespace {
+
+void writeAnswer(QHttpServerResponder &responder, const HttpAnswer &answer)
+{
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(answer.status));
+    responder.writeHeader("Content-Type", answer.contentType.isEmpty()
+                                              ? QByteArray("application/octet-stream")
+                                              : answer.contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(answer.body.size()));
+    for (const auto &[name, value] : answer.headers)
+        responder.writeHeader(name, value);
+    responder.writeBody(answer.body);
+}
+
+} // namespace
+
 class HttpServer::Adapter : public QAbstractHttpServer
 {
 public:
-    explicit Adapter(Handler handler) : m_handler(std::move(handler)) {}
+    explicit Adapter(AsyncHandler handler) : m_handler(std::move(handler)) {}
+
+    void setWebSocketHandler(WebSocketHandler handler)
+    {
+        const bool first = !m_webSocketHandler;
+        m_webSocketHandler = std::move(handler);
+        if (!first)
+            return;
+        // QtHttpServer 6.4 accepts upgrades only while this signal has a receiver.
+        connect(this, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+            while (hasPendingWebSocketConnections()) {
+                std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection();
+                if (socket)
+                    m_webSocketHandler(socket.release());
+            }
+        });
+    }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
@@ -66,16 +100,12 @@ protected:
         ours.peerAddress = request.remoteAddress();
         if (auto *tls = qobject_cast<QSslSocket *>(socket))
             ours.peerCertificate = tls->peerCertificate();
-        const HttpAnswer answer = m_handler(ours);
-        QHttpServerResponder responder = makeResponder(request, socket);
-        responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(answer.status));
-        responder.writeHeader("Content-Type", answer.contentType.isEmpty()
-                                                  ? QByteArray("application/octet-stream")
-                                                  : answer.contentType);
-        responder.writeHeader("Content-Length", QByteArray::number(answer.body.size()));
-        for (const auto &[name, value] : answer.headers)
-            responder.writeHeader(name, value);
-        responder.writeBody(answer.body);
+        auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+        QPointer<QTcpSocket> alive(socket);
+        m_handler(ours, [responder, alive](HttpAnswer answer) {
+            if (alive)
+                writeAnswer(*responder, answer);
+        });
         return true;
     }
 
@@ -86,7 +116,8 @@ protected:
     }
 
 private:
-    Handler m_handler;
+    AsyncHandler m_handler;
+    WebSocketHandler m_webSocketHandler;
 };
 
 Result<QSslConfiguration> makeServerTlsConfiguration(const TlsServerOptions &options)
@@ -124,6 +155,15 @@ Result<QSslConfiguration> makeServerTlsConfiguration(const TlsServerOptions &opt
 }
 
 HttpServer::HttpServer(Handler handler, QObject *parent)
+    : HttpServer(
+          AsyncHandler([handler = std::move(handler)](const HttpRequest &request, Respond respond) {
+              respond(handler(request));
+          }),
+          parent)
+{
+}
+
+HttpServer::HttpServer(AsyncHandler handler, QObject *parent)
     : QObject(parent), m_adapter(std::make_unique<Adapter>(std::move(handler)))
 {
 }
@@ -157,6 +197,11 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port,
     }
     m_adapter->bind(server);
     return server->serverPort();
+}
+
+void HttpServer::setWebSocketHandler(WebSocketHandler handler)
+{
+    m_adapter->setWebSocketHandler(std::move(handler));
 }
 
 } // namespace Portal::Http

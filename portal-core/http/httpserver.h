@@ -16,6 +16,8 @@
 #include <QObject>
 #include <QSslConfiguration>
 
+class QWebSocket;
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -37,14 +39,28 @@ class HttpServer : public QObject
     Q_OBJECT
 public:
     using Handler = std::function<HttpAnswer(const HttpRequest &)>;
+    // Receives each accepted WebSocket (ownership passes to the handler). The upgrade request
+    // never reaches Handler: QtHttpServer 6.4 completes the handshake itself, so the handler
+    // authorises after the fact from socket->request() (URL and headers) and closes what it
+    // refuses.
+    using WebSocketHandler = std::function<void(QWebSocket *socket)>;
+    // For handlers that must ask another service first (the NAF asks the BSF over Zn):
+    // call `respond` exactly once, later, on this thread. If the client has gone by then, the
+    // answer is dropped.
+    using Respond = std::function<void(HttpAnswer)>;
+    using AsyncHandler = std::function<void(const HttpRequest &, Respond respond)>;
 
     explicit HttpServer(Handler handler, QObject *parent = nullptr);
+    explicit HttpServer(AsyncHandler handler, QObject *parent = nullptr);
     ~HttpServer() override;
 
     // Plain HTTP without tls; with tls, HTTPS (TLS 1.2+). Returns the bound port. Errors:
     // `http.listen_failed`, `http.insecure` (plain HTTP on a non-loopback address).
     Result<quint16> listen(const QHostAddress &address, quint16 port,
                            const std::optional<QSslConfiguration> &tls);
+
+    // Without a WebSocket handler, upgrade requests are refused (the connection is closed).
+    void setWebSocketHandler(WebSocketHandler handler);
 
 private:
     class Adapter;

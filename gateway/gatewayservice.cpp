@@ -1,0 +1,273 @@
+#include "gatewayservice.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QSaveFile>
+#include <QSslKey>
+
+Q_LOGGING_CATEGORY(lcGateway, "portal.gateway")
+
+namespace Portal::Gateway {
+
+namespace {
+
+constexpr int kMinBootstrapBackoffMs = 1000;
+constexpr int kMaxBootstrapBackoffMs = 30'000;
+constexpr int kAttachRetryMs = 3000;
+
+Result<Crypto::PrivateKey> loadOrCreateKey(const QString &path)
+{
+    QFile file(path);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly))
+            return makeError("gateway.state", "cannot read " + path.toStdString());
+        return Crypto::PrivateKey::fromPem(file.read(64 * 1024).toStdString());
+    }
+    auto key = Crypto::PrivateKey::generateP256();
+    if (!key)
+        return key.error();
+    const Crypto::SecretBytes pem = key->toPem();
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) ||
+        !out.setPermissions(QFile::ReadOwner | QFile::WriteOwner) ||
+        out.write(reinterpret_cast<const char *>(pem.data()), qint64(pem.size())) !=
+            qint64(pem.size()) ||
+        !out.commit())
+        return makeError("gateway.state", "cannot write " + path.toStdString());
+    return key;
+}
+
+} // namespace
+
+GatewayService::GatewayService(GatewayConfig config, QObject *parent)
+    : QObject(parent), m_config(std::move(config))
+{
+    m_heartbeat.setInterval(m_config.heartbeatIntervalMs);
+    connect(&m_heartbeat, &QTimer::timeout, this, &GatewayService::sendHeartbeat);
+    m_renew.setSingleShot(true);
+    connect(&m_renew, &QTimer::timeout, this, [this] {
+        qCInfo(lcGateway) << "certificate and B-TID lapse soon; bootstrapping again";
+        bootstrap();
+    });
+}
+
+GatewayService::~GatewayService() = default;
+
+Result<void> GatewayService::start()
+{
+    if (!QDir().mkpath(m_config.stateDirectory))
+        return makeError("gateway.state", "cannot create " + m_config.stateDirectory.toStdString());
+    QFile::setPermissions(m_config.stateDirectory,
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    auto usim = Gba::SoftUsim::load(m_config.usimPath);
+    if (!usim)
+        return usim.error();
+    m_usim.emplace(std::move(*usim));
+    auto queue =
+        ReadingQueue::open(QDir(m_config.stateDirectory).filePath(QStringLiteral("queue.sqlite")));
+    if (!queue)
+        return makeError("gateway.state", queue.error().message);
+    m_queue = std::move(*queue);
+    auto key =
+        loadOrCreateKey(QDir(m_config.stateDirectory).filePath(QStringLiteral("gateway-key.pem")));
+    if (!key)
+        return key.error();
+    m_key.emplace(std::move(*key));
+    if (!m_config.operatorCaPath.isEmpty()) {
+        QFile ca(m_config.operatorCaPath);
+        if (!ca.open(QIODevice::ReadOnly))
+            return makeError("gateway.config",
+                             "cannot read " + m_config.operatorCaPath.toStdString());
+        m_operatorCa = QSslCertificate::fromData(ca.read(256 * 1024));
+        if (m_operatorCa.isEmpty())
+            return makeError("gateway.config",
+                             "no certificate in " + m_config.operatorCaPath.toStdString());
+    }
+
+    for (const LinkAddress &address : m_config.links) {
+        auto link = std::make_unique<DeviceLink>(
+            address,
+            [this](const QByteArray &deviceId, quint32 counter, const QByteArray &message) {
+                return acceptReading(deviceId, counter, message);
+            });
+        DeviceLink *raw = link.get();
+        connect(raw, &DeviceLink::attached, this, [this, raw] { attachDevice(raw); });
+        m_links.push_back(std::move(link));
+        raw->start();
+    }
+    bootstrap();
+    return {};
+}
+
+void GatewayService::scheduleBootstrap(int delayMs)
+{
+    m_renew.stop();
+    m_renew.start(delayMs);
+}
+
+void GatewayService::bootstrap()
+{
+    if (m_gba)
+        return; // one at a time
+    Gba::GbaClientConfig config;
+    config.bsfUrl = m_config.bsfUrl;
+    config.trustedCas = m_operatorCa;
+    m_gba = std::make_unique<Gba::GbaClient>(config, *m_usim);
+    m_gba->bootstrap([this](Result<Gba::GbaBootstrap> result) {
+        m_gba.release()->deleteLater();
+        onBootstrapped(std::move(result));
+    });
+}
+
+void GatewayService::onBootstrapped(Result<Gba::GbaBootstrap> result)
+{
+    if (!result) {
+        m_bootstrapBackoffMs = m_bootstrapBackoffMs == 0
+                                   ? kMinBootstrapBackoffMs
+                                   : qMin(2 * m_bootstrapBackoffMs, kMaxBootstrapBackoffMs);
+        qCWarning(lcGateway).noquote() << "bootstrap failed:" << result.error().message.c_str()
+                                       << "- retrying in" << m_bootstrapBackoffMs << "ms";
+        scheduleBootstrap(m_bootstrapBackoffMs);
+        return;
+    }
+    ++m_counters.bootstraps;
+    m_bootstrap.emplace(std::move(*result));
+    auto csr = Crypto::createCsr(*m_key, m_config.gatewayId.toStdString());
+    if (!csr) {
+        qCCritical(lcGateway) << "cannot create a CSR:" << csr.error().message.c_str();
+        return;
+    }
+    Gba::EnrolmentRequest request;
+    request.nafUrl = m_config.nafUrl;
+    request.nafFqdn = m_config.nafFqdn;
+    request.trustedCas = m_operatorCa;
+    request.gatewayId = m_config.gatewayId;
+    request.csrPem = QByteArray::fromStdString(*csr);
+    m_enrolment = std::make_unique<Gba::EnrolmentClient>();
+    m_enrolment->enrol(request, *m_bootstrap, [this](Result<Gba::Enrolment> enrolment) {
+        m_enrolment.release()->deleteLater();
+        onEnrolled(std::move(enrolment));
+    });
+}
+
+void GatewayService::onEnrolled(Result<Gba::Enrolment> result)
+{
+    if (!result) {
+        const bool refused = result.error().code == "enrol.btid_refused";
+        m_bootstrapBackoffMs = refused
+                                   ? 0
+                                   : (m_bootstrapBackoffMs == 0
+                                          ? kMinBootstrapBackoffMs
+                                          : qMin(2 * m_bootstrapBackoffMs, kMaxBootstrapBackoffMs));
+        qCWarning(lcGateway).noquote() << "enrolment failed:" << result.error().message.c_str();
+        scheduleBootstrap(qMax(m_bootstrapBackoffMs, 10));
+        return;
+    }
+    m_bootstrapBackoffMs = 0;
+    ++m_counters.enrolments;
+    const Crypto::SecretBytes keyPem = m_key->toPem();
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(QSslCertificate::fromData(result->portalCaPem));
+    tls.setLocalCertificate(QSslCertificate(result->certificatePem));
+    tls.setPrivateKey(
+        QSslKey(QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size())),
+                QSsl::Ec));
+    m_instanceTls = QSslConfiguration::defaultConfiguration();
+    m_instanceTls.setCaCertificates(QSslCertificate::fromData(result->portalCaPem));
+    m_portal = std::make_unique<PortalClient>(result->portalUrl, tls, m_config.gatewayId);
+
+    // Renew before the certificate lapses: at 80 % of its remaining life, at least 1 s ahead.
+    const qint64 remainingMs = QDateTime::currentDateTimeUtc().msecsTo(result->notAfter);
+    scheduleBootstrap(int(qBound<qint64>(500, remainingMs * 8 / 10, 24LL * 3600 * 1000)));
+    qCInfo(lcGateway) << "enrolled as" << m_config.gatewayId << "until"
+                      << result->notAfter.toString(Qt::ISODate);
+    emit enrolled(result->notAfter);
+
+    for (const auto &link : m_links) {
+        if (link->isAttached())
+            attachDevice(link.get());
+    }
+    for (auto &[deviceId, uplink] : m_uplinks)
+        uplink->flush();
+    sendHeartbeat();
+    m_heartbeat.start();
+}
+
+void GatewayService::attachDevice(DeviceLink *link)
+{
+    if (!m_portal || !link->isAttached())
+        return; // enrolment will attach it
+    const DeviceIdentity identity = link->identity();
+    uplinkFor(identity.deviceId).setLink(link);
+    QPointer<DeviceLink> guard(link);
+    m_portal->attach(identity, m_config.attachWaitMs,
+                     [this, guard, identity](Result<DevicePlacement> placement) {
+                         if (!placement) {
+                             qCWarning(lcGateway).noquote()
+                                 << "attach of" << identity.deviceId.toHex()
+                                 << "failed:" << placement.error().message.c_str();
+                             if (placement.error().code == "portal.refused")
+                                 return; // refused for good (enrolment policy): not retried
+                             QTimer::singleShot(kAttachRetryMs, this, [this, guard] {
+                                 if (guard)
+                                     attachDevice(guard);
+                             });
+                             return;
+                         }
+                         ++m_counters.attaches;
+                         uplinkFor(identity.deviceId).setPlacement(*placement);
+                         emit deviceReady(identity.deviceId);
+                     });
+}
+
+DeviceUplink &GatewayService::uplinkFor(const QByteArray &deviceId)
+{
+    auto &uplink = m_uplinks[deviceId];
+    if (!uplink)
+        uplink = std::make_unique<DeviceUplink>(deviceId, *m_queue, m_instanceTls);
+    return *uplink;
+}
+
+bool GatewayService::acceptReading(const QByteArray &deviceId, quint32 counter,
+                                   const QByteArray &message)
+{
+    if (auto queued = m_queue->enqueue(deviceId, counter, message); !queued) {
+        qCWarning(lcGateway) << "reading not queued:" << queued.error().message.c_str();
+        return false;
+    }
+    if (auto found = m_uplinks.find(deviceId); found != m_uplinks.end())
+        found->second->flush();
+    return true;
+}
+
+void GatewayService::sendHeartbeat()
+{
+    if (!m_portal)
+        return;
+    GatewayStatus status;
+    status.version = m_config.version;
+    status.deviceCount = int(m_uplinks.size());
+    auto depth = m_queue->depth();
+    status.queueDepth = depth ? *depth : -1;
+    status.btidExpiry = m_bootstrap ? m_bootstrap->lifetime : QDateTime();
+    m_portal->heartbeat(status, [this](Result<QList<DevicePlacement>> placements) {
+        if (!placements) {
+            qCWarning(lcGateway) << "heartbeat failed:" << placements.error().message.c_str();
+            return;
+        }
+        for (const DevicePlacement &placement : *placements) {
+            auto found = m_uplinks.find(placement.deviceId);
+            if (found == m_uplinks.end() || placement.state != QLatin1String("ready"))
+                continue;
+            // The heartbeat moves instances; the credential stays what attach gave.
+            DevicePlacement moved = found->second->placement();
+            moved.instanceUrl = placement.instanceUrl;
+            if (!placement.credential.isEmpty())
+                moved.credential = placement.credential;
+            found->second->setPlacement(moved);
+        }
+    });
+}
+
+} // namespace Portal::Gateway

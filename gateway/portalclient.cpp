@@ -1,0 +1,169 @@
+#include "portalclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcPortalClient, "portal.gateway.portal")
+
+namespace Portal::Gateway {
+
+namespace {
+
+constexpr int kDefaultRetryMs = 1000;
+constexpr int kMaxRetryMs = 10'000;
+
+std::string errorOf(const QByteArray &body, int status)
+{
+    const QJsonObject error =
+        QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toObject();
+    return "portal answered " + std::to_string(status) + " " +
+           error.value(QStringLiteral("code")).toString().left(64).toStdString() + ": " +
+           error.value(QStringLiteral("message")).toString().left(200).toStdString();
+}
+
+} // namespace
+
+Result<DevicePlacement> parsePlacement(const QJsonObject &object)
+{
+    DevicePlacement placement;
+    placement.deviceId =
+        QByteArray::fromHex(object.value(QStringLiteral("deviceId")).toString().toLatin1());
+    placement.state = object.value(QStringLiteral("state")).toString();
+    placement.instanceUrl = QUrl(object.value(QStringLiteral("instanceUrl")).toString());
+    placement.credential = object.value(QStringLiteral("credential")).toString().toLatin1();
+    placement.reason = object.value(QStringLiteral("reason")).toString().left(500);
+    if (placement.deviceId.size() != 8 ||
+        (placement.state != QLatin1String("pending") && placement.state != QLatin1String("ready") &&
+         placement.state != QLatin1String("failed")))
+        return makeError("portal.bad_response", "placement without deviceId or known state");
+    if (placement.state == QLatin1String("ready") && !placement.instanceUrl.isValid())
+        return makeError("portal.bad_response", "ready placement without instanceUrl");
+    return placement;
+}
+
+PortalClient::PortalClient(QUrl apiUrl, QSslConfiguration tls, QString gatewayId, QObject *parent)
+    : QObject(parent), m_apiUrl(std::move(apiUrl)), m_tls(std::move(tls)),
+      m_gatewayId(std::move(gatewayId)), m_network(std::make_unique<QNetworkAccessManager>())
+{
+    m_network->setTransferTimeout(15'000);
+}
+
+PortalClient::~PortalClient() = default;
+
+QNetworkRequest PortalClient::request(const QString &path) const
+{
+    QUrl url = m_apiUrl;
+    url.setPath(m_apiUrl.path() + path);
+    QNetworkRequest request(url);
+    request.setSslConfiguration(m_tls);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    return request;
+}
+
+void PortalClient::attach(const DeviceIdentity &device, int maxWaitMs, Done<DevicePlacement> done)
+{
+    const QJsonObject body{
+        {QStringLiteral("deviceId"), QString::fromLatin1(device.deviceId.toHex())},
+        {QStringLiteral("vendor"), device.vendor},
+        {QStringLiteral("type"), device.type},
+        {QStringLiteral("subscriber"), device.subscriber},
+        {QStringLiteral("publicKey"), QString::fromLatin1(device.publicKey.toBase64())}};
+    QNetworkReply *reply = m_network->post(request(QStringLiteral("/devices")),
+                                           QJsonDocument(body).toJson(QJsonDocument::Compact));
+    const QDateTime deadline = QDateTime::currentDateTimeUtc().addMSecs(maxWaitMs);
+    const QByteArray deviceId = device.deviceId;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, deviceId, deadline, done] {
+        handlePlacement(reply, deviceId, deadline, done);
+    });
+}
+
+void PortalClient::poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done)
+{
+    QNetworkReply *reply = m_network->get(
+        request(QStringLiteral("/devices/") + QString::fromLatin1(deviceId.toHex())));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, deviceId, deadline, done] {
+        handlePlacement(reply, deviceId, deadline, done);
+    });
+}
+
+void PortalClient::handlePlacement(QNetworkReply *reply, const QByteArray &deviceId,
+                                   QDateTime deadline, Done<DevicePlacement> done)
+{
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->read(kMaxPortalAnswerBytes + 1);
+    if (status == 0) {
+        done(makeError("portal.unreachable", reply->errorString().toStdString()));
+        return;
+    }
+    if (body.size() > kMaxPortalAnswerBytes) {
+        done(makeError("portal.bad_response", "portal answer larger than 256 KiB"));
+        return;
+    }
+    if (status != 200 && status != 202) {
+        done(makeError("portal.refused", errorOf(body, status)));
+        return;
+    }
+    auto placement = parsePlacement(QJsonDocument::fromJson(body).object());
+    if (!placement) {
+        done(placement.error());
+        return;
+    }
+    if (placement->state == QLatin1String("ready")) {
+        done(std::move(*placement));
+        return;
+    }
+    if (placement->state == QLatin1String("failed")) {
+        done(makeError("portal.failed", "placement failed: " + placement->reason.toStdString()));
+        return;
+    }
+    if (QDateTime::currentDateTimeUtc() >= deadline) {
+        done(makeError("portal.timeout", "device still pending"));
+        return;
+    }
+    bool ok = false;
+    const int retrySeconds = reply->rawHeader("Retry-After").toInt(&ok);
+    const int waitMs = ok ? qBound(100, retrySeconds * 1000, kMaxRetryMs) : kDefaultRetryMs;
+    QTimer::singleShot(waitMs, this,
+                       [this, deviceId, deadline, done] { poll(deviceId, deadline, done); });
+}
+
+void PortalClient::heartbeat(const GatewayStatus &status, Done<QList<DevicePlacement>> done)
+{
+    const QJsonObject body{{QStringLiteral("version"), status.version},
+                           {QStringLiteral("deviceCount"), status.deviceCount},
+                           {QStringLiteral("queueDepth"), status.queueDepth},
+                           {QStringLiteral("btidExpiry"), status.btidExpiry.toString(Qt::ISODate)}};
+    QNetworkReply *reply =
+        m_network->post(request(QStringLiteral("/gateways/%1/heartbeat").arg(m_gatewayId)),
+                        QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [reply, done] {
+        reply->deleteLater();
+        const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray answer = reply->read(kMaxPortalAnswerBytes + 1);
+        if (code == 0) {
+            done(makeError("portal.unreachable", reply->errorString().toStdString()));
+            return;
+        }
+        if (code != 200 || answer.size() > kMaxPortalAnswerBytes) {
+            done(makeError("portal.refused", errorOf(answer, code)));
+            return;
+        }
+        QList<DevicePlacement> placements;
+        const QJsonArray devices =
+            QJsonDocument::fromJson(answer).object().value(QStringLiteral("devices")).toArray();
+        for (const QJsonValue &device : devices) {
+            auto placement = parsePlacement(device.toObject());
+            if (placement)
+                placements.append(*placement);
+        }
+        done(placements);
+    });
+}
+
+} // namespace Portal::Gateway

@@ -1,0 +1,74 @@
+#pragma once
+// The gateway's client of the portal API (docs/api.md, DESIGN §4.4) over mutual TLS with the
+// certificate the NAF issued. Attach polls a pending answer (202 + Retry-After) until the
+// device is ready or failed. Answers are bounded (kMaxPortalAnswerBytes).
+
+#include "devicelink.h"
+
+#include <portal-core/base/result.h>
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QSslConfiguration>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace Portal::Gateway {
+
+inline constexpr qint64 kMaxPortalAnswerBytes = 256 * 1024;
+
+struct DevicePlacement
+{
+    QByteArray deviceId; // 8 bytes
+    QString state;       // pending | ready | failed
+    QUrl instanceUrl;    // base URL of the device's M2M service
+    QByteArray credential;
+    QString reason;
+};
+
+struct GatewayStatus
+{
+    QString version;
+    int deviceCount = 0;
+    int queueDepth = 0;
+    QDateTime btidExpiry;
+};
+
+class PortalClient : public QObject
+{
+    Q_OBJECT
+public:
+    template<typename T>
+    using Done = std::function<void(Result<T>)>;
+
+    PortalClient(QUrl apiUrl, QSslConfiguration tls, QString gatewayId, QObject *parent = nullptr);
+    ~PortalClient() override;
+
+    // Errors: `portal.unreachable` (network/TLS; also an expired certificate), `portal.refused`
+    // (4xx with the portal's code in the message), `portal.failed` (the device's placement
+    // failed), `portal.timeout` (still pending after maxWaitMs), `portal.bad_response`.
+    void attach(const DeviceIdentity &device, int maxWaitMs, Done<DevicePlacement> done);
+    void heartbeat(const GatewayStatus &status, Done<QList<DevicePlacement>> done);
+
+private:
+    QNetworkRequest request(const QString &path) const;
+    void poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done);
+    void handlePlacement(QNetworkReply *reply, const QByteArray &deviceId, QDateTime deadline,
+                         Done<DevicePlacement> done);
+
+    QUrl m_apiUrl;
+    QSslConfiguration m_tls;
+    QString m_gatewayId;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+};
+
+Result<DevicePlacement> parsePlacement(const QJsonObject &object);
+
+} // namespace Portal::Gateway

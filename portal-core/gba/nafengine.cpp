@@ -1,0 +1,214 @@
+#include "nafengine.h"
+
+#include <portal-core/crypto/digest.h>
+#include <portal-core/crypto/secure.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+Q_LOGGING_CATEGORY(lcNaf, "portal.gba.naf")
+
+namespace Portal::Gba {
+
+namespace {
+
+const QRegularExpression kGatewayIdPattern(QStringLiteral("^[a-z0-9][a-z0-9-]{0,39}$"));
+
+std::string newNonce()
+{
+    std::array<quint32, 6> random{};
+    QRandomGenerator::system()->generate(random.begin(), random.end());
+    return QByteArray(reinterpret_cast<const char *>(random.data()), sizeof random)
+        .toBase64()
+        .toStdString();
+}
+
+std::string toStd(const QByteArray &bytes)
+{
+    return std::string(bytes.constData(), size_t(bytes.size()));
+}
+
+} // namespace
+
+NafEngine::NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate portalCa,
+                     Crypto::PrivateKey portalCaKey, BindGateway bindGateway, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_zn(zn), m_portalCa(std::move(portalCa)),
+      m_portalCaKey(std::move(portalCaKey)), m_bindGateway(std::move(bindGateway))
+{
+}
+
+NafEngine::~NafEngine() = default;
+
+Http::HttpAnswer NafEngine::challenge(bool stale)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (auto it = m_nonces.begin(); it != m_nonces.end();) {
+        if (it->second.expiresAt <= now)
+            it = m_nonces.erase(it);
+        else
+            ++it;
+    }
+    if (int(m_nonces.size()) >= m_config.maxNonces)
+        return Http::jsonError(503, makeError("naf.busy", "too many open challenges; retry"));
+
+    Http::HttpAnswer answer = Http::jsonError(
+        401, makeError("naf.authentication_required",
+                       "authenticate with Digest: username = B-TID, password = base64(Ks_NAF)"));
+    // SHA-256 first (RFC 7616 §3.7); clients such as curl take the first challenge.
+    for (const auto algorithm : {Crypto::DigestAlgorithm::SHA256, Crypto::DigestAlgorithm::MD5}) {
+        Crypto::DigestChallenge digest;
+        digest.realm = realm().toStdString();
+        digest.nonce = newNonce();
+        digest.algorithm = algorithm;
+        digest.qopOptions = {Crypto::DigestQop::AuthInt, Crypto::DigestQop::Auth};
+        digest.stale = stale;
+        auto header = Crypto::serializeDigestChallenge(digest);
+        if (!header)
+            return Http::jsonError(500, makeError("naf.internal", header.error().message));
+        m_nonces[digest.nonce] = {now.addMSecs(m_config.nonceLifetimeMs), 0};
+        answer.headers.append({"WWW-Authenticate", QByteArray::fromStdString(*header)});
+    }
+    return answer;
+}
+
+void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer::Respond respond)
+{
+    if (request.path != QLatin1String("/naf/v1/enrol")) {
+        respond(Http::jsonError(404, makeError("naf.not_found", "the NAF serves /naf/v1/enrol")));
+        return;
+    }
+    if (request.method != "POST") {
+        respond(Http::jsonError(405, makeError("naf.method_not_allowed", "use POST")));
+        return;
+    }
+    if (request.body.size() > kMaxEnrolmentBodyBytes) {
+        respond(Http::jsonError(413, makeError("naf.too_large", "enrolment body over 16 KiB")));
+        return;
+    }
+    const QByteArray authorization = request.header("Authorization");
+    if (authorization.isEmpty()) {
+        respond(challenge(false));
+        return;
+    }
+    auto credentials = Crypto::parseDigestCredentials(toStd(authorization));
+    if (!credentials) {
+        respond(Http::jsonError(400, credentials.error()));
+        return;
+    }
+    const auto nonce = m_nonces.find(credentials->nonce);
+    bool ncOk = false;
+    const quint32 nc = QByteArray::fromStdString(credentials->nc).toUInt(&ncOk, 16);
+    if (nonce == m_nonces.end() || nonce->second.expiresAt <= QDateTime::currentDateTimeUtc()) {
+        ++m_counters.authenticationFailures;
+        respond(challenge(nonce != m_nonces.end()));
+        return;
+    }
+    if (credentials->realm != realm().toStdString() ||
+        credentials->algorithm == Crypto::DigestAlgorithm::AKAv1_MD5 ||
+        credentials->qop == Crypto::DigestQop::None || !ncOk || nc <= nonce->second.lastNc ||
+        QString::fromStdString(credentials->uri) != request.path) {
+        ++m_counters.authenticationFailures;
+        qCWarning(lcNaf) << "Ua credentials do not match the challenge";
+        respond(challenge(false));
+        return;
+    }
+    nonce->second.lastNc = nc;
+
+    const QString btid = QString::fromStdString(credentials->username);
+    const QByteArray fqdn = m_config.nafFqdn.toUtf8();
+    auto nafId = Crypto::makeNafId(std::string_view(fqdn.constData(), size_t(fqdn.size())),
+                                   Crypto::kUaHttpDigest);
+    if (!nafId) {
+        respond(Http::jsonError(500, makeError("naf.internal", nafId.error().message)));
+        return;
+    }
+    QPointer<NafEngine> self(this);
+    m_zn.fetch(btid,
+               QByteArray(reinterpret_cast<const char *>(nafId->data()), qsizetype(nafId->size())),
+               [self, request, credentials = *credentials, btid, respond](Result<ZnKey> key) {
+                   if (!self)
+                       return;
+                   if (!key) {
+                       if (key.error().code == "zn.refused") {
+                           ++self->m_counters.btidRefusals;
+                           respond(Http::jsonError(
+                               403, makeError("naf.btid_refused",
+                                              "the BSF does not know this B-TID or it expired; "
+                                              "bootstrap again")));
+                       } else {
+                           respond(Http::jsonError(
+                               503, makeError("naf.zn_unavailable", key.error().message)));
+                       }
+                       return;
+                   }
+                   QByteArray password =
+                       QByteArray(reinterpret_cast<const char *>(key->ksNaf.data()), 32).toBase64();
+                   const auto verified = Crypto::verifyDigestResponse(
+                       credentials,
+                       Crypto::ByteView(reinterpret_cast<const uint8_t *>(password.constData()),
+                                        size_t(password.size())),
+                       toStd(request.method),
+                       Crypto::ByteView(reinterpret_cast<const uint8_t *>(request.body.constData()),
+                                        size_t(request.body.size())));
+                   Crypto::secureWipe(password.data(), size_t(password.size()));
+                   if (!verified) {
+                       ++self->m_counters.authenticationFailures;
+                       qCWarning(lcNaf) << "Ua Digest response wrong for B-TID" << btid;
+                       respond(self->challenge(false));
+                       return;
+                   }
+                   respond(self->enrol(request, key->impi, key->expiresAt));
+               });
+}
+
+Http::HttpAnswer NafEngine::enrol(const Http::HttpRequest &request, const QString &impi,
+                                  const QDateTime &keyExpiresAt)
+{
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QString gatewayId = body.value(QStringLiteral("gatewayId")).toString();
+    const QByteArray csrPem = body.value(QStringLiteral("csr")).toString().toUtf8();
+    if (!kGatewayIdPattern.match(gatewayId).hasMatch())
+        return Http::jsonError(400, makeError("naf.bad_gateway_id",
+                                              "gatewayId is 1 to 40 of [a-z0-9-], starting "
+                                              "with a letter or digit"));
+    auto csr = Crypto::parseCsr(toStd(csrPem));
+    if (!csr)
+        return Http::jsonError(400, csr.error());
+    if (QString::fromStdString(csr->commonName) != gatewayId)
+        return Http::jsonError(400, makeError("naf.bad_csr", "the CSR's CN must be the gatewayId"));
+    const qint64 validitySeconds = QDateTime::currentDateTimeUtc().secsTo(keyExpiresAt);
+    if (validitySeconds < 1)
+        return Http::jsonError(
+            403, makeError("naf.btid_refused", "the B-TID expires now; bootstrap again"));
+    if (auto bound = m_bindGateway(gatewayId, impi); !bound)
+        return Http::jsonError(403, bound.error());
+
+    Crypto::IssueRequest issue;
+    issue.issuerCertificate = &m_portalCa;
+    issue.issuerKey = &m_portalCaKey;
+    issue.subjectPublicKey = &csr->publicKey;
+    issue.commonName = gatewayId.toStdString();
+    issue.profile = Crypto::CertificateProfile::TlsClient;
+    issue.validitySeconds = validitySeconds;
+    auto certificate = Crypto::issueCertificate(issue);
+    if (!certificate)
+        return Http::jsonError(500, makeError("naf.internal", certificate.error().message));
+
+    ++m_counters.enrolments;
+    qCInfo(lcNaf) << "enrolled gateway" << gatewayId << "for" << impi << "until"
+                  << keyExpiresAt.toString(Qt::ISODate);
+    const QJsonObject answer{
+        {QStringLiteral("portalUrl"), m_config.portalApiUrl.toString()},
+        {QStringLiteral("portalCaPem"), QString::fromUtf8(m_config.portalCaPem)},
+        {QStringLiteral("certificatePem"), QString::fromStdString(certificate->toPem())},
+        {QStringLiteral("notAfter"),
+         QDateTime::fromSecsSinceEpoch(certificate->notAfterUnixSeconds(), Qt::UTC)
+             .toString(Qt::ISODate)}};
+    return Http::jsonAnswer(200, QJsonDocument(answer));
+}
+
+} // namespace Portal::Gba

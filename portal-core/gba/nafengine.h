@@ -1,0 +1,82 @@
+#pragma once
+// The NAF (TS 33.220 §4.5.3, TS 24.109 §5.3) acting as the oneM2M enrolment function
+// (DESIGN §1 step 2–4): a gateway authenticates over Ua with HTTP Digest — realm
+// `3GPP-bootstrapping@<NAF FQDN>`, username = B-TID, password = base64(Ks_NAF) — the NAF
+// fetches Ks_NAF from the BSF over Zn, and answers a CSR with a gateway client certificate
+// signed by the portal CA that expires with the B-TID, plus where the portal is.
+//
+// Rules: nonces are random, expire after nonceLifetimeMs and accept only increasing nc; an
+// unknown or expired B-TID is refused with 403 so the gateway bootstraps again; a gateway id
+// stays bound to the first IMPI that enrolled it. Not thread-safe.
+
+#include "znclient.h"
+
+#include <portal-core/crypto/x509.h>
+#include <portal-core/http/httpserver.h>
+
+#include <QDateTime>
+#include <QObject>
+#include <QUrl>
+
+#include <functional>
+#include <map>
+
+namespace Portal::Gba {
+
+inline constexpr qsizetype kMaxEnrolmentBodyBytes = 16 * 1024;
+
+struct NafConfig
+{
+    QString nafFqdn = QStringLiteral("naf.lab.example");
+    int nonceLifetimeMs = 60'000;
+    int maxNonces = 10'000;
+    QUrl portalApiUrl;      // given to enrolled gateways
+    QByteArray portalCaPem; // given to enrolled gateways as their trust anchor for the portal
+};
+
+struct NafCounters
+{
+    quint64 enrolments = 0;
+    quint64 authenticationFailures = 0;
+    quint64 btidRefusals = 0;
+};
+
+class NafEngine : public QObject
+{
+    Q_OBJECT
+public:
+    // Records gatewayId → IMPI on first enrolment; refuses another IMPI for a bound id
+    // (`naf.gateway_taken`). Supplied by the portal's store.
+    using BindGateway = std::function<Result<void>(const QString &gatewayId, const QString &impi)>;
+
+    NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate portalCa,
+              Crypto::PrivateKey portalCaKey, BindGateway bindGateway, QObject *parent = nullptr);
+    ~NafEngine() override;
+
+    // The Ua HTTP Digest listener's handler: POST /naf/v1/enrol.
+    void handleDigest(const Http::HttpRequest &request, Http::HttpServer::Respond respond);
+
+    const NafCounters &counters() const { return m_counters; }
+    QString realm() const { return QStringLiteral("3GPP-bootstrapping@") + m_config.nafFqdn; }
+
+private:
+    struct NonceState
+    {
+        QDateTime expiresAt;
+        quint32 lastNc = 0;
+    };
+
+    Http::HttpAnswer challenge(bool stale);
+    Http::HttpAnswer enrol(const Http::HttpRequest &request, const QString &impi,
+                           const QDateTime &keyExpiresAt);
+
+    NafConfig m_config;
+    ZnClient &m_zn;
+    Crypto::Certificate m_portalCa;
+    Crypto::PrivateKey m_portalCaKey;
+    BindGateway m_bindGateway;
+    std::map<std::string, NonceState> m_nonces;
+    NafCounters m_counters;
+};
+
+} // namespace Portal::Gba

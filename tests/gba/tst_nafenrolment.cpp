@@ -1,0 +1,347 @@
+// Ua enrolment across real parts: iot-bsf (Ub + Zn over mutual TLS) as a process, the NAF
+// engine served over HTTPS in this process, the gateway's GbaClient and EnrolmentClient — and
+// curl --digest as an independent Digest client against the NAF (DESIGN §4.3, issue test 7).
+
+#include "tests/support/daemonprocess.h"
+
+#include <portal-core/crypto/labpki.h>
+#include <portal-core/crypto/x509.h>
+#include <portal-core/gba/enrolmentclient.h>
+#include <portal-core/gba/gbaclient.h>
+#include <portal-core/gba/nafengine.h>
+#include <portal-core/gba/znclient.h>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSslKey>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <map>
+#include <optional>
+
+using namespace Portal;
+
+namespace {
+
+const QString kBsf = QStringLiteral(IOT_BSF_PATH);
+const QString kImpi = QStringLiteral("001010000000002@ims.mnc001.mcc001.3gppnetwork.org");
+const QByteArray kKHex = "fec86ba6eb707ed08905757b1bb44b8f";
+const QByteArray kOpcHex = "1006020f0a478bf6b699f15c062e42b3";
+
+template<size_t N>
+std::array<uint8_t, N> arrayFromHex(const QByteArray &hex)
+{
+    std::array<uint8_t, N> out{};
+    const QByteArray bytes = QByteArray::fromHex(hex);
+    std::copy(bytes.begin(), bytes.end(), out.begin());
+    return out;
+}
+
+QByteArray readAll(const std::string &path)
+{
+    QFile file(QString::fromStdString(path));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+struct CurlRun
+{
+    int exitCode = -1;
+    QByteArray output;
+};
+
+// Asynchronous, so this process's event loop keeps serving the NAF while curl talks to it.
+CurlRun runCurl(const QStringList &arguments)
+{
+    QProcess curl;
+    curl.setProcessChannelMode(QProcess::MergedChannels);
+    curl.start(QStringLiteral("curl"), arguments);
+    CurlRun run;
+    if (!QTest::qWaitFor([&curl] { return curl.state() == QProcess::NotRunning; }, 20000)) {
+        curl.kill();
+        curl.waitForFinished();
+        return run;
+    }
+    run.exitCode = curl.exitStatus() == QProcess::NormalExit ? curl.exitCode() : -1;
+    run.output = curl.readAll();
+    return run;
+}
+
+} // namespace
+
+class TestNafEnrolment : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void gatewayEnrols();
+    void curlDigestAuthenticates();
+    void unknownBtidIsRefused();
+    void gatewayIdStaysWithItsImpi();
+    void malformedRequestsAreRefused_data();
+    void malformedRequestsAreRefused();
+
+private:
+    Result<Gba::GbaBootstrap> bootstrap();
+    Result<Gba::Enrolment> enrol(const Gba::GbaBootstrap &bootstrapped, const QString &gatewayId);
+
+    QTemporaryDir m_dir;
+    std::optional<Crypto::LabPkiPaths> m_pki;
+    std::unique_ptr<Testing::DaemonProcess> m_bsf;
+    std::unique_ptr<Gba::ZnClient> m_zn;
+    std::unique_ptr<Gba::NafEngine> m_naf;
+    std::unique_ptr<Http::HttpServer> m_nafServer;
+    std::map<QString, QString> m_bindings;
+    QList<QSslCertificate> m_operatorCa;
+    quint16 m_bsfPort = 0;
+    quint16 m_nafPort = 0;
+    std::optional<Gba::SoftUsim> m_usim;
+};
+
+void TestNafEnrolment::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    auto pki = Crypto::LabPki::ensure(m_dir.filePath(QStringLiteral("pki")).toStdString());
+    QVERIFY2(pki.ok(), pki.ok() ? "" : pki.error().message.c_str());
+    m_pki = *pki;
+    m_operatorCa = QSslCertificate::fromData(readAll(m_pki->operatorCa.certificatePath));
+    QCOMPARE(m_operatorCa.size(), 1);
+
+    const QString hss = m_dir.filePath(QStringLiteral("hss.sqlite"));
+    QByteArray output;
+    QVERIFY2(Testing::runCommand(kBsf,
+                                 {QStringLiteral("subscriber"), QStringLiteral("add"),
+                                  QStringLiteral("--database"), hss, QStringLiteral("--impi"),
+                                  kImpi, QStringLiteral("--k"), QString::fromLatin1(kKHex),
+                                  QStringLiteral("--opc"), QString::fromLatin1(kOpcHex)},
+                                 &output) == 0,
+             output.constData());
+    const auto path = [](const std::string &text) { return QString::fromStdString(text); };
+    m_bsf = std::make_unique<Testing::DaemonProcess>(
+        kBsf, QStringList{QStringLiteral("--database"), hss, QStringLiteral("--tls-cert"),
+                          path(m_pki->bsf.certificatePath), QStringLiteral("--tls-key"),
+                          path(m_pki->bsf.keyPath), QStringLiteral("--zn-client-ca"),
+                          path(m_pki->operatorCa.certificatePath), QStringLiteral("--zn-port-file"),
+                          m_dir.filePath(QStringLiteral("zn-port")),
+                          QStringLiteral("--key-lifetime"), QStringLiteral("600")});
+    QVERIFY2(m_bsf->start(), m_bsf->output().constData());
+    m_bsfPort = m_bsf->port();
+    QFile znPortFile(m_dir.filePath(QStringLiteral("zn-port")));
+    QVERIFY(znPortFile.open(QIODevice::ReadOnly));
+    const QByteArray znPort = znPortFile.readAll().trimmed();
+
+    Gba::ZnClientConfig znConfig;
+    znConfig.znUrl =
+        QUrl(QStringLiteral("https://localhost:%1/zn").arg(QString::fromLatin1(znPort)));
+    znConfig.tls = QSslConfiguration::defaultConfiguration();
+    znConfig.tls.setCaCertificates(m_operatorCa);
+    znConfig.tls.setLocalCertificate(QSslCertificate(readAll(m_pki->nafZn.certificatePath)));
+    znConfig.tls.setPrivateKey(QSslKey(readAll(m_pki->nafZn.keyPath), QSsl::Ec));
+    m_zn = std::make_unique<Gba::ZnClient>(znConfig);
+
+    auto portalCa =
+        Crypto::Certificate::fromPem(readAll(m_pki->portalCa.certificatePath).toStdString());
+    auto portalCaKey = Crypto::PrivateKey::fromPem(readAll(m_pki->portalCa.keyPath).toStdString());
+    QVERIFY(portalCa.ok() && portalCaKey.ok());
+    Gba::NafConfig nafConfig;
+    nafConfig.portalApiUrl = QUrl(QStringLiteral("https://localhost:9/api/v1"));
+    nafConfig.portalCaPem = readAll(m_pki->portalCa.certificatePath);
+    m_naf = std::make_unique<Gba::NafEngine>(
+        nafConfig, *m_zn, std::move(*portalCa), std::move(*portalCaKey),
+        [this](const QString &gatewayId, const QString &impi) -> Result<void> {
+            auto [it, inserted] = m_bindings.emplace(gatewayId, impi);
+            if (!inserted && it->second != impi)
+                return makeError("naf.gateway_taken", "gateway id enrolled by another IMPI");
+            return {};
+        });
+    m_nafServer = std::make_unique<Http::HttpServer>(Http::HttpServer::AsyncHandler(
+        [this](const Http::HttpRequest &request, Http::HttpServer::Respond respond) {
+            m_naf->handleDigest(request, std::move(respond));
+        }));
+    auto tls = Http::makeServerTlsConfiguration(
+        {path(m_pki->naf.certificatePath), path(m_pki->naf.keyPath), QString()});
+    QVERIFY(tls.ok());
+    auto port = m_nafServer->listen(QHostAddress::LocalHost, 0, *tls);
+    QVERIFY(port.ok());
+    m_nafPort = *port;
+
+    auto usim = Gba::SoftUsim::create(m_dir.filePath(QStringLiteral("usim.json")), kImpi,
+                                      arrayFromHex<16>(kKHex), arrayFromHex<16>(kOpcHex), 0);
+    QVERIFY(usim.ok());
+    m_usim.emplace(std::move(*usim));
+}
+
+void TestNafEnrolment::cleanupTestCase()
+{
+    m_nafServer.reset();
+    m_naf.reset();
+    m_zn.reset();
+    if (m_bsf)
+        QVERIFY2(m_bsf->stop(), m_bsf->output().constData());
+}
+
+Result<Gba::GbaBootstrap> TestNafEnrolment::bootstrap()
+{
+    Gba::GbaClientConfig config;
+    config.bsfUrl = QUrl(QStringLiteral("https://localhost:%1/").arg(m_bsfPort));
+    config.trustedCas = m_operatorCa;
+    Gba::GbaClient client(config, *m_usim);
+    std::optional<Result<Gba::GbaBootstrap>> outcome;
+    client.bootstrap([&outcome](Result<Gba::GbaBootstrap> result) { outcome = std::move(result); });
+    if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 15000))
+        return makeError("test.timeout", "bootstrap did not finish");
+    return std::move(*outcome);
+}
+
+Result<Gba::Enrolment> TestNafEnrolment::enrol(const Gba::GbaBootstrap &bootstrapped,
+                                               const QString &gatewayId)
+{
+    auto key = Crypto::PrivateKey::generateP256();
+    if (!key)
+        return key.error();
+    auto csr = Crypto::createCsr(*key, gatewayId.toStdString());
+    if (!csr)
+        return csr.error();
+    Gba::EnrolmentRequest request;
+    request.nafUrl = QUrl(QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(m_nafPort));
+    request.nafFqdn = QStringLiteral("naf.lab.example");
+    request.trustedCas = m_operatorCa;
+    request.gatewayId = gatewayId;
+    request.csrPem = QByteArray::fromStdString(*csr);
+    Gba::EnrolmentClient client;
+    std::optional<Result<Gba::Enrolment>> outcome;
+    client.enrol(request, bootstrapped,
+                 [&outcome](Result<Gba::Enrolment> result) { outcome = std::move(result); });
+    if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 15000))
+        return makeError("test.timeout", "enrolment did not finish");
+    return std::move(*outcome);
+}
+
+void TestNafEnrolment::gatewayEnrols()
+{
+    auto bootstrapped = bootstrap();
+    QVERIFY2(bootstrapped.ok(), bootstrapped.ok() ? "" : bootstrapped.error().message.c_str());
+    auto enrolment = enrol(*bootstrapped, QStringLiteral("gw-1"));
+    QVERIFY2(enrolment.ok(), enrolment.ok() ? "" : enrolment.error().message.c_str());
+    QCOMPARE(enrolment->portalUrl, QUrl(QStringLiteral("https://localhost:9/api/v1")));
+    QCOMPARE(enrolment->portalCaPem, readAll(m_pki->portalCa.certificatePath));
+
+    auto certificate = Crypto::Certificate::fromPem(enrolment->certificatePem.toStdString());
+    auto portalCa =
+        Crypto::Certificate::fromPem(readAll(m_pki->portalCa.certificatePath).toStdString());
+    QVERIFY(certificate.ok() && portalCa.ok());
+    QCOMPARE(certificate->subjectCommonName(), std::string("gw-1"));
+    QVERIFY(Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsClient).ok());
+    QVERIFY(!Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsServer).ok());
+    // It lapses with the B-TID.
+    QVERIFY(qAbs(certificate->notAfterUnixSeconds() - bootstrapped->lifetime.toSecsSinceEpoch()) <=
+            2);
+    QCOMPARE(m_naf->counters().enrolments, quint64(1));
+}
+
+void TestNafEnrolment::curlDigestAuthenticates()
+{
+    auto bootstrapped = bootstrap();
+    QVERIFY(bootstrapped.ok());
+    auto ksNaf = bootstrapped->ksNaf(QStringLiteral("naf.lab.example"), Crypto::kUaHttpDigest);
+    QVERIFY(ksNaf.ok());
+    const QString password = QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(ksNaf->data()), 32).toBase64());
+    auto key = Crypto::PrivateKey::generateP256();
+    QVERIFY(key.ok());
+    auto csr = Crypto::createCsr(*key, "gw-curl");
+    QVERIFY(csr.ok());
+    const QString bodyPath = m_dir.filePath(QStringLiteral("enrol.json"));
+    QFile body(bodyPath);
+    QVERIFY(body.open(QIODevice::WriteOnly));
+    body.write(QJsonDocument(QJsonObject{{QStringLiteral("gatewayId"), QStringLiteral("gw-curl")},
+                                         {QStringLiteral("csr"), QString::fromStdString(*csr)}})
+                   .toJson(QJsonDocument::Compact));
+    body.close();
+    const QString url = QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(m_nafPort);
+    const QString caPath = QString::fromStdString(m_pki->operatorCa.certificatePath);
+    const auto curlWith = [&](const QString &secret) {
+        return runCurl({QStringLiteral("-sS"), QStringLiteral("--digest"), QStringLiteral("-u"),
+                        bootstrapped->btid + QLatin1Char(':') + secret, QStringLiteral("--cacert"),
+                        caPath, QStringLiteral("-H"),
+                        QStringLiteral("Content-Type: application/json"),
+                        QStringLiteral("--data-binary"), QLatin1Char('@') + bodyPath,
+                        QStringLiteral("-w"), QStringLiteral("\nHTTP %{http_code}"), url});
+    };
+    const CurlRun accepted = curlWith(password);
+    QCOMPARE(accepted.exitCode, 0);
+    QVERIFY2(accepted.output.endsWith("HTTP 200"), accepted.output.constData());
+    QVERIFY(accepted.output.contains("BEGIN CERTIFICATE"));
+
+    QString wrong = password;
+    wrong[0] = wrong[0] == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+    const CurlRun refused = curlWith(wrong);
+    QVERIFY2(refused.output.endsWith("HTTP 401"), refused.output.constData());
+}
+
+void TestNafEnrolment::unknownBtidIsRefused()
+{
+    auto bootstrapped = bootstrap();
+    QVERIFY(bootstrapped.ok());
+    Gba::GbaBootstrap forged;
+    forged.btid = QStringLiteral("AAAAAAAAAAAAAAAAAAAAAA==@bsf.lab.example");
+    forged.impi = bootstrapped->impi;
+    forged.rand = bootstrapped->rand;
+    forged.ks = bootstrapped->ks;
+    auto enrolment = enrol(forged, QStringLiteral("gw-forged"));
+    QVERIFY(!enrolment.ok());
+    QCOMPARE(enrolment.error().code, std::string("enrol.btid_refused"));
+    QVERIFY(m_naf->counters().btidRefusals >= 1);
+}
+
+void TestNafEnrolment::gatewayIdStaysWithItsImpi()
+{
+    m_bindings[QStringLiteral("gw-taken")] = QStringLiteral("someone-else@lab");
+    auto bootstrapped = bootstrap();
+    QVERIFY(bootstrapped.ok());
+    auto enrolment = enrol(*bootstrapped, QStringLiteral("gw-taken"));
+    QVERIFY(!enrolment.ok());
+    QCOMPARE(enrolment.error().code, std::string("enrol.refused"));
+    QVERIFY2(enrolment.error().message.find("naf.gateway_taken") != std::string::npos,
+             enrolment.error().message.c_str());
+}
+
+void TestNafEnrolment::malformedRequestsAreRefused_data()
+{
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("no credentials") << QStringList{} << QByteArray("HTTP 401");
+    QTest::newRow("basic auth") << QStringList{QStringLiteral("-H"),
+                                               QStringLiteral("Authorization: Basic Zm9vOmJhcg==")}
+                                << QByteArray("HTTP 400");
+    QTest::newRow("unknown nonce")
+        << QStringList{QStringLiteral("-H"),
+                       QStringLiteral("Authorization: Digest username=\"x@y\", realm=\"3GPP-"
+                                      "bootstrapping@naf.lab.example\", nonce=\"bogus\", "
+                                      "uri=\"/naf/v1/enrol\", qop=auth, nc=00000001, "
+                                      "cnonce=\"c\", response=\"00\"")}
+        << QByteArray("HTTP 401");
+}
+
+void TestNafEnrolment::malformedRequestsAreRefused()
+{
+    QFETCH(QStringList, extra);
+    QFETCH(QByteArray, expected);
+    const quint64 enrolments = m_naf->counters().enrolments;
+    const CurlRun run =
+        runCurl(QStringList{QStringLiteral("-sS"), QStringLiteral("--cacert"),
+                            QString::fromStdString(m_pki->operatorCa.certificatePath),
+                            QStringLiteral("--data-binary"), QStringLiteral("{}"),
+                            QStringLiteral("-w"), QStringLiteral("\nHTTP %{http_code}"),
+                            QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(m_nafPort)} +
+                extra);
+    QVERIFY2(run.output.endsWith(expected), run.output.constData());
+    QCOMPARE(m_naf->counters().enrolments, enrolments);
+}
+
+QTEST_GUILESS_MAIN(TestNafEnrolment)
+#include "tst_nafenrolment.moc"

@@ -1,0 +1,163 @@
+#pragma once
+// The sensor-node application (DESIGN §4.1, §4.2), shared by the AVR image and the host
+// simulator. It owns no hardware: a board hands it the interfaces of board.h.
+//
+// Modes:
+// - Provisioning (record not locked): answers PROV_INFO_REQUEST, PROV_SET_CONFIG (ACK),
+//   PROV_GENKEY_REQUEST (key from device ‖ host entropy, devicekey.h; answers the public key),
+//   PROV_TEST_READING_REQUEST (one signed reading) and PROV_LOCK (ACK). Operational messages
+//   get ERROR NotProvisioned.
+// - Operational (locked): sends HELLO every helloIntervalMs until an ATTACH_CHALLENGE arrives,
+//   answers it with ATTACH_PROOF (ES256 over nonce ‖ device id) and from then on creates one
+//   READING per reporting interval (COSE_Sign1, counter strictly increasing across resets),
+//   keeps the unacknowledged ones in a ReadingRing and resends each every resendIntervalMs,
+//   oldest first, until an ACK names its counter. COMMAND → Actuators → COMMAND_STATUS. A new
+//   ATTACH_CHALLENGE re-attaches at any time. PROV_* messages other than PROV_INFO get ERROR
+//   Locked.
+// Frames it cannot use are answered with ERROR (Malformed, UnknownMessageType, …), except
+// ERROR frames, which are only counted (two peers must not trade ERRORs). A well-formed ACK
+// is never answered. Frames the FrameReader drops are counted there (frameDrops()).
+//
+// Memory: fixed, ≈ 1.3 KiB in the object (reader, ring of 4 signed readings, record, one
+// transmit frame) plus one payload and one message on the stack while a frame is handled.
+
+#include <firmware/app/board.h>
+#include <firmware/app/devicerecord.h>
+#include <firmware/app/readingring.h>
+#include <portal-core/protocol/frame.h>
+#include <portal-core/protocol/messages.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace Portal {
+namespace SensorNode {
+
+struct SensorNodeSettings
+{
+    const char *firmwareVersion;          // NUL-terminated, ≤ Protocol::kMaxFirmwareVersionBytes
+    uint32_t helloIntervalMs;             // HELLO repeat while no ATTACH_CHALLENGE came
+    uint32_t resendIntervalMs;            // per unacknowledged reading
+    uint32_t reportingIntervalMsOverride; // 0: the configured reportingIntervalS
+};
+
+// Settings with the protocol's defaults (HELLO every 3 s, resend every 2 s).
+SensorNodeSettings defaultSettings(const char *firmwareVersion);
+
+// Counters saturate.
+struct SensorNodeStats
+{
+    uint32_t framesHandled;  // valid frames delivered by the reader
+    uint32_t errorsSent;     // ERROR answers to frames the device could not use
+    uint32_t errorsReceived; // ERROR frames from the peer
+    uint32_t hellosSent;
+    uint32_t attaches;        // ATTACH_PROOFs sent
+    uint32_t readingsCreated; // READINGs signed (not counting resends)
+    uint32_t readingsResent;
+    uint32_t readingsAcked;
+    uint32_t readingsDropped;   // pushed out of the full ring before an ACK
+    uint32_t readingsFailed;    // no reading: sensor, counter reservation or signing failed
+    uint32_t storageFailures;   // DeviceStore::save returned false
+    uint32_t linkWriteFailures; // ByteLink::write returned false
+};
+
+// The outcome of a provisioning step; `error` is what an ERROR frame would carry.
+struct ProvisioningOutcome
+{
+    bool ok;
+    Protocol::ErrorCode error;
+};
+
+class SensorNodeApp
+{
+public:
+    SensorNodeApp(ByteLink &link, Clock &clock, DeviceStore &store, EntropySource &entropy,
+                  Sensors &sensors, Actuators &actuators, const SensorNodeSettings &settings);
+    ~SensorNodeApp();
+    SensorNodeApp(const SensorNodeApp &) = delete;
+    SensorNodeApp &operator=(const SensorNodeApp &) = delete;
+
+    // Loads the record; when none is stored (or it is inconsistent) starts from a factory
+    // record with `factoryDeviceId` and saves it. Returns false only when that save failed (the
+    // app still runs, from RAM). Call once before poll().
+    bool begin(const uint8_t factoryDeviceId[Protocol::kDeviceIdBytes]);
+
+    // Reads what the link has, handles every complete frame, then runs the timers (HELLO,
+    // readings, resends). Call it often (every few ms); it never blocks except in signing.
+    void poll();
+
+    // The link now reaches a new peer (simulator: new TCP connection): forget any partial
+    // frame and attach again with HELLO. Pending readings stay and are resent after attaching.
+    void linkRestarted();
+
+    // Provisioning steps, as the PROV_* handlers run them (a host-side tool may call them
+    // directly). Each saves the record and refuses with ErrorCode Locked once locked.
+    ProvisioningOutcome configure(const DeviceConfig &config);
+    // `publicKey` receives 04 ‖ x ‖ y. Busy/Internal when entropy or storage fails.
+    ProvisioningOutcome generateKey(const uint8_t hostEntropy[Protocol::kHostEntropyBytes],
+                                    uint8_t publicKey[Protocol::kPublicKeyBytes]);
+    // InvalidArgument when `deviceId` is not this device's; BadState without config and key.
+    ProvisioningOutcome lock(const uint8_t deviceId[Protocol::kDeviceIdBytes]);
+
+    const DeviceRecord &record() const { return m_record; }
+    Protocol::ProvisioningState provisioningState() const;
+    bool isAttached() const { return m_attached; }
+    // The counter the next reading will carry.
+    uint32_t nextCounter() const { return m_nextCounter; }
+    const ReadingRing &pendingReadings() const { return m_ring; }
+    const SensorNodeStats &stats() const { return m_stats; }
+    const Protocol::FrameDropCounters &frameDrops() const { return m_reader.drops(); }
+
+private:
+    void handleFrame(const Protocol::Frame &frame);
+    void handleProvInfo(const Protocol::Frame &frame);
+    void handleProvSetConfig(const Protocol::Frame &frame);
+    void handleProvGenKey(const Protocol::Frame &frame);
+    void handleProvTestReading(const Protocol::Frame &frame);
+    void handleProvLock(const Protocol::Frame &frame);
+    void handleAttachChallenge(const Protocol::Frame &frame);
+    void handleCommand(const Protocol::Frame &frame);
+    void handleAck(const Protocol::Frame &frame);
+
+    void runTimers(uint32_t nowMs);
+    void sendHello();
+    void createReading(uint32_t nowMs);
+    void resendDueReadings(uint32_t nowMs);
+    uint32_t reportingIntervalMs() const;
+
+    // Signs one reading of sensor `sensorIndex` into `output` (≥ kMaxSign1Bytes).
+    bool signReading(uint8_t sensorIndex, uint8_t *output, size_t &size, uint32_t &counter);
+    bool reserveCounter(uint32_t &counter);
+    bool signDigestOf(const uint8_t *message, size_t size, uint8_t signature[64]);
+    bool saveRecord();
+    uint16_t capabilities() const;
+
+    template<typename Message>
+    bool sendMessage(const Message &message);
+    bool sendFrame(Protocol::MessageType type, const uint8_t *payload, size_t payloadSize);
+    void sendError(Protocol::ErrorCode code, uint16_t refersToSeq);
+    void sendAck(uint16_t ackedSeq);
+
+    ByteLink &m_link;
+    Clock &m_clock;
+    DeviceStore &m_store;
+    EntropySource &m_entropy;
+    Sensors &m_sensors;
+    Actuators &m_actuators;
+    SensorNodeSettings m_settings;
+
+    Protocol::FrameReader m_reader;
+    DeviceRecord m_record;
+    ReadingRing m_ring;
+    SensorNodeStats m_stats;
+    uint32_t m_nextCounter;
+    uint16_t m_txSeq;
+    bool m_attached;
+    bool m_readingTimerRunning;
+    uint32_t m_nextHelloMs;
+    uint32_t m_nextReadingMs;
+    uint8_t m_txFrame[Protocol::kMaxFrameBytes];
+};
+
+} // namespace SensorNode
+} // namespace Portal

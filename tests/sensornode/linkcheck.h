@@ -1,0 +1,145 @@
+#pragma once
+// Test-side view of the device link for the sensor-node tests: frame encoding/collection with
+// Portal::Protocol, and signature checks with OpenSSL (Portal::Crypto::Es256PublicKey) over a
+// Sig_structure assembled here byte by byte from RFC 9052 §4.4, not by the code under test.
+
+#include <portal-core/crypto/es256.h>
+#include <portal-core/protocol/cose.h>
+#include <portal-core/protocol/frame.h>
+#include <portal-core/protocol/messages.h>
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace LinkCheck {
+
+namespace P = Portal::Protocol;
+
+struct LinkFrame
+{
+    uint8_t type;
+    uint16_t seq;
+    QByteArray payload;
+};
+
+inline P::ByteView viewOf(const QByteArray &bytes)
+{
+    return P::makeByteView(reinterpret_cast<const uint8_t *>(bytes.constData()),
+                           size_t(bytes.size()));
+}
+
+inline QByteArray bytesOf(const uint8_t *data, size_t size)
+{
+    return QByteArray(reinterpret_cast<const char *>(data), int(size));
+}
+
+inline QByteArray frameBytes(uint8_t type, uint16_t seq, const QByteArray &payload)
+{
+    uint8_t frame[P::kMaxFrameBytes];
+    const P::FrameEncodeResult encoded =
+        P::encodeFrame(type, seq, reinterpret_cast<const uint8_t *>(payload.constData()),
+                       size_t(payload.size()), frame, sizeof frame);
+    if (encoded.error != P::FrameEncodeError::None)
+        return QByteArray();
+    return bytesOf(frame, encoded.size);
+}
+
+template<typename Message>
+QByteArray messageFrame(const Message &message, uint16_t seq)
+{
+    P::Payload payload;
+    if (message.encode(payload) != P::MessageError::None)
+        return QByteArray();
+    return frameBytes(uint8_t(Message::kType), seq, bytesOf(payload.bytes, payload.size));
+}
+
+// Collects complete frames from a byte stream that may arrive in pieces.
+class FrameCollector
+{
+public:
+    void append(const QByteArray &bytes)
+    {
+        size_t offset = 0;
+        const uint8_t *data = reinterpret_cast<const uint8_t *>(bytes.constData());
+        while (offset < size_t(bytes.size())) {
+            offset += m_reader.feed(data + offset, size_t(bytes.size()) - offset);
+            if (m_reader.hasFrame()) {
+                const P::Frame &frame = m_reader.frame();
+                m_frames.append(
+                    {frame.type, frame.seq, bytesOf(frame.payload.data, frame.payload.size)});
+            }
+        }
+    }
+    QList<LinkFrame> take()
+    {
+        QList<LinkFrame> frames;
+        frames.swap(m_frames);
+        return frames;
+    }
+    const P::FrameDropCounters &drops() const { return m_reader.drops(); }
+
+private:
+    P::FrameReader m_reader;
+    QList<LinkFrame> m_frames;
+};
+
+template<typename Message>
+bool decodeAs(const LinkFrame &frame, Message &message)
+{
+    return frame.type == uint8_t(Message::kType) &&
+           message.decode(viewOf(frame.payload)) == P::MessageError::None;
+}
+
+// ["Signature1", h'a10126', h'', payload] in CBOR (payloads here are < 256 bytes).
+inline QByteArray sigStructureOf(const QByteArray &payload)
+{
+    QByteArray bytes = QByteArray::fromHex("846a5369676e61747572653143a1012640");
+    if (payload.size() < 24) {
+        bytes.append(char(0x40 + payload.size()));
+    } else {
+        bytes.append(char(0x58));
+        bytes.append(char(payload.size()));
+    }
+    return bytes + payload;
+}
+
+// Parses a COSE_Sign1_Tagged reading and checks its ES256 signature with OpenSSL. Returns an
+// empty string on success, else what failed.
+inline QString verifySignedReading(const QByteArray &sign1, const QByteArray &publicKey,
+                                   P::SignedReading &reading)
+{
+    P::CoseSign1View view;
+    const P::CoseError parsed = P::decodeSignedReading(
+        reinterpret_cast<const uint8_t *>(sign1.constData()), size_t(sign1.size()), view, reading);
+    if (parsed != P::CoseError::None)
+        return QString("COSE: ") + P::coseErrorName(parsed);
+    auto key = Portal::Crypto::Es256PublicKey::fromUncompressedPoint(Portal::Crypto::ByteView(
+        reinterpret_cast<const uint8_t *>(publicKey.constData()), size_t(publicKey.size())));
+    if (!key)
+        return QString::fromStdString(key.error().code);
+    const QByteArray toBeSigned = sigStructureOf(bytesOf(view.payload.data, view.payload.size));
+    const auto verified = key->verifyRaw(
+        Portal::Crypto::ByteView(reinterpret_cast<const uint8_t *>(toBeSigned.constData()),
+                                 size_t(toBeSigned.size())),
+        Portal::Crypto::ByteView(view.signature.data, view.signature.size));
+    return verified ? QString() : QString::fromStdString(verified.error().code);
+}
+
+// ATTACH_PROOF: ES256 over nonce(16) ‖ device id(8), checked with OpenSSL.
+inline QString verifyAttachProof(const P::AttachProofMessage &proof, const QByteArray &nonce,
+                                 const QByteArray &deviceId, const QByteArray &publicKey)
+{
+    auto key = Portal::Crypto::Es256PublicKey::fromUncompressedPoint(Portal::Crypto::ByteView(
+        reinterpret_cast<const uint8_t *>(publicKey.constData()), size_t(publicKey.size())));
+    if (!key)
+        return QString::fromStdString(key.error().code);
+    const QByteArray message = nonce + deviceId;
+    const auto verified = key->verifyRaw(
+        Portal::Crypto::ByteView(reinterpret_cast<const uint8_t *>(message.constData()),
+                                 size_t(message.size())),
+        Portal::Crypto::ByteView(proof.signature, sizeof proof.signature));
+    return verified ? QString() : QString::fromStdString(verified.error().code);
+}
+
+} // namespace LinkCheck

@@ -8,14 +8,12 @@
 #include <portal-core/crypto/x509.h>
 #include <portal-core/gba/enrolmentclient.h>
 #include <portal-core/gba/gbaclient.h>
-#include <portal-core/gba/nafengine.h>
-#include <portal-core/gba/znclient.h>
+#include <portal-core/gba/nafservice.h>
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -92,9 +90,7 @@ private:
     QTemporaryDir m_dir;
     std::optional<Crypto::LabPkiPaths> m_pki;
     std::unique_ptr<Testing::DaemonProcess> m_bsf;
-    std::unique_ptr<Gba::ZnClient> m_zn;
-    std::unique_ptr<Gba::NafEngine> m_naf;
-    std::unique_ptr<Http::HttpServer> m_nafServer;
+    std::unique_ptr<Gba::NafService> m_naf;
     std::map<QString, QString> m_bindings;
     QList<QSslCertificate> m_operatorCa;
     quint16 m_bsfPort = 0;
@@ -134,39 +130,26 @@ void TestNafEnrolment::initTestCase()
     QVERIFY(znPortFile.open(QIODevice::ReadOnly));
     const QByteArray znPort = znPortFile.readAll().trimmed();
 
-    Gba::ZnClientConfig znConfig;
-    znConfig.znUrl =
+    Gba::NafServiceConfig nafConfig;
+    nafConfig.tlsCertificatePath = path(m_pki->naf.certificatePath);
+    nafConfig.tlsKeyPath = path(m_pki->naf.keyPath);
+    nafConfig.znUrl =
         QUrl(QStringLiteral("https://localhost:%1/zn").arg(QString::fromLatin1(znPort)));
-    znConfig.tls = QSslConfiguration::defaultConfiguration();
-    znConfig.tls.setCaCertificates(m_operatorCa);
-    znConfig.tls.setLocalCertificate(QSslCertificate(readAll(m_pki->nafZn.certificatePath)));
-    znConfig.tls.setPrivateKey(QSslKey(readAll(m_pki->nafZn.keyPath), QSsl::Ec));
-    m_zn = std::make_unique<Gba::ZnClient>(znConfig);
-
-    auto portalCa =
-        Crypto::Certificate::fromPem(readAll(m_pki->portalCa.certificatePath).toStdString());
-    auto portalCaKey = Crypto::PrivateKey::fromPem(readAll(m_pki->portalCa.keyPath).toStdString());
-    QVERIFY(portalCa.ok() && portalCaKey.ok());
-    Gba::NafConfig nafConfig;
+    nafConfig.znCertificatePath = path(m_pki->nafZn.certificatePath);
+    nafConfig.znKeyPath = path(m_pki->nafZn.keyPath);
+    nafConfig.operatorCaPath = path(m_pki->operatorCa.certificatePath);
+    nafConfig.portalCaCertificatePath = path(m_pki->portalCa.certificatePath);
+    nafConfig.portalCaKeyPath = path(m_pki->portalCa.keyPath);
     nafConfig.portalApiUrl = QUrl(QStringLiteral("https://localhost:9/api/v1"));
-    nafConfig.portalCaPem = readAll(m_pki->portalCa.certificatePath);
-    m_naf = std::make_unique<Gba::NafEngine>(
-        nafConfig, *m_zn, std::move(*portalCa), std::move(*portalCaKey),
-        [this](const QString &gatewayId, const QString &impi) -> Result<void> {
+    m_naf = std::make_unique<Gba::NafService>(
+        nafConfig, [this](const QString &gatewayId, const QString &impi) -> Result<void> {
             auto [it, inserted] = m_bindings.emplace(gatewayId, impi);
             if (!inserted && it->second != impi)
                 return makeError("naf.gateway_taken", "gateway id enrolled by another IMPI");
             return {};
         });
-    m_nafServer = std::make_unique<Http::HttpServer>(Http::HttpServer::AsyncHandler(
-        [this](const Http::HttpRequest &request, Http::HttpServer::Respond respond) {
-            m_naf->handleDigest(request, std::move(respond));
-        }));
-    auto tls = Http::makeServerTlsConfiguration(
-        {path(m_pki->naf.certificatePath), path(m_pki->naf.keyPath), QString()});
-    QVERIFY(tls.ok());
-    auto port = m_nafServer->listen(QHostAddress::LocalHost, 0, *tls);
-    QVERIFY(port.ok());
+    auto port = m_naf->start();
+    QVERIFY2(port.ok(), port.ok() ? "" : port.error().message.c_str());
     m_nafPort = *port;
 
     auto usim = Gba::SoftUsim::create(m_dir.filePath(QStringLiteral("usim.json")), kImpi,
@@ -177,9 +160,7 @@ void TestNafEnrolment::initTestCase()
 
 void TestNafEnrolment::cleanupTestCase()
 {
-    m_nafServer.reset();
     m_naf.reset();
-    m_zn.reset();
     if (m_bsf)
         QVERIFY2(m_bsf->stop(), m_bsf->output().constData());
 }
@@ -240,7 +221,7 @@ void TestNafEnrolment::gatewayEnrols()
     // It lapses with the B-TID.
     QVERIFY(qAbs(certificate->notAfterUnixSeconds() - bootstrapped->lifetime.toSecsSinceEpoch()) <=
             2);
-    QCOMPARE(m_naf->counters().enrolments, quint64(1));
+    QCOMPARE(m_naf->engine()->counters().enrolments, quint64(1));
 }
 
 void TestNafEnrolment::curlDigestAuthenticates()
@@ -295,7 +276,7 @@ void TestNafEnrolment::unknownBtidIsRefused()
     auto enrolment = enrol(forged, QStringLiteral("gw-forged"));
     QVERIFY(!enrolment.ok());
     QCOMPARE(enrolment.error().code, std::string("enrol.btid_refused"));
-    QVERIFY(m_naf->counters().btidRefusals >= 1);
+    QVERIFY(m_naf->engine()->counters().btidRefusals >= 1);
 }
 
 void TestNafEnrolment::gatewayIdStaysWithItsImpi()
@@ -331,7 +312,7 @@ void TestNafEnrolment::malformedRequestsAreRefused()
 {
     QFETCH(QStringList, extra);
     QFETCH(QByteArray, expected);
-    const quint64 enrolments = m_naf->counters().enrolments;
+    const quint64 enrolments = m_naf->engine()->counters().enrolments;
     const CurlRun run =
         runCurl(QStringList{QStringLiteral("-sS"), QStringLiteral("--cacert"),
                             QString::fromStdString(m_pki->operatorCa.certificatePath),
@@ -340,7 +321,7 @@ void TestNafEnrolment::malformedRequestsAreRefused()
                             QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(m_nafPort)} +
                 extra);
     QVERIFY2(run.output.endsWith(expected), run.output.constData());
-    QCOMPARE(m_naf->counters().enrolments, enrolments);
+    QCOMPARE(m_naf->engine()->counters().enrolments, enrolments);
 }
 
 QTEST_GUILESS_MAIN(TestNafEnrolment)

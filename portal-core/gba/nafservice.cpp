@@ -1,0 +1,83 @@
+#include "nafservice.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+#include <QSslKey>
+
+Q_LOGGING_CATEGORY(lcNafService, "portal.gba.naf")
+
+namespace Portal::Gba {
+
+namespace {
+
+Result<QByteArray> readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError("naf.config", "cannot read " + path.toStdString() + ": " +
+                                           file.errorString().toStdString());
+    return file.read(256 * 1024);
+}
+
+} // namespace
+
+NafService::NafService(NafServiceConfig config, NafEngine::BindGateway bindGateway, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_bindGateway(std::move(bindGateway))
+{
+}
+
+NafService::~NafService() = default;
+
+Result<quint16> NafService::start()
+{
+    auto operatorCa = readFile(m_config.operatorCaPath);
+    auto znCertificate = readFile(m_config.znCertificatePath);
+    auto znKey = readFile(m_config.znKeyPath);
+    auto portalCaPem = readFile(m_config.portalCaCertificatePath);
+    auto portalCaKeyPem = readFile(m_config.portalCaKeyPath);
+    for (const auto *file : {&operatorCa, &znCertificate, &znKey, &portalCaPem, &portalCaKeyPem}) {
+        if (!*file)
+            return file->error();
+    }
+    ZnClientConfig znConfig;
+    znConfig.znUrl = m_config.znUrl;
+    znConfig.tls = QSslConfiguration::defaultConfiguration();
+    znConfig.tls.setCaCertificates(QSslCertificate::fromData(*operatorCa));
+    znConfig.tls.setLocalCertificate(QSslCertificate(*znCertificate));
+    znConfig.tls.setPrivateKey(QSslKey(*znKey, QSsl::Ec));
+    if (znConfig.tls.caCertificates().isEmpty() || znConfig.tls.localCertificate().isNull() ||
+        znConfig.tls.privateKey().isNull())
+        return makeError("naf.config", "the Zn certificate, key or operator CA is not PEM");
+    m_zn = std::make_unique<ZnClient>(znConfig);
+
+    auto portalCa = Crypto::Certificate::fromPem(portalCaPem->toStdString());
+    if (!portalCa)
+        return portalCa.error();
+    auto portalCaKey = Crypto::PrivateKey::fromPem(portalCaKeyPem->toStdString());
+    if (!portalCaKey)
+        return portalCaKey.error();
+    NafConfig nafConfig;
+    nafConfig.nafFqdn = m_config.nafFqdn;
+    nafConfig.portalApiUrl = m_config.portalApiUrl;
+    nafConfig.portalCaPem = *portalCaPem;
+    m_engine = std::make_unique<NafEngine>(nafConfig, *m_zn, std::move(*portalCa),
+                                           std::move(*portalCaKey), m_bindGateway);
+
+    auto tls = Http::makeServerTlsConfiguration(
+        {m_config.tlsCertificatePath, m_config.tlsKeyPath, QString()});
+    if (!tls)
+        return tls.error();
+    m_server = std::make_unique<Http::HttpServer>(Http::HttpServer::AsyncHandler(
+        [this](const Http::HttpRequest &request, Http::HttpServer::Respond respond) {
+            m_engine->handleDigest(request, std::move(respond));
+        }));
+    auto port = m_server->listen(m_config.listenAddress, m_config.port, *tls);
+    if (!port)
+        return port.error();
+    qCInfo(lcNafService).noquote()
+        << "NAF (Ua, HTTP Digest) listening on" << m_config.listenAddress.toString() << "port"
+        << *port << "as" << m_config.nafFqdn;
+    return *port;
+}
+
+} // namespace Portal::Gba

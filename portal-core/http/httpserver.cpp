@@ -91,6 +91,11 @@ public:
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
     {
+        // QtHttpServer 6.4 shows an upgrade request to this handler and then upgrades the
+        // connection itself: answering here would put an HTTP response before the 101.
+        if (m_webSocketHandler &&
+            request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+            return true;
         HttpRequest ours;
         ours.method = methodName(request.method());
         ours.path = request.url().path();
@@ -98,7 +103,10 @@ protected:
         ours.headers = request.headers();
         ours.body = request.body();
         ours.peerAddress = request.remoteAddress();
-        if (auto *tls = qobject_cast<QSslSocket *>(socket))
+        // A listener that only asks for a client certificate (QueryPeer) completes the
+        // handshake even when it does not verify: such a certificate is not passed on.
+        if (auto *tls = qobject_cast<QSslSocket *>(socket);
+            tls && tls->sslHandshakeErrors().isEmpty())
             ours.peerCertificate = tls->peerCertificate();
         auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
         QPointer<QTcpSocket> alive(socket);

@@ -1,0 +1,837 @@
+#include "m2mservice.h"
+
+#include <portal-core/crypto/secure.h>
+#include <portal-core/onem2m/resourcejson.h>
+#include <portal-core/protocol/cose.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkRequest>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <cmath>
+#include <limits>
+
+Q_LOGGING_CATEGORY(lcM2m, "portal.m2m")
+
+namespace Portal::M2mService {
+
+namespace {
+
+using OneM2M::Operation;
+using OneM2M::ResponseStatusCode;
+
+constexpr qsizetype kMaxPathBytes = 512;
+constexpr qsizetype kMaxOriginatorBytes = 256;
+constexpr qsizetype kMaxRequestIdBytes = 128;
+constexpr qsizetype kMaxBearerBytes = 256;
+constexpr int kCloseTimeoutMs = 5000;
+
+Http::HttpAnswer error(int status, const char *code, const std::string &message)
+{
+    return Http::jsonError(status, makeError(code, message));
+}
+
+Http::HttpAnswer json(int status, const QJsonObject &object)
+{
+    return Http::jsonAnswer(status, QJsonDocument(object));
+}
+
+int rscFor(int status)
+{
+    switch (status) {
+    case 200:
+        return int(ResponseStatusCode::Ok);
+    case 201:
+        return int(ResponseStatusCode::Created);
+    case 204:
+        return int(ResponseStatusCode::Deleted);
+    case 401:
+    case 403:
+        return int(ResponseStatusCode::OriginatorHasNoPrivilege);
+    case 404:
+        return int(ResponseStatusCode::NotFound);
+    case 405:
+        return int(ResponseStatusCode::OperationNotAllowed);
+    case 500:
+        return int(ResponseStatusCode::InternalServerError);
+    default:
+        return status >= 500 ? int(ResponseStatusCode::InternalServerError)
+                             : int(ResponseStatusCode::BadRequest);
+    }
+}
+
+bool isDeviceId(const QString &text)
+{
+    if (text.size() != 16)
+        return false;
+    for (QChar c : text) {
+        if (!((c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+              (c >= QLatin1Char('a') && c <= QLatin1Char('f'))))
+            return false;
+    }
+    return true;
+}
+
+bool isPolicyName(const QString &text)
+{
+    if (text.isEmpty() || text.size() > 64)
+        return false;
+    for (QChar c : text) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('-') &&
+            c != QLatin1Char('_') && c != QLatin1Char('.'))
+            return false;
+    }
+    return true;
+}
+
+// Printable ASCII only: an echoed header must not be able to inject another one.
+bool isHeaderSafe(const QByteArray &value)
+{
+    for (char c : value) {
+        if (c < 0x20 || c > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+std::optional<qint64> integral(const QJsonValue &value, qint64 min, qint64 max)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    if (!std::isfinite(number) || number != std::floor(number) || number < double(min) ||
+        number > double(max))
+        return std::nullopt;
+    return qint64(number);
+}
+
+// "r5" or "<deviceId>-r5" → 5.
+std::optional<qint64> childNumber(const QString &child, const QString &deviceId, QChar prefix)
+{
+    QString name = child;
+    const QString qualified = deviceId + QLatin1Char('-');
+    if (name.startsWith(qualified))
+        name = name.mid(qualified.size());
+    if (name.size() < 2 || name.size() > 12 || name[0] != prefix)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 number = name.mid(1).toLongLong(&ok);
+    if (!ok || number < 0 || !name[1].isDigit())
+        return std::nullopt;
+    return number;
+}
+
+QString hexOf(const uint8_t *bytes, size_t size)
+{
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(bytes), qsizetype(size)).toHex());
+}
+
+OneM2M::ContentInstance readingInstance(const ReadingRecord &reading)
+{
+    OneM2M::ContentInstance cin;
+    const QString counter = QString::number(reading.counter);
+    cin.resourceName = QStringLiteral("r") + counter;
+    cin.resourceId = reading.deviceId + QStringLiteral("-r") + counter;
+    cin.parentId = reading.deviceId + QStringLiteral("-data");
+    cin.created = reading.received;
+    cin.lastModified = reading.received;
+    cin.stateTag = reading.counter;
+    cin.contentInfo = QString::fromLatin1(kSignedReadingContentInfo);
+    const QString content = QString::fromLatin1(reading.cose.toBase64());
+    cin.content = content;
+    cin.contentSize = content.size();
+    // The verified fields, so viewers need not decode COSE to chart the data.
+    cin.labels = {QStringLiteral("verified"),
+                  QStringLiteral("counter:") + counter,
+                  QStringLiteral("sensor:") + QString::number(reading.sensorIndex),
+                  QStringLiteral("value:") + QString::number(reading.value),
+                  QStringLiteral("scale:") + QString::number(reading.scaleExponent),
+                  QStringLiteral("unit:") + reading.unit};
+    return cin;
+}
+
+QJsonObject commandContent(const CommandRecord &command)
+{
+    QJsonObject content{{QStringLiteral("commandId"), command.commandId},
+                        {QStringLiteral("actuator"), command.actuator},
+                        {QStringLiteral("value"), command.value},
+                        {QStringLiteral("status"), command.status}};
+    if (command.statusValue)
+        content.insert(QStringLiteral("statusValue"), *command.statusValue);
+    return content;
+}
+
+OneM2M::ContentInstance commandInstance(const CommandRecord &command)
+{
+    OneM2M::ContentInstance cin;
+    const QString id = QString::number(command.commandId);
+    cin.resourceName = QStringLiteral("c") + id;
+    cin.resourceId = command.deviceId + QStringLiteral("-c") + id;
+    cin.parentId = command.deviceId + QStringLiteral("-commands");
+    cin.created = command.created;
+    cin.lastModified = command.updated;
+    cin.stateTag = quint64(command.revision);
+    cin.contentInfo = QStringLiteral("application/json");
+    const QJsonObject content = commandContent(command);
+    cin.content = content;
+    cin.contentSize = QJsonDocument(content).toJson(QJsonDocument::Compact).size();
+    return cin;
+}
+
+} // namespace
+
+struct M2mService::Caller
+{
+    QString originator;
+    bool admin = false;
+    bool gateway = false; // presented this device's credential
+};
+
+M2mService::M2mService(M2mStore &store, M2mServiceConfig config)
+    : m_store(store), m_config(std::move(config)), m_started(QDateTime::currentDateTimeUtc())
+{
+}
+
+M2mService::~M2mService()
+{
+    closeWebSockets();
+}
+
+Result<std::unique_ptr<M2mService>> M2mService::create(M2mStore &store, M2mServiceConfig config)
+{
+    std::unique_ptr<M2mService> service(new M2mService(store, std::move(config)));
+    if (auto loaded = service->reloadPolicies(); !loaded)
+        return loaded.error();
+    return service;
+}
+
+Result<void> M2mService::reloadPolicies()
+{
+    auto documents = m_store.policies();
+    if (!documents)
+        return documents.error();
+    QList<OneM2M::AccessControlPolicy> policies;
+    for (const QByteArray &document : *documents) {
+        auto policy = OneM2M::parseAccessControlPolicy(document, OneM2M::kMaxResourceJsonBytes);
+        if (!policy)
+            return makeError("m2m.store", "stored policy does not parse: " + policy.error().code);
+        policies.append(*policy);
+    }
+    m_policies = policies;
+    return {};
+}
+
+bool M2mService::isAdminCertificate(const QSslCertificate &certificate) const
+{
+    if (certificate.isNull() || !m_config.adminClientCa)
+        return false;
+    // The listener only asks for a certificate (gateways have none), so Qt does not verify
+    // it; the chain and purpose are checked here against the portal CA alone.
+    auto leaf = Crypto::Certificate::fromPem(certificate.toPem().toStdString());
+    if (!leaf)
+        return false;
+    if (!Crypto::verifyChain(*leaf, *m_config.adminClientCa, Crypto::ChainPurpose::TlsClient))
+        return false;
+    return leaf->subjectCommonName() == kAdminCommonName;
+}
+
+bool M2mService::bearerMatches(const QByteArray &authorization, const DeviceRecord &device) const
+{
+    static const QByteArray scheme = "bearer ";
+    if (authorization.size() <= scheme.size() ||
+        authorization.size() > scheme.size() + kMaxBearerBytes ||
+        authorization.left(scheme.size()).toLower() != scheme)
+        return false;
+    const QByteArray token = authorization.mid(scheme.size()).trimmed();
+    if (token.isEmpty())
+        return false;
+    const Crypto::Sha256Digest digest = Crypto::sha256(Crypto::ByteView(
+        reinterpret_cast<const uint8_t *>(token.constData()), size_t(token.size())));
+    const std::string presented = Crypto::toHex(Crypto::ByteView(digest));
+    return Crypto::constantTimeEquals(std::string_view(presented),
+                                      std::string_view(device.credentialSha256.toStdString()));
+}
+
+const Crypto::Es256PublicKey *M2mService::publicKey(const DeviceRecord &device)
+{
+    auto found = m_keys.find(device.deviceId);
+    if (found != m_keys.end() && found->second.first == device.publicKey)
+        return &found->second.second;
+    auto key = Crypto::Es256PublicKey::fromUncompressedPoint(
+        Crypto::ByteView(reinterpret_cast<const uint8_t *>(device.publicKey.constData()),
+                         size_t(device.publicKey.size())));
+    if (!key)
+        return nullptr;
+    m_keys.erase(device.deviceId);
+    auto inserted =
+        m_keys.emplace(device.deviceId, std::make_pair(device.publicKey, std::move(*key)));
+    return &inserted.first->second.second;
+}
+
+bool M2mService::isRateLimited(const QHostAddress &peer)
+{
+    const auto found = m_authenticationFailures.constFind(peer.toString());
+    if (found == m_authenticationFailures.constEnd())
+        return false;
+    if (found->start.secsTo(QDateTime::currentDateTimeUtc()) >= kAuthenticationWindowS) {
+        m_authenticationFailures.remove(peer.toString());
+        return false;
+    }
+    return found->failures >= kMaxAuthenticationFailures;
+}
+
+void M2mService::countAuthenticationFailure(const QHostAddress &peer)
+{
+    // Bounded: a flood from many addresses resets the table instead of growing it.
+    if (m_authenticationFailures.size() > 4096)
+        m_authenticationFailures.clear();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    FailureWindow &window = m_authenticationFailures[peer.toString()];
+    if (!window.start.isValid() || window.start.secsTo(now) >= kAuthenticationWindowS)
+        window = FailureWindow{now, 0};
+    ++window.failures;
+}
+
+Http::HttpAnswer M2mService::handle(const Http::HttpRequest &request)
+{
+    if (request.path.size() > kMaxPathBytes)
+        return error(414, "m2m.too_long", "request path too long");
+    const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (segments.value(0) == QLatin1String("admin") && segments.value(1) == QLatin1String("v1"))
+        return handleAdmin(request, segments.mid(2));
+    if (segments.value(0) != QLatin1String("m2m"))
+        return error(404, "m2m.not_found", "no such resource");
+
+    Http::HttpAnswer answer = handleOneM2M(request, segments.mid(1));
+    answer.headers.append(
+        qMakePair(QByteArray("X-M2M-RSC"), QByteArray::number(rscFor(answer.status))));
+    const QByteArray requestId = request.header("X-M2M-RI");
+    if (!requestId.isEmpty() && requestId.size() <= kMaxRequestIdBytes && isHeaderSafe(requestId))
+        answer.headers.append(qMakePair(QByteArray("X-M2M-RI"), requestId));
+    return answer;
+}
+
+Http::HttpAnswer M2mService::handleOneM2M(const Http::HttpRequest &request,
+                                          const QStringList &segments)
+{
+    Caller caller;
+    const QByteArray origin = request.header("X-M2M-Origin");
+    if (origin.isEmpty() || origin.size() > kMaxOriginatorBytes || !isHeaderSafe(origin))
+        return error(400, "m2m.no_originator", "X-M2M-Origin is required (printable, ≤ 256)");
+    caller.originator = QString::fromLatin1(origin);
+    caller.admin = isAdminCertificate(request.peerCertificate);
+    if (caller.originator == QLatin1String(kAdminOriginator) && !caller.admin)
+        return error(403, "m2m.forbidden",
+                     "the admin originator needs the portal's client certificate");
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto granted = [&](Operation operation) {
+        return caller.admin || OneM2M::policiesGrant(m_policies, {caller.originator, operation, now,
+                                                                  request.peerAddress});
+    };
+
+    if (segments.isEmpty()) {
+        if (request.method != "GET")
+            return error(405, "m2m.method_not_allowed", "the CSEBase supports retrieve only");
+        if (!granted(Operation::Retrieve))
+            return error(403, "m2m.forbidden", "no privilege to retrieve the CSEBase");
+        const OneM2M::CseBase cse{QStringLiteral("cse-") + m_config.instanceName,
+                                  QStringLiteral("m2m"),
+                                  QStringLiteral("/") + m_config.instanceName, m_started};
+        return json(200, OneM2M::toJson(cse));
+    }
+
+    const QString deviceId = segments[0];
+    if (!isDeviceId(deviceId))
+        return error(404, "m2m.unknown_device", "device ids are 16 lowercase hex digits");
+    auto found = m_store.device(deviceId);
+    if (!found)
+        return error(500, "m2m.internal", "the store failed");
+    if (!*found)
+        return error(404, "m2m.unknown_device", "no such device on this instance");
+    const DeviceRecord &device = **found;
+    const QByteArray authorization = request.header("Authorization");
+    if (!authorization.isEmpty()) {
+        if (isRateLimited(request.peerAddress)) {
+            Http::HttpAnswer limited =
+                error(429, "m2m.rate_limited", "too many wrong credentials from this address");
+            limited.headers.append(
+                qMakePair(QByteArray("Retry-After"), QByteArray::number(kAuthenticationWindowS)));
+            return limited;
+        }
+        if (!bearerMatches(authorization, device)) {
+            countAuthenticationFailure(request.peerAddress);
+            qCInfo(lcM2m).noquote() << "refused a credential for" << deviceId << "from"
+                                    << request.peerAddress.toString();
+            Http::HttpAnswer refused =
+                error(401, "m2m.unauthenticated", "the credential does not match this device");
+            refused.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+            return refused;
+        }
+        caller.gateway = true;
+    }
+
+    if (segments.size() == 1) {
+        if (request.method != "GET")
+            return error(405, "m2m.method_not_allowed", "the device AE supports retrieve only");
+        if (!granted(Operation::Retrieve))
+            return error(403, "m2m.forbidden", "no privilege to retrieve this AE");
+        OneM2M::Ae ae;
+        ae.resourceId = QStringLiteral("C") + deviceId;
+        ae.resourceName = deviceId;
+        ae.parentId = QStringLiteral("cse-") + m_config.instanceName;
+        ae.aeId = ae.resourceId;
+        ae.appId = QStringLiteral("Nportal.device");
+        ae.created = device.created;
+        ae.lastModified = device.updated;
+        if (device.revoked)
+            ae.labels.append(QStringLiteral("revoked"));
+        if (device.removed)
+            ae.labels.append(QStringLiteral("removed"));
+        return json(200, OneM2M::toJson(ae));
+    }
+
+    const QString container = segments[1];
+    const bool data = container == QLatin1String("data");
+    if (!data && container != QLatin1String("commands"))
+        return error(404, "m2m.not_found", "a device has the containers data and commands");
+    if (segments.size() > 3)
+        return error(404, "m2m.not_found", "no such resource");
+    if (segments.size() == 3 && !data && segments[2] == QLatin1String("ws"))
+        return error(426, "m2m.upgrade_required", "the command channel is a WebSocket");
+
+    if (request.method == "POST" && segments.size() == 2) {
+        if (!(granted(Operation::Create) || (caller.gateway && data)))
+            return error(403, "m2m.forbidden", "no privilege to create here");
+        return data ? createReading(request, device)
+                    : createCommand(request, device, caller.originator);
+    }
+    if (request.method != "GET")
+        return error(405, "m2m.method_not_allowed", "containers support create and retrieve");
+    if (!(granted(Operation::Retrieve) || (caller.gateway && !data)))
+        return error(403, "m2m.forbidden", "no privilege to retrieve this resource");
+    if (segments.size() == 3)
+        return retrieveInContainer(device, container, segments[2]);
+
+    auto stats = data ? m_store.readingStats(deviceId) : m_store.commandStats(deviceId);
+    if (!stats)
+        return error(500, "m2m.internal", "the store failed");
+    OneM2M::Container cnt;
+    cnt.resourceId = deviceId + QLatin1Char('-') + container;
+    cnt.resourceName = container;
+    cnt.parentId = QStringLiteral("C") + deviceId;
+    cnt.created = device.created;
+    cnt.lastModified = device.updated;
+    cnt.stateTag = data ? quint64(std::max<qint64>(device.lastCounter, 0)) : quint64(stats->count);
+    cnt.currentInstances = stats->count;
+    cnt.currentByteSize = stats->bytes;
+    return json(200, OneM2M::toJson(cnt));
+}
+
+Http::HttpAnswer M2mService::rejectReading(int status, const char *code, const std::string &message)
+{
+    if (auto counted = m_store.countRejectedReading(); !counted)
+        qCWarning(lcM2m).noquote() << QString::fromStdString(counted.error().message);
+    qCInfo(lcM2m) << "reading refused:" << code;
+    return error(status, code, message);
+}
+
+Http::HttpAnswer M2mService::createReading(const Http::HttpRequest &request,
+                                           const DeviceRecord &device)
+{
+    if (request.body.size() > kMaxReadingBodyBytes)
+        return rejectReading(413, "m2m.too_large", "a reading body is at most 4 KiB");
+    const QByteArray contentType = request.header("Content-Type");
+    if (contentType.contains("ty=") && !contentType.contains("ty=4"))
+        return rejectReading(400, "m2m.malformed", "readings are contentInstances (ty=4)");
+    auto create = OneM2M::parseContentInstanceCreate(request.body, kMaxReadingBodyBytes);
+    if (!create)
+        return rejectReading(400, "m2m.malformed", create.error().message);
+    if (!create->contentInfo.isEmpty() &&
+        create->contentInfo != QLatin1String(kSignedReadingContentInfo))
+        return rejectReading(400, "m2m.malformed",
+                             std::string("cnf must be ") + kSignedReadingContentInfo);
+    if (!create->content.isString())
+        return rejectReading(400, "m2m.malformed", "con must be base64 of a COSE_Sign1");
+    const QByteArray cose = QByteArray::fromBase64(create->content.toString().toLatin1(),
+                                                   QByteArray::AbortOnBase64DecodingErrors);
+    if (cose.isEmpty() || cose.size() > qsizetype(Protocol::kMaxSign1Bytes))
+        return rejectReading(400, "m2m.malformed", "con must be base64 of a COSE_Sign1");
+    if (device.revoked || device.removed)
+        return rejectReading(403, "m2m.revoked", "this device is revoked on this instance");
+
+    Protocol::CoseSign1View view{};
+    Protocol::SignedReading signedReading{};
+    const Protocol::CoseError decoded =
+        Protocol::decodeSignedReading(reinterpret_cast<const uint8_t *>(cose.constData()),
+                                      size_t(cose.size()), view, signedReading);
+    if (decoded != Protocol::CoseError::None)
+        return rejectReading(400, "m2m.malformed",
+                             std::string("COSE_Sign1: ") + Protocol::coseErrorName(decoded));
+    if (hexOf(signedReading.deviceId, Protocol::kDeviceIdBytes) != device.deviceId)
+        return rejectReading(400, "m2m.unknown_device", "the kid does not name this device");
+
+    uint8_t toBeSigned[Protocol::kMaxSigStructureBytes];
+    size_t toBeSignedSize = 0;
+    if (Protocol::buildSigStructure(view.payload.data, view.payload.size, toBeSigned,
+                                    sizeof toBeSigned, toBeSignedSize) != Protocol::CoseError::None)
+        return rejectReading(400, "m2m.malformed", "payload does not fit a Sig_structure");
+    const Crypto::Es256PublicKey *key = publicKey(device);
+    if (!key)
+        return error(500, "m2m.internal", "the stored device key does not import");
+    if (!key->verifyRaw(Crypto::ByteView(toBeSigned, toBeSignedSize),
+                        Crypto::ByteView(view.signature.data, view.signature.size)))
+        return rejectReading(400, "m2m.bad_signature", "the signature does not verify");
+
+    ReadingRecord record;
+    record.deviceId = device.deviceId;
+    record.counter = signedReading.counter;
+    record.sensorIndex = signedReading.sensorIndex;
+    record.value = signedReading.value;
+    record.scaleExponent = signedReading.scaleExponent;
+    record.unit = QString::fromUtf8(signedReading.unit, signedReading.unitSize);
+    record.cose = cose;
+    record.received = QDateTime::currentDateTimeUtc();
+    auto outcome = m_store.storeReading(record);
+    if (!outcome) {
+        qCWarning(lcM2m).noquote() << QString::fromStdString(outcome.error().message);
+        return error(500, "m2m.internal", "the store failed");
+    }
+    switch (*outcome) {
+    case ReadingOutcome::Stored:
+        return json(201, OneM2M::toJson(readingInstance(record)));
+    case ReadingOutcome::IdenticalResend: {
+        auto stored = m_store.reading(device.deviceId, record.counter);
+        if (!stored || !*stored)
+            return error(500, "m2m.internal", "the store failed");
+        return json(200, OneM2M::toJson(readingInstance(**stored)));
+    }
+    case ReadingOutcome::Replay:
+        break;
+    }
+    return rejectReading(400, "m2m.replay",
+                         "counter " + std::to_string(record.counter) +
+                             " is not above the last accepted one");
+}
+
+Http::HttpAnswer M2mService::createCommand(const Http::HttpRequest &request,
+                                           const DeviceRecord &device, const QString &originator)
+{
+    if (request.body.size() > kMaxCommandBodyBytes)
+        return error(413, "m2m.too_large", "a command body is at most 4 KiB");
+    auto create = OneM2M::parseContentInstanceCreate(request.body, kMaxCommandBodyBytes);
+    if (!create)
+        return error(400, "m2m.malformed", create.error().message);
+    QJsonObject content = create->content.toObject();
+    if (create->content.isString()) {
+        const QJsonDocument inner = QJsonDocument::fromJson(create->content.toString().toUtf8());
+        content = inner.object();
+    }
+    const auto actuator = integral(content.value(QStringLiteral("actuator")), 0, 255);
+    const auto value = integral(content.value(QStringLiteral("value")), INT32_MIN, INT32_MAX);
+    if (!actuator || !value || content.size() != 2)
+        return error(400, "m2m.malformed",
+                     "con must be {\"actuator\": 0..255, \"value\": 32-bit integer}");
+    if (device.revoked || device.removed)
+        return error(403, "m2m.revoked", "this device is revoked on this instance");
+    auto command = m_store.addCommand(device.deviceId, int(*actuator), qint32(*value), originator);
+    if (!command)
+        return error(500, "m2m.internal", "the store failed");
+    qCInfo(lcM2m).noquote() << "command" << command->commandId << "for" << device.deviceId << "from"
+                            << originator;
+    if (QWebSocket *socket = m_sockets.value(device.deviceId)) {
+        if (sendCommand(socket, *command)) {
+            if (auto again = m_store.command(device.deviceId, command->commandId); again && *again)
+                return json(201, OneM2M::toJson(commandInstance(**again)));
+        }
+    }
+    return json(201, OneM2M::toJson(commandInstance(*command)));
+}
+
+Http::HttpAnswer M2mService::retrieveInContainer(const DeviceRecord &device,
+                                                 const QString &container, const QString &child)
+{
+    const bool latest = child == QLatin1String("la");
+    const bool oldest = child == QLatin1String("ol");
+    if (container == QLatin1String("data")) {
+        Result<std::optional<ReadingRecord>> reading = std::optional<ReadingRecord>();
+        if (latest || oldest) {
+            reading = latest ? m_store.latestReading(device.deviceId)
+                             : m_store.oldestReading(device.deviceId);
+        } else {
+            const auto counter = childNumber(child, device.deviceId, QLatin1Char('r'));
+            if (!counter || *counter > UINT32_MAX)
+                return error(404, "m2m.not_found", "no such reading");
+            reading = m_store.reading(device.deviceId, quint32(*counter));
+        }
+        if (!reading)
+            return error(500, "m2m.internal", "the store failed");
+        if (!*reading)
+            return error(404, "m2m.not_found", "no such reading");
+        return json(200, OneM2M::toJson(readingInstance(**reading)));
+    }
+    Result<std::optional<CommandRecord>> command = std::optional<CommandRecord>();
+    if (latest || oldest) {
+        command = latest ? m_store.latestCommand(device.deviceId)
+                         : m_store.oldestCommand(device.deviceId);
+    } else {
+        const auto id = childNumber(child, device.deviceId, QLatin1Char('c'));
+        if (!id)
+            return error(404, "m2m.not_found", "no such command");
+        command = m_store.command(device.deviceId, *id);
+    }
+    if (!command)
+        return error(500, "m2m.internal", "the store failed");
+    if (!*command)
+        return error(404, "m2m.not_found", "no such command");
+    return json(200, OneM2M::toJson(commandInstance(**command)));
+}
+
+Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
+                                         const QStringList &segments)
+{
+    if (!m_config.adminClientCa)
+        return error(403, "m2m.admin_requires_tls",
+                     "the admin API needs HTTPS with --admin-client-ca");
+    if (!isAdminCertificate(request.peerCertificate))
+        return error(403, "m2m.forbidden", "the admin API needs the portal's client certificate");
+    if (request.body.size() > kMaxAdminBodyBytes)
+        return error(413, "m2m.too_large", "admin request bodies are at most 16 KiB");
+
+    if (segments == QStringList{QStringLiteral("health")}) {
+        if (request.method != "GET")
+            return error(405, "m2m.method_not_allowed", "health supports GET");
+        auto devices = m_store.activeDeviceCount();
+        auto stored = m_store.readingsStored();
+        auto rejected = m_store.readingsRejected();
+        if (!devices || !stored || !rejected)
+            return error(500, "m2m.internal", "the store failed");
+        return json(200, QJsonObject{{QStringLiteral("devices"), *devices},
+                                     {QStringLiteral("readingsStored"), *stored},
+                                     {QStringLiteral("readingsRejected"), *rejected},
+                                     {QStringLiteral("instance"), m_config.instanceName},
+                                     {QStringLiteral("commandSockets"), m_sockets.size()}});
+    }
+
+    if (segments.size() == 2 && segments[0] == QLatin1String("devices")) {
+        const QString deviceId = segments[1];
+        if (!isDeviceId(deviceId))
+            return error(400, "m2m.bad_device_id", "device ids are 16 lowercase hex digits");
+        if (request.method == "DELETE") {
+            auto removed = m_store.removeDevice(deviceId);
+            if (!removed)
+                return error(500, "m2m.internal", "the store failed");
+            if (!*removed)
+                return error(404, "m2m.unknown_device", "no such device");
+            m_keys.erase(deviceId);
+            dropSocket(deviceId);
+            qCInfo(lcM2m).noquote() << "device" << deviceId << "removed";
+            return Http::HttpAnswer{204, {}, "application/json", {}};
+        }
+        if (request.method != "PUT")
+            return error(405, "m2m.method_not_allowed", "devices support PUT and DELETE");
+        QJsonParseError parseError{};
+        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+        const QJsonObject object = document.object();
+        if (parseError.error != QJsonParseError::NoError || !document.isObject())
+            return error(400, "m2m.malformed", "send a JSON object");
+        const QByteArray publicKey =
+            QByteArray::fromBase64(object.value(QStringLiteral("publicKey")).toString().toLatin1(),
+                                   QByteArray::AbortOnBase64DecodingErrors);
+        if (!Crypto::Es256PublicKey::fromUncompressedPoint(
+                Crypto::ByteView(reinterpret_cast<const uint8_t *>(publicKey.constData()),
+                                 size_t(publicKey.size()))))
+            return error(400, "m2m.bad_key",
+                         "publicKey must be base64 of a 65-byte P-256 point on the curve");
+        const QString credential =
+            object.value(QStringLiteral("credentialSha256")).toString().toLower();
+        const auto digest = Crypto::fromHex(credential.toStdString());
+        if (credential.size() != 64 || !digest)
+            return error(400, "m2m.malformed", "credentialSha256 must be 64 hex digits");
+        const QJsonValue revokedValue = object.value(QStringLiteral("revoked"));
+        if (!revokedValue.isUndefined() && !revokedValue.isBool())
+            return error(400, "m2m.malformed", "revoked must be true or false");
+        const bool revoked = revokedValue.toBool(false);
+        auto before = m_store.device(deviceId);
+        if (!before)
+            return error(500, "m2m.internal", "the store failed");
+        auto created = m_store.putDevice(deviceId, publicKey, credential, revoked);
+        if (!created)
+            return error(500, "m2m.internal", "the store failed");
+        m_keys.erase(deviceId);
+        if (revoked || (*before && (*before)->credentialSha256 != credential))
+            dropSocket(deviceId);
+        qCInfo(lcM2m).noquote() << "device" << deviceId << (*created ? "added" : "updated")
+                                << (revoked ? "(revoked)" : "");
+        return json(*created ? 201 : 200, QJsonObject{{QStringLiteral("deviceId"), deviceId},
+                                                      {QStringLiteral("revoked"), revoked}});
+    }
+
+    if (segments.size() == 2 && segments[0] == QLatin1String("policies")) {
+        const QString name = segments[1];
+        if (!isPolicyName(name))
+            return error(400, "m2m.malformed", "policy names are 1..64 of [A-Za-z0-9._-]");
+        if (request.method != "PUT")
+            return error(405, "m2m.method_not_allowed", "policies support PUT");
+        auto policy = OneM2M::parseAccessControlPolicy(request.body, kMaxAdminBodyBytes);
+        if (!policy)
+            return error(400, "m2m.malformed", policy.error().message);
+        if (!policy->resourceName.isEmpty() && policy->resourceName != name)
+            return error(400, "m2m.malformed", "rn differs from the policy name in the path");
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        policy->resourceName = name;
+        policy->resourceId = QStringLiteral("acp-") + name;
+        policy->parentId = QStringLiteral("cse-") + m_config.instanceName;
+        policy->created = policy->created.isValid() ? policy->created : now;
+        policy->lastModified = now;
+        const QJsonObject canonical = OneM2M::toJson(*policy);
+        auto created =
+            m_store.putPolicy(name, QJsonDocument(canonical).toJson(QJsonDocument::Compact));
+        if (!created)
+            return error(500, "m2m.internal", "the store failed");
+        if (auto reloaded = reloadPolicies(); !reloaded)
+            return error(500, "m2m.internal", "the store failed");
+        qCInfo(lcM2m).noquote() << "policy" << name << (*created ? "added" : "updated");
+        return json(*created ? 201 : 200, canonical);
+    }
+    return error(404, "m2m.not_found", "no such admin resource");
+}
+
+void M2mService::acceptWebSocket(QWebSocket *socket)
+{
+    socket->setParent(this);
+    socket->setMaxAllowedIncomingMessageSize(quint64(kMaxWebSocketMessageBytes));
+    socket->setMaxAllowedIncomingFrameSize(quint64(kMaxWebSocketMessageBytes));
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    auto refuse = [socket](const QString &why) {
+        qCInfo(lcM2m).noquote() << "command socket from" << socket->peerAddress().toString()
+                                << "refused:" << why;
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, why);
+        QTimer::singleShot(kCloseTimeoutMs, socket, [socket] { socket->abort(); });
+    };
+
+    const QNetworkRequest handshake = socket->request();
+    const QStringList segments = handshake.url().path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (segments.size() != 4 || segments[0] != QLatin1String("m2m") ||
+        segments[2] != QLatin1String("commands") || segments[3] != QLatin1String("ws") ||
+        !isDeviceId(segments[1]))
+        return refuse(QStringLiteral("not a command channel"));
+    const QString deviceId = segments[1];
+    if (isRateLimited(socket->peerAddress()))
+        return refuse(QStringLiteral("rate limited"));
+    auto device = m_store.device(deviceId);
+    if (!device || !*device || (*device)->revoked || (*device)->removed)
+        return refuse(QStringLiteral("unknown or revoked device"));
+    if (!bearerMatches(handshake.rawHeader("Authorization"), **device)) {
+        countAuthenticationFailure(socket->peerAddress());
+        return refuse(QStringLiteral("unauthorised"));
+    }
+
+    if (QWebSocket *previous = m_sockets.value(deviceId)) {
+        disconnect(previous, nullptr, this, nullptr);
+        previous->close(QWebSocketProtocol::CloseCodeGoingAway,
+                        QStringLiteral("replaced by a newer connection"));
+    }
+    m_sockets.insert(deviceId, socket);
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, deviceId](const QString &message) { handleSocketMessage(deviceId, message); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [socket] {
+        socket->close(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
+                      QStringLiteral("text frames only"));
+    });
+    connect(socket, &QWebSocket::disconnected, this, [this, deviceId, socket] {
+        if (m_sockets.value(deviceId) == socket)
+            m_sockets.remove(deviceId);
+    });
+    qCInfo(lcM2m).noquote() << "command socket for" << deviceId << "from"
+                            << socket->peerAddress().toString();
+    sendOpenCommands(deviceId);
+}
+
+void M2mService::sendOpenCommands(const QString &deviceId)
+{
+    QWebSocket *socket = m_sockets.value(deviceId);
+    if (!socket)
+        return;
+    auto commands = m_store.openCommands(deviceId);
+    if (!commands) {
+        qCWarning(lcM2m).noquote() << QString::fromStdString(commands.error().message);
+        return;
+    }
+    for (const CommandRecord &command : *commands)
+        sendCommand(socket, command);
+}
+
+bool M2mService::sendCommand(QWebSocket *socket, const CommandRecord &command)
+{
+    const QJsonObject message{{QStringLiteral("type"), QStringLiteral("command")},
+                              {QStringLiteral("commandId"), command.commandId},
+                              {QStringLiteral("actuator"), command.actuator},
+                              {QStringLiteral("value"), command.value}};
+    const QString text = QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
+    if (socket->sendTextMessage(text) <= 0)
+        return false;
+    if (auto marked = m_store.markDelivered(command.commandId); !marked) {
+        qCWarning(lcM2m).noquote() << QString::fromStdString(marked.error().message);
+        return false;
+    }
+    return true;
+}
+
+void M2mService::handleSocketMessage(const QString &deviceId, const QString &message)
+{
+    if (message.size() > kMaxWebSocketMessageBytes) {
+        qCInfo(lcM2m) << "command socket message too large; ignored";
+        return;
+    }
+    const QJsonObject object = QJsonDocument::fromJson(message.toUtf8()).object();
+    const QString status = object.value(QStringLiteral("status")).toString();
+    const auto commandId = integral(object.value(QStringLiteral("commandId")), 1,
+                                    std::numeric_limits<qint64>::max() / 2);
+    const QJsonValue valueField = object.value(QStringLiteral("value"));
+    const auto value = integral(valueField, INT32_MIN, INT32_MAX);
+    const bool knownStatus = status == QLatin1String("done") || status == QLatin1String("failed") ||
+                             status == QLatin1String("unsupported");
+    if (object.value(QStringLiteral("type")).toString() != QLatin1String("status") || !commandId ||
+        !knownStatus || (!valueField.isUndefined() && !value)) {
+        qCInfo(lcM2m).noquote() << "command socket of" << deviceId
+                                << "sent a message that is not a status; ignored";
+        return;
+    }
+    auto updated = m_store.setCommandStatus(
+        deviceId, *commandId, status, value ? std::optional<qint32>(qint32(*value)) : std::nullopt);
+    if (!updated)
+        qCWarning(lcM2m).noquote() << QString::fromStdString(updated.error().message);
+    else if (!*updated)
+        qCInfo(lcM2m).noquote() << "status for unknown command" << *commandId << "of" << deviceId;
+    else
+        qCInfo(lcM2m).noquote() << "command" << *commandId << "of" << deviceId << status;
+}
+
+void M2mService::dropSocket(const QString &deviceId)
+{
+    QWebSocket *socket = m_sockets.take(deviceId);
+    if (!socket)
+        return;
+    socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                  QStringLiteral("device revoked or its credential changed"));
+    QTimer::singleShot(kCloseTimeoutMs, socket, [socket] { socket->abort(); });
+}
+
+void M2mService::closeWebSockets()
+{
+    const QList<QWebSocket *> sockets = findChildren<QWebSocket *>();
+    m_sockets.clear();
+    for (QWebSocket *socket : sockets) {
+        disconnect(socket, nullptr, this, nullptr);
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("shutting down"));
+        socket->abort();
+        delete socket;
+    }
+}
+
+} // namespace Portal::M2mService

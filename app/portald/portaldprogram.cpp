@@ -1,0 +1,434 @@
+#include "portaldprogram.h"
+
+#include <portal-core/crypto/es256.h>
+#include <portal-core/crypto/labpki.h>
+#include <portal-core/runtime/portfile.h>
+#include <portal-core/runtime/programoptions.h>
+#include <portal-core/runtime/shutdownsignals.h>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QStandardPaths>
+#include <QTextStream>
+
+Q_LOGGING_CATEGORY(lcPortald, "portal.portald")
+
+namespace Portal::Portald {
+
+namespace {
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int fail(int code, const Error &error)
+{
+    err() << "iot-portald: " << QString::fromStdString(error.message) << " ("
+          << QString::fromStdString(error.code) << ")\n";
+    err().flush();
+    return code;
+}
+
+Error usage(const std::string &message)
+{
+    return makeError("options.invalid", message);
+}
+
+QString defaultM2mServicePath()
+{
+    const QString inBuildTree = QDir(QCoreApplication::applicationDirPath())
+                                    .filePath(QStringLiteral("../m2m-service/iot-m2m-service"));
+    if (QFileInfo(inBuildTree).isExecutable())
+        return QFileInfo(inBuildTree).canonicalFilePath();
+    return QStandardPaths::findExecutable(QStringLiteral("iot-m2m-service"));
+}
+
+Result<std::unique_ptr<Store::Store>> openStore(Runtime::ProgramOptions &options)
+{
+    return Store::Store::open(options.value(QStringLiteral("database")));
+}
+
+int runTemplateCommand(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    if (options.positionalArguments().value(1) != QLatin1String("add"))
+        return fail(ExitUsage, usage("template needs: add"));
+    Store::VmTemplate vmTemplate;
+    vmTemplate.name = options.value(QStringLiteral("name"));
+    for (const char *key : {"image", "flavor", "network"}) {
+        if (options.isSet(QLatin1String(key)))
+            vmTemplate.spec.insert(QLatin1String(key), options.value(QLatin1String(key)));
+    }
+    if (auto saved = store.upsertTemplate(vmTemplate); !saved)
+        return fail(saved.error().code == "store.invalid" ? ExitUsage : ExitFailure, saved.error());
+    (void)store.audit(QStringLiteral("cli"), QStringLiteral("template.save"),
+                      QStringLiteral("template:") + vmTemplate.name);
+    return ExitOk;
+}
+
+int runClassCommand(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    const QString action = options.positionalArguments().value(1);
+    QTextStream out(stdout);
+    if (action == QLatin1String("list")) {
+        auto classes = store.deviceClasses();
+        if (!classes)
+            return fail(ExitFailure, classes.error());
+        for (const Store::DeviceClass &c : *classes) {
+            out << c.name << " vendor=" << c.vendor << " type=" << c.type
+                << " subscriber=" << c.subscriber << " priority=" << c.priority
+                << " template=" << c.templateName << " sharing=" << Store::toText(c.sharing)
+                << " capacity=" << c.capacity << " enrolment=" << Store::toText(c.enrolment)
+                << '\n';
+        }
+        return ExitOk;
+    }
+    if (action != QLatin1String("add"))
+        return fail(ExitUsage, usage("class needs one of: add, list"));
+    Store::DeviceClass deviceClass;
+    deviceClass.name = options.value(QStringLiteral("name"));
+    deviceClass.templateName = options.value(QStringLiteral("template"));
+    deviceClass.vendor = options.value(QStringLiteral("vendor"));
+    deviceClass.type = options.value(QStringLiteral("type"));
+    deviceClass.subscriber = options.value(QStringLiteral("subscriber"));
+    auto priority = options.integer(QStringLiteral("priority"), -1000000, 1000000);
+    auto capacity = options.integer(QStringLiteral("capacity"), 1, 1000000);
+    if (!priority)
+        return fail(ExitUsage, priority.error());
+    if (!capacity)
+        return fail(ExitUsage, capacity.error());
+    deviceClass.priority = int(*priority);
+    deviceClass.capacity = int(*capacity);
+    const auto sharing = Store::sharingFromText(options.value(QStringLiteral("sharing")));
+    const auto enrolment = Store::enrolmentFromText(options.value(QStringLiteral("enrolment")));
+    if (!sharing)
+        return fail(ExitUsage, usage("--sharing must be shared or dedicated"));
+    if (!enrolment)
+        return fail(ExitUsage, usage("--enrolment must be preregistered or open"));
+    deviceClass.sharing = *sharing;
+    deviceClass.enrolment = *enrolment;
+    if (auto saved = store.upsertDeviceClass(deviceClass); !saved)
+        return fail(saved.error().code == "store.invalid" ? ExitUsage : ExitFailure, saved.error());
+    (void)store.audit(QStringLiteral("cli"), QStringLiteral("class.save"),
+                      QStringLiteral("class:") + deviceClass.name);
+    return ExitOk;
+}
+
+int runDeviceCommand(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    if (options.positionalArguments().value(1) != QLatin1String("register"))
+        return fail(ExitUsage, usage("device needs: register"));
+    Store::Device device;
+    device.id = options.value(QStringLiteral("id"));
+    device.className = options.value(QStringLiteral("class"));
+    const QString keyText = options.value(QStringLiteral("public-key"));
+    auto key = QByteArray::fromBase64Encoding(keyText.toLatin1().left(200),
+                                              QByteArray::AbortOnBase64DecodingErrors);
+    if (!Store::isValidDeviceId(device.id))
+        return fail(ExitUsage, usage("--id must be 16 lowercase hex digits"));
+    if (!key || key.decoded.size() != 65 ||
+        !Crypto::Es256PublicKey::fromUncompressedPoint(
+            Crypto::ByteView(reinterpret_cast<const uint8_t *>(key.decoded.constData()), 65)))
+        return fail(ExitUsage, usage("--public-key must be base64 of a P-256 uncompressed point"));
+    device.publicKey = key.decoded;
+    if (auto deviceClass = store.findDeviceClass(device.className); !deviceClass)
+        return fail(ExitUsage, usage("--class must name an existing device class"));
+    if (auto inserted = store.insertDevice(device); !inserted)
+        return fail(inserted.error().code == "store.conflict" ? ExitUsage : ExitFailure,
+                    inserted.error());
+    (void)store.audit(QStringLiteral("cli"), QStringLiteral("device.register"),
+                      QStringLiteral("device:") + device.id,
+                      QStringLiteral("class ") + device.className);
+    return ExitOk;
+}
+
+int runGatewayCommand(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    const QString action = options.positionalArguments().value(1);
+    if (action != QLatin1String("block") && action != QLatin1String("unblock"))
+        return fail(ExitUsage, usage("gateway needs one of: block, unblock"));
+    const QString id = options.value(QStringLiteral("id"));
+    if (!Store::isValidGatewayId(id))
+        return fail(ExitUsage, usage("--id must be [a-z0-9-]{1,40}"));
+    const bool blocked = action == QLatin1String("block");
+    if (auto saved = store.setGatewayBlocked(id, blocked); !saved)
+        return fail(ExitFailure, saved.error());
+    (void)store.audit(QStringLiteral("cli"), QStringLiteral("gateway.") + action,
+                      QStringLiteral("gateway:") + id);
+    return ExitOk;
+}
+
+Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
+{
+    PortaldConfig config;
+    config.database = options.value(QStringLiteral("database"));
+    if (!config.listenAddress.setAddress(options.value(QStringLiteral("listen"))))
+        return usage("--listen must be an IP address");
+    auto port = options.integer(QStringLiteral("port"), 0, 65535);
+    if (!port)
+        return port.error();
+    config.apiPort = quint16(*port);
+    if (!options.isSet(QStringLiteral("pki-dir")))
+        return usage("--pki-dir is required (portal CA, portal-admin certificate)");
+    auto pki = Crypto::LabPki::ensure(options.value(QStringLiteral("pki-dir")).toStdString());
+    if (!pki)
+        return pki.error();
+    const auto path = [](const std::string &text) { return QString::fromStdString(text); };
+    config.portalCaCertificatePath = path(pki->portalCa.certificatePath);
+    config.portalCaKeyPath = path(pki->portalCa.keyPath);
+    config.adminCertificatePath = path(pki->portalAdmin.certificatePath);
+    config.adminKeyPath = path(pki->portalAdmin.keyPath);
+    const auto valueOr = [&options](const char *name, const QString &fallback) {
+        return options.isSet(QLatin1String(name)) ? options.value(QLatin1String(name)) : fallback;
+    };
+    config.apiCertificatePath = valueOr("tls-cert", path(pki->portalApi.certificatePath));
+    config.apiKeyPath = valueOr("tls-key", path(pki->portalApi.keyPath));
+    config.clientCaPath = valueOr("client-ca", config.portalCaCertificatePath);
+    config.credentialKeyPath =
+        valueOr("credential-key", QDir(options.value(QStringLiteral("pki-dir")))
+                                      .filePath(QStringLiteral("device-credential.key")));
+    config.instancesDir = options.value(QStringLiteral("instances-dir"));
+    config.m2mServicePath = valueOr("m2m-service-path", defaultM2mServicePath());
+    if (config.m2mServicePath.isEmpty())
+        return usage("iot-m2m-service not found; give --m2m-service-path");
+    config.engine.ownerTag = options.value(QStringLiteral("owner-tag"));
+    if (!Store::isValidName(config.engine.ownerTag))
+        return usage("--owner-tag must be 1..64 of [A-Za-z0-9._-]");
+    if (options.isSet(QStringLiteral("bsf-zn-url"))) {
+        config.bsfZnUrl = QUrl(options.value(QStringLiteral("bsf-zn-url")));
+        if (!config.bsfZnUrl.isValid() || config.bsfZnUrl.scheme() != QLatin1String("https"))
+            return usage("--bsf-zn-url must be an https URL");
+        auto nafPort = options.integer(QStringLiteral("naf-port"), 0, 65535);
+        if (!nafPort)
+            return nafPort.error();
+        config.nafPort = quint16(*nafPort);
+        config.nafFqdn = options.value(QStringLiteral("naf-fqdn"));
+        config.nafCertificatePath = path(pki->naf.certificatePath);
+        config.nafKeyPath = path(pki->naf.keyPath);
+        config.nafZnCertificatePath = path(pki->nafZn.certificatePath);
+        config.nafZnKeyPath = path(pki->nafZn.keyPath);
+        config.operatorCaPath = path(pki->operatorCa.certificatePath);
+        if (options.isSet(QStringLiteral("portal-url")))
+            config.portalApiUrl = QUrl(options.value(QStringLiteral("portal-url")));
+    }
+    return config;
+}
+
+int runServe(Runtime::ProgramOptions &options)
+{
+    auto config = serveConfig(options);
+    if (!config)
+        return fail(config.error().code == "options.invalid" ? ExitUsage : ExitCannotStart,
+                    config.error());
+    PortaldProgram program(*config);
+    if (auto started = program.start(); !started)
+        return fail(ExitCannotStart, started.error());
+    if (options.isSet(QStringLiteral("port-file"))) {
+        if (auto written = Runtime::writePortFile(options.value(QStringLiteral("port-file")),
+                                                  program.apiPort());
+            !written)
+            return fail(ExitCannotStart, written.error());
+    }
+    if (options.isSet(QStringLiteral("naf-port-file")) && program.nafPort() != 0) {
+        if (auto written = Runtime::writePortFile(options.value(QStringLiteral("naf-port-file")),
+                                                  program.nafPort());
+            !written)
+            return fail(ExitCannotStart, written.error());
+    }
+    Runtime::ShutdownSignals shutdown;
+    QObject::connect(&shutdown, &Runtime::ShutdownSignals::shutdownRequested, [](int number) {
+        qCInfo(lcPortald) << "signal" << number << "received; stopping";
+        QCoreApplication::quit();
+    });
+    const int code = QCoreApplication::exec();
+    program.stop();
+    return code == 0 ? ExitOk : ExitFailure;
+}
+
+} // namespace
+
+PortaldProgram::PortaldProgram(PortaldConfig config) : m_config(std::move(config)) {}
+
+PortaldProgram::~PortaldProgram()
+{
+    stop();
+}
+
+Result<void> PortaldProgram::start()
+{
+    auto store = Store::Store::open(m_config.database);
+    if (!store)
+        return store.error();
+    m_store = std::move(*store);
+
+    Cloud::LocalBackendConfig backendConfig;
+    backendConfig.m2mServicePath = m_config.m2mServicePath;
+    backendConfig.instancesDir = m_config.instancesDir;
+    backendConfig.portalCaCertificatePath = m_config.portalCaCertificatePath;
+    backendConfig.portalCaKeyPath = m_config.portalCaKeyPath;
+    backendConfig.adminTls = {m_config.adminCertificatePath, m_config.adminKeyPath,
+                              m_config.portalCaCertificatePath};
+    backendConfig.listenAddress = QHostAddress::LocalHost;
+    auto backend = Cloud::LocalBackend::create(backendConfig);
+    if (!backend)
+        return backend.error();
+    m_backend = std::move(*backend);
+
+    auto credentials = Engine::DeviceCredentials::loadOrCreate(m_config.credentialKeyPath);
+    if (!credentials)
+        return credentials.error();
+    auto adminTls = Cloud::makeAdminTlsConfiguration(backendConfig.adminTls);
+    if (!adminTls)
+        return adminTls.error();
+    m_engine = std::make_unique<Engine::PortalEngine>(*m_store, *m_backend, *adminTls,
+                                                      std::move(*credentials), m_config.engine);
+
+    auto apiTls = Http::makeServerTlsConfiguration(
+        {m_config.apiCertificatePath, m_config.apiKeyPath, m_config.clientCaPath});
+    if (!apiTls)
+        return apiTls.error();
+    m_apiServer = std::make_unique<Http::HttpServer>(
+        [this](const Http::HttpRequest &request) { return m_engine->handlePortalApi(request); });
+    auto port = m_apiServer->listen(m_config.listenAddress, m_config.apiPort, *apiTls);
+    if (!port)
+        return port.error();
+    m_apiPort = *port;
+    qCInfo(lcPortald).noquote() << "portal API listening on" << m_config.listenAddress.toString()
+                                << "port" << m_apiPort
+                                << "(https, gateway client certificate required)";
+    m_engine->start();
+
+    if (m_config.bsfZnUrl.isEmpty())
+        return {};
+    Gba::NafServiceConfig naf;
+    naf.listenAddress = m_config.listenAddress;
+    naf.port = m_config.nafPort;
+    naf.nafFqdn = m_config.nafFqdn;
+    naf.tlsCertificatePath = m_config.nafCertificatePath;
+    naf.tlsKeyPath = m_config.nafKeyPath;
+    naf.znUrl = m_config.bsfZnUrl;
+    naf.znCertificatePath = m_config.nafZnCertificatePath;
+    naf.znKeyPath = m_config.nafZnKeyPath;
+    naf.operatorCaPath = m_config.operatorCaPath;
+    naf.portalCaCertificatePath = m_config.portalCaCertificatePath;
+    naf.portalCaKeyPath = m_config.portalCaKeyPath;
+    naf.portalApiUrl = m_config.portalApiUrl.isEmpty()
+                           ? QUrl(QStringLiteral("https://localhost:%1/api/v1").arg(m_apiPort))
+                           : m_config.portalApiUrl;
+    m_naf = std::make_unique<Gba::NafService>(
+        naf, [this](const QString &gatewayId, const QString &impi) -> Result<void> {
+            auto bound = m_store->bindGatewayImpi(gatewayId, impi);
+            (void)m_store->audit(QStringLiteral("naf"),
+                                 bound ? QStringLiteral("gateway.enrol")
+                                       : QStringLiteral("gateway.enrol_refused"),
+                                 QStringLiteral("gateway:") + gatewayId, impi);
+            return bound;
+        });
+    auto nafPort = m_naf->start();
+    if (!nafPort)
+        return nafPort.error();
+    m_nafPort = *nafPort;
+    return {};
+}
+
+void PortaldProgram::stop()
+{
+    m_naf.reset();
+    m_apiServer.reset();
+    if (m_engine)
+        m_engine->stop();
+    if (m_backend)
+        m_backend->shutdown();
+    m_engine.reset();
+    m_backend.reset();
+    m_store.reset();
+}
+
+int runPortaldProgram(const QStringList &arguments)
+{
+    Runtime::ProgramOptions options(QStringLiteral(
+        "IoT portal service: the gateway API, device placement and local instances.\n"
+        "  iot-portald [options]                         serve the portal API\n"
+        "  iot-portald template add --name N [--image …]\n"
+        "  iot-portald class add|list --name N --template T [--vendor …] [--sharing …]\n"
+        "  iot-portald device register --id HEX16 --public-key B64 --class N\n"
+        "  iot-portald gateway block|unblock --id G"));
+    auto &parser = options.parser();
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("serve (default), template, class, device, "
+                                                "gateway"));
+    using O = QCommandLineOption;
+    const auto add = [&options](const char *name, const char *help, const char *valueName,
+                                const QString &defaultValue = QString()) {
+        options.addOption(
+            O(QLatin1String(name), QLatin1String(help), QLatin1String(valueName), defaultValue));
+    };
+    add("database", "SQLite file (created 0600) or postgresql://user:pw@host:port/db.", "spec",
+        QStringLiteral("portal.sqlite"));
+    add("listen", "Address of the portal API.", "address", QStringLiteral("127.0.0.1"));
+    add("port", "Portal API port (0: any free port).", "port", QStringLiteral("0"));
+    add("port-file", "Write the bound portal API port to this file.", "file");
+    add("tls-cert", "Portal API server certificate (default: the PKI's portal-api).", "file");
+    add("tls-key", "Portal API server key (default: the PKI's portal-api).", "file");
+    add("client-ca", "CA of gateway client certificates (default: the portal CA).", "file");
+    add("pki-dir", "Lab PKI directory (created on first run): portal CA, portal-admin.", "dir");
+    add("credential-key",
+        "Device credential key file, 0600 (default: <pki-dir>/"
+        "device-credential.key).",
+        "file");
+    add("instances-dir", "Where local instances keep their data.", "dir",
+        QStringLiteral("instances"));
+    add("m2m-service-path", "The iot-m2m-service program for local instances.", "file");
+    add("owner-tag", "Tag marking the instances this portal owns.", "tag",
+        QStringLiteral("iot-portal"));
+    add("bsf-zn-url", "Serve the NAF: the BSF's Zn URL (https://…/zn).", "url");
+    add("naf-port", "NAF Ua port (0: any free port).", "port", QStringLiteral("0"));
+    add("naf-port-file", "Write the bound NAF port to this file.", "file");
+    add("naf-fqdn", "The NAF's configured name (part of NAF_Id).", "name",
+        QStringLiteral("naf.lab.example"));
+    add("portal-url", "Portal API URL told to enrolled gateways.", "url");
+    add("name", "template/class add: the name.", "name");
+    add("template", "class add: the VM template.", "name");
+    add("image", "template add: image.", "name");
+    add("flavor", "template add: flavor.", "name");
+    add("network", "template add: network.", "name");
+    add("vendor", "class add: vendor to match (empty: any).", "text");
+    add("type", "class add: type to match (empty: any).", "text");
+    add("subscriber", "class add: subscriber to match (empty: any).", "text");
+    add("priority", "class add: tie-break priority (higher wins).", "number", QStringLiteral("0"));
+    add("sharing", "class add: shared or dedicated.", "policy", QStringLiteral("shared"));
+    add("capacity", "class add: devices per shared instance.", "number", QStringLiteral("100"));
+    add("enrolment", "class add: preregistered or open.", "policy",
+        QStringLiteral("preregistered"));
+    add("id", "device register: device id; gateway: gateway id.", "id");
+    add("public-key", "device register: base64 of the 65-byte public key.", "base64");
+    add("class", "device register: the device class.", "name");
+    if (auto parsed = options.parse(arguments); !parsed)
+        return fail(ExitUsage, parsed.error());
+
+    const QString command = options.positionalArguments().value(0, QStringLiteral("serve"));
+    if (command == QLatin1String("serve"))
+        return runServe(options);
+    using Command = int (*)(Runtime::ProgramOptions &, Store::Store &);
+    Command run = nullptr;
+    if (command == QLatin1String("template"))
+        run = runTemplateCommand;
+    else if (command == QLatin1String("class"))
+        run = runClassCommand;
+    else if (command == QLatin1String("device"))
+        run = runDeviceCommand;
+    else if (command == QLatin1String("gateway"))
+        run = runGatewayCommand;
+    if (!run)
+        return fail(ExitUsage, usage("unknown command; use serve, template, class, device or "
+                                     "gateway"));
+    auto store = openStore(options);
+    if (!store)
+        return fail(ExitCannotStart, store.error());
+    return run(options, **store);
+}
+
+} // namespace Portal::Portald

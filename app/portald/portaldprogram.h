@@ -1,0 +1,80 @@
+#pragma once
+// iot-portald: the headless portal service. `serve` (the default) runs the portal API (HTTPS,
+// gateway client certificates from the portal CA) over one Portal::Engine with the local
+// cloud backend; the CLI commands edit the store: `template add`, `class add|list`,
+// `device register`, `gateway block|unblock`.
+// Exit codes: 0 success, 1 runtime failure, 2 bad usage or config, 3 cannot start (database,
+// TLS files, PKI, port).
+
+#include <portal-core/base/result.h>
+#include <portal-core/cloud/local/localbackend.h>
+#include <portal-core/engine/portalengine.h>
+#include <portal-core/gba/nafservice.h>
+#include <portal-core/http/httpserver.h>
+#include <portal-core/store/store.h>
+
+#include <QHostAddress>
+#include <QStringList>
+
+#include <memory>
+
+namespace Portal::Portald {
+
+enum ExitCode { ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitCannotStart = 3 };
+
+struct PortaldConfig
+{
+    QString database;
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 apiPort = 0;
+    QString apiCertificatePath; // portal API server certificate (PEM)
+    QString apiKeyPath;
+    QString clientCaPath; // portal CA: gateways' client certificates
+    QString portalCaCertificatePath;
+    QString portalCaKeyPath;      // issues instance server certificates
+    QString adminCertificatePath; // portal-admin client certificate towards instances
+    QString adminKeyPath;
+    QString credentialKeyPath;
+    QString instancesDir;
+    QString m2mServicePath;
+    Engine::EngineConfig engine;
+    // The NAF (Ua enrolment) runs when bsfZnUrl is set.
+    QUrl bsfZnUrl;
+    quint16 nafPort = 0;
+    QString nafFqdn = QStringLiteral("naf.lab.example");
+    QString nafCertificatePath; // Ua server certificate and Zn client certificate (operator CA)
+    QString nafKeyPath;
+    QString nafZnCertificatePath;
+    QString nafZnKeyPath;
+    QString operatorCaPath;
+    QUrl portalApiUrl; // told to enrolled gateways; default https://localhost:<port>/api/v1
+};
+
+// Owns everything `serve` runs; each listener is a member, so another (the NAF's) joins as
+// one more HttpServer next to the portal API.
+class PortaldProgram
+{
+public:
+    explicit PortaldProgram(PortaldConfig config);
+    ~PortaldProgram();
+
+    // Errors: store.*, cloud.*, engine.credential_key, http.*.
+    Result<void> start();
+    void stop();
+    quint16 apiPort() const { return m_apiPort; }
+    quint16 nafPort() const { return m_nafPort; } // 0 when the NAF is not served
+
+private:
+    PortaldConfig m_config;
+    std::unique_ptr<Store::Store> m_store;
+    std::unique_ptr<Cloud::LocalBackend> m_backend;
+    std::unique_ptr<Engine::PortalEngine> m_engine;
+    std::unique_ptr<Http::HttpServer> m_apiServer;
+    std::unique_ptr<Gba::NafService> m_naf;
+    quint16 m_apiPort = 0;
+    quint16 m_nafPort = 0;
+};
+
+int runPortaldProgram(const QStringList &arguments);
+
+} // namespace Portal::Portald

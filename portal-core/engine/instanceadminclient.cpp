@@ -1,0 +1,65 @@
+#include "instanceadminclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace Portal::Engine {
+
+namespace {
+
+constexpr int kTimeoutMs = 10000;
+
+void finishReply(QNetworkReply *reply, std::initializer_list<int> okStatuses,
+                 const InstanceAdminClient::Done &done)
+{
+    QObject::connect(
+        reply, &QNetworkReply::finished, reply, [reply, okStatuses = QList<int>(okStatuses), done] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 0) {
+                done(makeError("engine.instance_unreachable", reply->errorString().toStdString()));
+                return;
+            }
+            if (!okStatuses.contains(status)) {
+                done(makeError("engine.instance_refused",
+                               "instance admin API answered HTTP " + std::to_string(status)));
+                return;
+            }
+            done(Result<void>());
+        });
+}
+
+} // namespace
+
+InstanceAdminClient::InstanceAdminClient(QSslConfiguration adminTls, QObject *parent)
+    : QObject(parent), m_adminTls(std::move(adminTls)), m_network(new QNetworkAccessManager(this))
+{
+}
+
+void InstanceAdminClient::putDevice(const QString &instanceUrl, const QString &deviceId,
+                                    const QByteArray &publicKey, const QString &credentialSha256,
+                                    bool revoked, Done done)
+{
+    QNetworkRequest request(QUrl(instanceUrl + QStringLiteral("/admin/v1/devices/") + deviceId));
+    request.setSslConfiguration(m_adminTls);
+    request.setTransferTimeout(kTimeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    const QJsonObject body{{QStringLiteral("publicKey"), QString::fromLatin1(publicKey.toBase64())},
+                           {QStringLiteral("credentialSha256"), credentialSha256},
+                           {QStringLiteral("revoked"), revoked}};
+    finishReply(m_network->put(request, QJsonDocument(body).toJson(QJsonDocument::Compact)),
+                {200, 201}, done);
+}
+
+void InstanceAdminClient::deleteDevice(const QString &instanceUrl, const QString &deviceId,
+                                       Done done)
+{
+    QNetworkRequest request(QUrl(instanceUrl + QStringLiteral("/admin/v1/devices/") + deviceId));
+    request.setSslConfiguration(m_adminTls);
+    request.setTransferTimeout(kTimeoutMs);
+    finishReply(m_network->deleteResource(request), {204, 404}, done);
+}
+
+} // namespace Portal::Engine

@@ -1,0 +1,39 @@
+#pragma once
+// The portal engine's client for an instance's admin API (docs/api.md, "Admin API"): HTTPS
+// with the portal-admin client certificate, the portal CA as the only trust anchor.
+// Asynchronous; each call ends in exactly one callback on the caller's thread. Answers are
+// bounded (only the status is used). Errors: `engine.instance_unreachable` (TLS or network),
+// `engine.instance_refused` (an HTTP status other than the expected ones).
+
+#include <portal-core/base/result.h>
+
+#include <QObject>
+#include <QSslConfiguration>
+#include <QString>
+
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace Portal::Engine {
+
+class InstanceAdminClient : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(Result<void>)>;
+
+    InstanceAdminClient(QSslConfiguration adminTls, QObject *parent = nullptr);
+
+    // PUT /admin/v1/devices/{id} {"publicKey", "credentialSha256", "revoked"}; 200/201 is ok.
+    void putDevice(const QString &instanceUrl, const QString &deviceId, const QByteArray &publicKey,
+                   const QString &credentialSha256, bool revoked, Done done);
+    // DELETE /admin/v1/devices/{id}; 204 and 404 are ok.
+    void deleteDevice(const QString &instanceUrl, const QString &deviceId, Done done);
+
+private:
+    QSslConfiguration m_adminTls;
+    QNetworkAccessManager *m_network;
+};
+
+} // namespace Portal::Engine

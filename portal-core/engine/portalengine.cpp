@@ -1,0 +1,675 @@
+#include "portalengine.h"
+
+#include "instanceadminclient.h"
+
+#include <portal-core/crypto/es256.h>
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QTimer>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcEngine, "portal.engine")
+
+namespace Portal::Engine {
+
+namespace {
+
+const char kLeaseName[] = "local-supervisor";
+
+Error portalError(const char *code, std::string message)
+{
+    return makeError(code, std::move(message));
+}
+
+Error internal(const Error &cause)
+{
+    qCWarning(lcEngine) << "store error:" << QString::fromStdString(cause.code)
+                        << QString::fromStdString(cause.message);
+    return makeError("portal.internal", "the portal store failed; try again");
+}
+
+int statusFor(const Error &error)
+{
+    const std::string &code = error.code;
+    if (code == "portal.invalid")
+        return 400;
+    if (code == "portal.unauthenticated")
+        return 401;
+    if (code == "portal.forbidden" || code == "portal.enrolment_refused")
+        return 403;
+    if (code == "portal.not_found")
+        return 404;
+    if (code == "portal.too_large")
+        return 413;
+    if (code == "portal.no_class")
+        return 422;
+    return 500;
+}
+
+Http::HttpAnswer errorAnswer(const Error &error)
+{
+    return Http::jsonError(statusFor(error), error);
+}
+
+bool isBoundedText(const QJsonValue &value, int maxChars)
+{
+    if (!value.isString() || value.toString().size() > maxChars)
+        return false;
+    for (const QChar c : value.toString()) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+Result<QJsonObject> parseObject(const QByteArray &body)
+{
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return portalError("portal.invalid", "the body must be one JSON object");
+    return document.object();
+}
+
+Result<AttachRequest> parseAttach(const QJsonObject &object)
+{
+    AttachRequest request;
+    const QJsonValue id = object.value(QStringLiteral("deviceId"));
+    if (!id.isString() || !Store::isValidDeviceId(id.toString()))
+        return portalError("portal.invalid", "deviceId must be 16 lowercase hex digits");
+    request.deviceId = id.toString();
+    for (const auto &[name, target] : {std::pair{"vendor", &request.attributes.vendor},
+                                       std::pair{"type", &request.attributes.type},
+                                       std::pair{"subscriber", &request.attributes.subscriber}}) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined())
+            continue;
+        if (!isBoundedText(value, Store::kMaxAttributeChars))
+            return portalError("portal.invalid",
+                               std::string(name) + " must be text of at most 64 printable chars");
+        *target = value.toString();
+    }
+    const QJsonValue key = object.value(QStringLiteral("publicKey"));
+    if (!key.isString() || key.toString().size() > 200)
+        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
+    auto decoded = QByteArray::fromBase64Encoding(key.toString().toLatin1(),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.size() != 65)
+        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
+    const auto *bytes = reinterpret_cast<const uint8_t *>(decoded.decoded.constData());
+    if (!Crypto::Es256PublicKey::fromUncompressedPoint(Crypto::ByteView(bytes, 65)))
+        return portalError("portal.invalid", "publicKey is not a point on P-256");
+    request.publicKey = decoded.decoded;
+    return request;
+}
+
+Result<Store::Gateway> parseHeartbeat(const QString &gatewayId, const QJsonObject &object)
+{
+    Store::Gateway report;
+    report.id = gatewayId;
+    report.lastHeartbeat = QDateTime::currentDateTimeUtc();
+    const QJsonValue version = object.value(QStringLiteral("version"));
+    if (!version.isUndefined()) {
+        if (!isBoundedText(version, 64))
+            return portalError("portal.invalid", "version must be text of at most 64 chars");
+        report.version = version.toString();
+    }
+    for (const auto &[name, target] : {std::pair{"deviceCount", &report.deviceCount},
+                                       std::pair{"queueDepth", &report.queueDepth}}) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined())
+            continue;
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number < 0 || number > 1e9 || number != double(qint64(number)))
+            return portalError("portal.invalid",
+                               std::string(name) + " must be an integer 0..1000000000");
+        *target = int(number);
+    }
+    const QJsonValue expiry = object.value(QStringLiteral("btidExpiry"));
+    if (!expiry.isUndefined()) {
+        if (!isBoundedText(expiry, 40))
+            return portalError("portal.invalid", "btidExpiry must be an ISO 8601 UTC time");
+        report.btidExpiry = QDateTime::fromString(expiry.toString(), Qt::ISODate);
+        if (!report.btidExpiry.isValid())
+            return portalError("portal.invalid", "btidExpiry must be an ISO 8601 UTC time");
+    }
+    return report;
+}
+
+QJsonObject toJson(const DeviceView &view)
+{
+    QJsonObject object{{QStringLiteral("deviceId"), view.deviceId},
+                       {QStringLiteral("state"), Store::toText(view.state)}};
+    if (!view.instanceUrl.isEmpty())
+        object.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
+    if (!view.credential.isEmpty())
+        object.insert(QStringLiteral("credential"), QString::fromLatin1(view.credential));
+    if (!view.reason.isEmpty())
+        object.insert(QStringLiteral("reason"), view.reason);
+    return object;
+}
+
+} // namespace
+
+PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
+                           QSslConfiguration adminTls, DeviceCredentials credentials,
+                           EngineConfig config, QObject *parent)
+    : QObject(parent), m_store(store), m_backend(backend), m_credentials(std::move(credentials)),
+      m_config(std::move(config)), m_admin(new InstanceAdminClient(std::move(adminTls), this)),
+      m_timer(new QTimer(this))
+{
+    if (m_config.leaseHolder.isEmpty())
+        m_config.leaseHolder = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_timer->setInterval(m_config.tickMs);
+    connect(m_timer, &QTimer::timeout, this, &PortalEngine::tick);
+    connect(&m_backend, &Cloud::CloudBackend::statusChanged, this,
+            [this] { QTimer::singleShot(0, this, &PortalEngine::tick); });
+}
+
+PortalEngine::~PortalEngine()
+{
+    stop();
+}
+
+void PortalEngine::start()
+{
+    m_timer->start();
+    tick();
+}
+
+void PortalEngine::stop()
+{
+    m_timer->stop();
+    if (m_leader) {
+        (void)m_store.releaseLease(QLatin1String(kLeaseName), m_config.leaseHolder);
+        m_leader = false;
+    }
+}
+
+void PortalEngine::audit(const QString &actor, const QString &action, const QString &subject,
+                         const QString &detail)
+{
+    if (auto written = m_store.audit(actor, action, subject, detail); !written)
+        qCWarning(lcEngine) << "audit entry lost:" << action << subject
+                            << QString::fromStdString(written.error().message);
+}
+
+Http::HttpAnswer PortalEngine::handlePortalApi(const Http::HttpRequest &request)
+{
+    if (request.body.size() > kMaxPortalRequestBytes)
+        return errorAnswer(portalError("portal.too_large", "request body larger than 16 KiB"));
+    const QString gatewayId =
+        request.peerCertificate.isNull()
+            ? QString()
+            : request.peerCertificate.subjectInfo(QSslCertificate::CommonName).value(0);
+    if (!Store::isValidGatewayId(gatewayId))
+        return errorAnswer(portalError("portal.unauthenticated",
+                                       "a gateway client certificate (CN = gateway id) is needed"));
+    auto gateway = m_store.findGateway(gatewayId);
+    if (gateway && gateway->blocked) {
+        audit(QStringLiteral("gateway:") + gatewayId, QStringLiteral("gateway.blocked_request"),
+              QStringLiteral("gateway:") + gatewayId, request.path.left(100));
+        return errorAnswer(portalError("portal.forbidden", "this gateway is blocked"));
+    }
+    if (!gateway && gateway.error().code != "store.not_found")
+        return errorAnswer(internal(gateway.error()));
+
+    static const QRegularExpression heartbeatPath(
+        QStringLiteral("^/api/v1/gateways/([^/]+)/heartbeat$"));
+    static const QRegularExpression devicePath(QStringLiteral("^/api/v1/devices/([^/]+)$"));
+    const auto methodNotAllowed = [] {
+        return errorAnswer(portalError("portal.invalid", "method not allowed"));
+    };
+
+    if (const auto match = heartbeatPath.match(request.path); match.hasMatch()) {
+        if (request.method != "POST")
+            return methodNotAllowed();
+        if (match.captured(1) != gatewayId)
+            return errorAnswer(
+                portalError("portal.forbidden", "a gateway may send only its own heartbeat"));
+        auto object = parseObject(request.body);
+        if (!object)
+            return errorAnswer(object.error());
+        auto report = parseHeartbeat(gatewayId, *object);
+        if (!report)
+            return errorAnswer(report.error());
+        auto devices = heartbeat(*report);
+        if (!devices)
+            return errorAnswer(devices.error());
+        QJsonArray list;
+        for (const DeviceView &view : *devices) {
+            QJsonObject entry{{QStringLiteral("deviceId"), view.deviceId},
+                              {QStringLiteral("state"), Store::toText(view.state)}};
+            if (!view.instanceUrl.isEmpty())
+                entry.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
+            list.append(entry);
+        }
+        return Http::jsonAnswer(200, QJsonDocument(QJsonObject{
+                                         {QStringLiteral("devices"), list},
+                                         {QStringLiteral("serverTime"),
+                                          QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}}));
+    }
+    if (request.path == QLatin1String("/api/v1/devices")) {
+        if (request.method != "POST")
+            return methodNotAllowed();
+        auto object = parseObject(request.body);
+        if (!object)
+            return errorAnswer(object.error());
+        auto parsed = parseAttach(*object);
+        if (!parsed)
+            return errorAnswer(parsed.error());
+        auto result = attach(gatewayId, *parsed);
+        if (!result)
+            return errorAnswer(result.error());
+        if (result->state == Store::DeviceState::Pending) {
+            Http::HttpAnswer answer = Http::jsonAnswer(202, QJsonDocument(toJson(*result)));
+            answer.headers.append({"Retry-After", QByteArray::number(m_config.retryAfterS)});
+            return answer;
+        }
+        return Http::jsonAnswer(200, QJsonDocument(toJson(*result)));
+    }
+    if (const auto match = devicePath.match(request.path); match.hasMatch()) {
+        const QString deviceId = match.captured(1);
+        if (!Store::isValidDeviceId(deviceId))
+            return errorAnswer(portalError("portal.not_found", "no such device"));
+        if (request.method == "GET") {
+            auto result = device(gatewayId, deviceId);
+            if (!result)
+                return errorAnswer(result.error());
+            Http::HttpAnswer answer = Http::jsonAnswer(200, QJsonDocument(toJson(*result)));
+            if (result->state == Store::DeviceState::Pending)
+                answer.headers.append({"Retry-After", QByteArray::number(m_config.retryAfterS)});
+            return answer;
+        }
+        if (request.method == "DELETE") {
+            if (auto removed = detach(gatewayId, deviceId); !removed)
+                return errorAnswer(removed.error());
+            Http::HttpAnswer answer;
+            answer.status = 204;
+            return answer;
+        }
+        return methodNotAllowed();
+    }
+    return errorAnswer(portalError("portal.not_found", "no such portal API resource"));
+}
+
+Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const AttachRequest &request)
+{
+    const QString actor = QStringLiteral("gateway:") + gatewayId;
+    const QString subject = QStringLiteral("device:") + request.deviceId;
+    auto existing = m_store.findDevice(request.deviceId);
+    if (!existing && existing.error().code != "store.not_found")
+        return internal(existing.error());
+    if (!existing) {
+        auto classes = m_store.deviceClasses();
+        if (!classes)
+            return internal(classes.error());
+        const auto deviceClass = matchDeviceClass(*classes, request.attributes);
+        if (!deviceClass)
+            return portalError("portal.no_class", "no device class matches these attributes");
+        if (deviceClass->enrolment == Store::Enrolment::Preregistered) {
+            audit(actor, QStringLiteral("device.enrolment_refused"), subject,
+                  QStringLiteral("unknown device in preregistered class ") + deviceClass->name);
+            return portalError("portal.enrolment_refused",
+                               "this device is not registered with the portal");
+        }
+        Store::Device device;
+        device.id = request.deviceId;
+        device.publicKey = request.publicKey;
+        device.className = deviceClass->name;
+        device.gatewayId = gatewayId;
+        if (auto inserted = m_store.insertDevice(device); !inserted) {
+            if (inserted.error().code != "store.conflict")
+                return internal(inserted.error());
+            // Attached concurrently through another request: take the existing row's path.
+            return enrol(gatewayId, request);
+        }
+        audit(actor, QStringLiteral("device.trusted_on_first_attach"), subject,
+              QStringLiteral("open class ") + deviceClass->name);
+        return device;
+    }
+    Store::Device device = *existing;
+    if (device.revoked) {
+        audit(actor, QStringLiteral("device.enrolment_refused"), subject,
+              QStringLiteral("device revoked"));
+        return portalError("portal.enrolment_refused", "this device is revoked");
+    }
+    if (device.publicKey != request.publicKey) {
+        audit(actor, QStringLiteral("device.enrolment_refused"), subject,
+              QStringLiteral("public key differs from the registered one"));
+        return portalError("portal.enrolment_refused",
+                           "the public key differs from the registered one");
+    }
+    if (!device.gatewayId.isEmpty() && device.gatewayId != gatewayId) {
+        audit(actor, QStringLiteral("device.attach_refused"), subject,
+              QStringLiteral("attached to gateway ") + device.gatewayId);
+        return portalError("portal.forbidden", "the device is attached to another gateway");
+    }
+    bool changed = false;
+    if (device.gatewayId.isEmpty()) {
+        device.gatewayId = gatewayId;
+        changed = true;
+        audit(actor, QStringLiteral("device.attach"), subject);
+    }
+    if (device.state == Store::DeviceState::Failed) {
+        // Retry: drop a failed instance so placement finds or creates a working one.
+        if (device.instanceId != 0) {
+            auto instance = m_store.findInstance(device.instanceId);
+            if (!instance || instance->state == Store::InstanceState::Failed)
+                device.instanceId = 0;
+        }
+        device.state = Store::DeviceState::Pending;
+        device.reason.clear();
+        changed = true;
+        audit(actor, QStringLiteral("device.retry"), subject);
+    }
+    if (changed) {
+        if (auto updated = m_store.updateDevice(device); !updated)
+            return internal(updated.error());
+    }
+    return device;
+}
+
+Result<DeviceView> PortalEngine::attach(const QString &gatewayId, const AttachRequest &request)
+{
+    if (auto ensured = m_store.ensureGateway(gatewayId); !ensured)
+        return internal(ensured.error());
+    auto device = enrol(gatewayId, request);
+    if (!device)
+        return device.error();
+    auto deviceClass = m_store.findDeviceClass(device->className);
+    if (!deviceClass)
+        return internal(deviceClass.error());
+    auto placement =
+        m_store.placeDevice(device->id, *deviceClass, m_backend.name(), m_config.ownerTag);
+    if (!placement)
+        return internal(placement.error());
+    if (placement->instanceCreated) {
+        audit(QStringLiteral("portald"), QStringLiteral("instance.requested"),
+              QStringLiteral("instance:%1").arg(placement->instance.id),
+              QStringLiteral("class %1, %2")
+                  .arg(deviceClass->name, Store::toText(deviceClass->sharing)));
+        QTimer::singleShot(0, this, &PortalEngine::tick);
+    }
+    auto placed = m_store.findDevice(device->id);
+    if (!placed)
+        return internal(placed.error());
+    return view(*placed);
+}
+
+Result<DeviceView> PortalEngine::view(const Store::Device &device)
+{
+    DeviceView result;
+    result.deviceId = device.id;
+    result.state = device.state;
+    if (device.state == Store::DeviceState::Failed)
+        result.reason = device.reason;
+    if (device.state == Store::DeviceState::Ready) {
+        auto instance = m_store.findInstance(device.instanceId);
+        if (!instance)
+            return internal(instance.error());
+        result.instanceUrl = instance->url;
+        result.credential = m_credentials.credential(device.id, device.credentialEpoch);
+    }
+    return result;
+}
+
+Result<DeviceView> PortalEngine::device(const QString &gatewayId, const QString &deviceId)
+{
+    auto device = m_store.findDevice(deviceId);
+    if (!device) {
+        if (device.error().code == "store.not_found")
+            return portalError("portal.not_found", "no such device");
+        return internal(device.error());
+    }
+    if (device->gatewayId.isEmpty())
+        return portalError("portal.not_found", "no such device");
+    if (device->gatewayId != gatewayId)
+        return portalError("portal.forbidden", "the device belongs to another gateway");
+    return view(*device);
+}
+
+Result<void> PortalEngine::detach(const QString &gatewayId, const QString &deviceId)
+{
+    auto device = m_store.findDevice(deviceId);
+    if (!device) {
+        if (device.error().code == "store.not_found")
+            return portalError("portal.not_found", "no such device");
+        return internal(device.error());
+    }
+    if (device->gatewayId.isEmpty())
+        return portalError("portal.not_found", "no such device");
+    if (device->gatewayId != gatewayId)
+        return portalError("portal.forbidden", "the device belongs to another gateway");
+    auto deviceClass = m_store.findDeviceClass(device->className);
+    if (!deviceClass)
+        return internal(deviceClass.error());
+    QString instanceUrl;
+    if (device->instanceId != 0) {
+        if (auto instance = m_store.findInstance(device->instanceId))
+            instanceUrl = instance->url;
+    }
+    if (deviceClass->enrolment == Store::Enrolment::Open) {
+        if (auto removed = m_store.deleteDevice(deviceId); !removed)
+            return internal(removed.error());
+    } else {
+        // The identity stays registered; the old credential dies with the epoch.
+        Store::Device detached = *device;
+        detached.gatewayId.clear();
+        detached.instanceId = 0;
+        detached.state = Store::DeviceState::Pending;
+        detached.credentialSha256.clear();
+        detached.credentialEpoch += 1;
+        detached.reason.clear();
+        if (auto updated = m_store.updateDevice(detached); !updated)
+            return internal(updated.error());
+    }
+    audit(QStringLiteral("gateway:") + gatewayId, QStringLiteral("device.detach"),
+          QStringLiteral("device:") + deviceId);
+    if (!instanceUrl.isEmpty()) {
+        m_admin->deleteDevice(instanceUrl, deviceId, [deviceId](Result<void> done) {
+            if (!done)
+                qCWarning(lcEngine) << "instance did not drop device" << deviceId << ":"
+                                    << QString::fromStdString(done.error().message);
+        });
+    }
+    return {};
+}
+
+Result<QList<DeviceView>> PortalEngine::heartbeat(const Store::Gateway &report)
+{
+    if (auto recorded = m_store.recordHeartbeat(report); !recorded)
+        return internal(recorded.error());
+    auto devices = m_store.devicesOfGateway(report.id);
+    if (!devices)
+        return internal(devices.error());
+    QList<DeviceView> result;
+    for (const Store::Device &device : *devices) {
+        DeviceView entry;
+        entry.deviceId = device.id;
+        entry.state = device.state;
+        if (device.state == Store::DeviceState::Ready) {
+            if (auto instance = m_store.findInstance(device.instanceId))
+                entry.instanceUrl = instance->url;
+        }
+        result.append(entry);
+    }
+    return result;
+}
+
+void PortalEngine::tick()
+{
+    if (m_inTick)
+        return;
+    m_inTick = true;
+    auto lease =
+        m_store.acquireLease(QLatin1String(kLeaseName), m_config.leaseHolder, m_config.leaseTtlS);
+    const bool leader = lease && *lease;
+    if (leader != m_leader) {
+        qCInfo(lcEngine) << (leader ? "took the leader lease" : "lost the leader lease");
+        m_leader = leader;
+        m_reconciled = false;
+    }
+    if (m_leader) {
+        if (!m_reconciled)
+            reconcileBackend();
+        superviseInstances();
+    }
+    pushPendingDevices();
+    m_inTick = false;
+}
+
+void PortalEngine::reconcileBackend()
+{
+    auto owned = m_backend.listByOwner(m_config.ownerTag);
+    auto instances = m_store.instances();
+    if (!owned || !instances)
+        return;
+    QSet<qint64> wanted;
+    for (const Store::Instance &instance : *instances) {
+        if (instance.backend == m_backend.name() && instance.state != Store::InstanceState::Failed)
+            wanted.insert(instance.id);
+    }
+    for (qint64 id : *owned) {
+        if (!wanted.contains(id)) {
+            qCInfo(lcEngine) << "removing instance" << id << "that the store does not want";
+            (void)m_backend.remove(id);
+            audit(QStringLiteral("portald"), QStringLiteral("instance.orphan_removed"),
+                  QStringLiteral("instance:%1").arg(id));
+        }
+    }
+    m_reconciled = true;
+}
+
+void PortalEngine::superviseInstances()
+{
+    auto instances = m_store.instances();
+    if (!instances)
+        return;
+    for (const Store::Instance &instance : *instances) {
+        if (instance.backend == m_backend.name() && instance.state != Store::InstanceState::Failed)
+            advanceInstance(instance);
+    }
+}
+
+void PortalEngine::advanceInstance(Store::Instance instance)
+{
+    const QString subject = QStringLiteral("instance:%1").arg(instance.id);
+    const auto transition = [&](Store::InstanceState next, const QString &reason = QString()) {
+        const Store::InstanceState previous = instance.state;
+        instance.state = next;
+        instance.reason = reason;
+        if (auto updated = m_store.updateInstance(instance); !updated) {
+            qCWarning(lcEngine) << "cannot record instance state:"
+                                << QString::fromStdString(updated.error().message);
+            return;
+        }
+        if (previous != next)
+            audit(QStringLiteral("portald"), QStringLiteral("instance.") + Store::toText(next),
+                  subject, reason);
+    };
+    Cloud::InstanceStatus status = m_backend.status(instance.id);
+    if (status.state == Cloud::InstanceStatus::State::Missing) {
+        auto vmTemplate = m_store.findTemplate(instance.templateName);
+        Cloud::InstanceSpec spec{instance.id, m_config.ownerTag, instance.templateName,
+                                 vmTemplate ? vmTemplate->spec : QJsonObject()};
+        if (auto created = m_backend.create(spec); !created) {
+            transition(Store::InstanceState::Failed,
+                       QString::fromStdString(created.error().message));
+            return;
+        }
+        status = m_backend.status(instance.id);
+    }
+    switch (status.state) {
+    case Cloud::InstanceStatus::State::Missing:
+    case Cloud::InstanceStatus::State::Building:
+        if (instance.state == Store::InstanceState::Requested)
+            transition(Store::InstanceState::Building);
+        return;
+    case Cloud::InstanceStatus::State::Failed:
+        transition(Store::InstanceState::Failed, status.reason);
+        return;
+    case Cloud::InstanceStatus::State::Running:
+        break;
+    }
+    const bool addressChanged = instance.url != status.url || instance.adminPort != status.port;
+    instance.url = status.url;
+    instance.adminPort = status.port;
+    instance.dataDir = status.dataDir;
+    if (instance.state == Store::InstanceState::Requested ||
+        instance.state == Store::InstanceState::Building) {
+        // The local backend has no SSH target: Puppet is skipped, and recorded as skipped.
+        transition(Store::InstanceState::Configuring);
+        audit(QStringLiteral("portald"), QStringLiteral("instance.puppet_skipped"), subject,
+              QStringLiteral("no SSH target for the %1 backend").arg(m_backend.name()));
+        transition(Store::InstanceState::Ready);
+    } else if (instance.state == Store::InstanceState::Configuring) {
+        transition(Store::InstanceState::Ready);
+    } else if (addressChanged) {
+        transition(Store::InstanceState::Ready);
+        qCInfo(lcEngine).noquote() << "instance" << instance.id << "now at" << instance.url;
+    }
+}
+
+void PortalEngine::pushPendingDevices()
+{
+    auto pending = m_store.devicesInState(Store::DeviceState::Pending);
+    if (!pending)
+        return;
+    for (const Store::Device &device : *pending) {
+        if (device.instanceId == 0 || device.gatewayId.isEmpty() || m_pushing.contains(device.id))
+            continue;
+        auto instance = m_store.findInstance(device.instanceId);
+        if (!instance)
+            continue;
+        if (instance->state == Store::InstanceState::Failed) {
+            Store::Device failed = device;
+            failed.state = Store::DeviceState::Failed;
+            failed.reason = QStringLiteral("instance failed: ") + instance->reason.left(400);
+            (void)m_store.updateDevice(failed);
+            audit(QStringLiteral("portald"), QStringLiteral("device.failed"),
+                  QStringLiteral("device:") + device.id, failed.reason);
+            continue;
+        }
+        if (instance->state != Store::InstanceState::Ready)
+            continue;
+        const QString credentialSha256 = DeviceCredentials::sha256Hex(
+            m_credentials.credential(device.id, device.credentialEpoch));
+        m_pushing.insert(device.id);
+        const QString deviceId = device.id;
+        const qint64 instanceId = device.instanceId;
+        const int epoch = device.credentialEpoch;
+        m_admin->putDevice(
+            instance->url, device.id, device.publicKey, credentialSha256, false,
+            [this, deviceId, instanceId, epoch, credentialSha256](Result<void> pushed) {
+                m_pushing.remove(deviceId);
+                if (!pushed) {
+                    qCWarning(lcEngine)
+                        << "pushing device" << deviceId
+                        << "failed:" << QString::fromStdString(pushed.error().message);
+                    return; // retried on a later tick
+                }
+                // The device may have been detached or moved meanwhile: only the same
+                // placement and credential become ready.
+                auto current = m_store.findDevice(deviceId);
+                if (!current || current->instanceId != instanceId ||
+                    current->credentialEpoch != epoch ||
+                    current->state != Store::DeviceState::Pending)
+                    return;
+                current->state = Store::DeviceState::Ready;
+                current->credentialSha256 = credentialSha256;
+                if (auto updated = m_store.updateDevice(*current); !updated)
+                    return;
+                audit(QStringLiteral("portald"), QStringLiteral("device.ready"),
+                      QStringLiteral("device:") + deviceId,
+                      QStringLiteral("instance %1").arg(instanceId));
+            });
+    }
+}
+
+} // namespace Portal::Engine

@@ -1,0 +1,115 @@
+#pragma once
+// The portal engine (DESIGN §5, docs/api.md "Portal API"): device attach and placement,
+// the gateway registry, the instance life cycle for one cloud backend, and the portal API's
+// HTTP handlers. Everything it decides is persisted in the store first, so any portald
+// sharing the database can answer any request, and a restarted one resumes.
+//
+// Attach: validate → class (the preregistered device's class, or the best match; none: 422
+// `portal.no_class`) → enrolment (preregistered: id and key must exist, another key or a
+// revoked device is 403 `portal.enrolment_refused`, audited; open: first attach inserts the
+// device, audited) → placement in one store transaction → 202 + Retry-After while the
+// instance is not ready or the key is not yet on it; 200 with instanceUrl and credential once
+// the instance's admin API accepted the key and the credential's SHA-256. Re-attaching with
+// the same key gives the same answer; a failed device is retried on its next attach.
+//
+// tick() (a timer, every tickMs) drives the rest: the holder of the store's leader lease
+// moves instances requested → building → configuring → ready (or failed) through the
+// backend, resumes them after a restart and removes backend instances the store no longer
+// owns; every portald pushes pending devices' keys to ready instances.
+
+#include "classmatcher.h"
+#include "devicecredential.h"
+
+#include <portal-core/base/result.h>
+#include <portal-core/cloud/cloudbackend.h>
+#include <portal-core/http/httpmessage.h>
+#include <portal-core/store/store.h>
+
+#include <QObject>
+#include <QSet>
+#include <QSslConfiguration>
+
+class QTimer;
+
+namespace Portal::Engine {
+
+class InstanceAdminClient;
+
+inline constexpr qsizetype kMaxPortalRequestBytes = 16 * 1024;
+
+struct EngineConfig
+{
+    QString ownerTag = QStringLiteral("iot-portal");
+    QString leaseHolder; // unique per process; generated when empty
+    int leaseTtlS = 15;
+    int retryAfterS = 1;
+    int tickMs = 250;
+};
+
+struct AttachRequest
+{
+    QString deviceId;
+    DeviceAttributes attributes;
+    QByteArray publicKey; // 65-byte uncompressed P-256 point
+};
+
+// What the portal API answers about one device.
+struct DeviceView
+{
+    QString deviceId;
+    Store::DeviceState state = Store::DeviceState::Pending;
+    QString instanceUrl;   // when ready
+    QByteArray credential; // when ready
+    QString reason;        // when failed
+};
+
+class PortalEngine : public QObject
+{
+    Q_OBJECT
+public:
+    PortalEngine(Store::Store &store, Cloud::CloudBackend &backend, QSslConfiguration adminTls,
+                 DeviceCredentials credentials, EngineConfig config, QObject *parent = nullptr);
+    ~PortalEngine() override;
+
+    // Starts the tick timer (and runs one tick at once). stop() releases the leader lease.
+    void start();
+    void stop();
+    bool isLeader() const { return m_leader; }
+
+    // The portal API: routes, client-certificate authorisation, bounds, JSON.
+    Http::HttpAnswer handlePortalApi(const Http::HttpRequest &request);
+
+    // The operations behind the routes, for a gateway already authenticated. Errors carry
+    // the portal API codes: `portal.invalid`, `portal.no_class`, `portal.enrolment_refused`,
+    // `portal.forbidden`, `portal.not_found`, `portal.internal`.
+    Result<DeviceView> attach(const QString &gatewayId, const AttachRequest &request);
+    Result<DeviceView> device(const QString &gatewayId, const QString &deviceId);
+    Result<void> detach(const QString &gatewayId, const QString &deviceId);
+    Result<QList<DeviceView>> heartbeat(const Store::Gateway &report);
+
+public slots:
+    void tick();
+
+private:
+    Result<Store::Device> enrol(const QString &gatewayId, const AttachRequest &request);
+    Result<DeviceView> view(const Store::Device &device);
+    void superviseInstances();
+    void advanceInstance(Store::Instance instance);
+    void reconcileBackend();
+    void pushPendingDevices();
+    void audit(const QString &actor, const QString &action, const QString &subject,
+               const QString &detail = QString());
+
+    Store::Store &m_store;
+    Cloud::CloudBackend &m_backend;
+    DeviceCredentials m_credentials;
+    EngineConfig m_config;
+    InstanceAdminClient *m_admin;
+    QTimer *m_timer;
+    QSet<QString> m_pushing;
+    bool m_leader = false;
+    bool m_reconciled = false;
+    bool m_inTick = false;
+};
+
+} // namespace Portal::Engine

@@ -1,0 +1,929 @@
+#include "store.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QUrl>
+#include <QUrlQuery>
+#include <QUuid>
+#include <QVariant>
+
+#include <initializer_list>
+
+Q_LOGGING_CATEGORY(lcStore, "portal.store")
+
+namespace Portal::Store {
+
+namespace {
+
+// Forward-only, numbered from 1. A released migration never changes; a new one is appended.
+// %SERIAL% and %BLOB% are the only dialect differences between SQLite and PostgreSQL.
+const char *const kMigrations[] = {
+    "CREATE TABLE vm_templates ("
+    " name TEXT PRIMARY KEY NOT NULL,"
+    " spec TEXT NOT NULL)",
+
+    "CREATE TABLE device_classes ("
+    " name TEXT PRIMARY KEY NOT NULL,"
+    " vendor TEXT NOT NULL, type TEXT NOT NULL, subscriber TEXT NOT NULL,"
+    " priority INTEGER NOT NULL,"
+    " template_name TEXT NOT NULL REFERENCES vm_templates(name),"
+    " sharing TEXT NOT NULL CHECK (sharing IN ('shared', 'dedicated')),"
+    " capacity INTEGER NOT NULL CHECK (capacity >= 1),"
+    " enrolment TEXT NOT NULL CHECK (enrolment IN ('preregistered', 'open')))",
+
+    "CREATE TABLE gateways ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " last_heartbeat_ms BIGINT, version TEXT NOT NULL DEFAULT '',"
+    " device_count INTEGER NOT NULL DEFAULT 0, queue_depth INTEGER NOT NULL DEFAULT 0,"
+    " btid_expiry_ms BIGINT, blocked INTEGER NOT NULL DEFAULT 0)",
+
+    "CREATE TABLE instances ("
+    " id %SERIAL%,"
+    " backend TEXT NOT NULL,"
+    " class_name TEXT NOT NULL REFERENCES device_classes(name),"
+    " template_name TEXT NOT NULL,"
+    " dedicated_device_id TEXT UNIQUE,"
+    " slot INTEGER,"
+    " state TEXT NOT NULL CHECK (state IN"
+    "  ('requested', 'building', 'configuring', 'ready', 'failed')),"
+    " reason TEXT NOT NULL DEFAULT '', url TEXT NOT NULL DEFAULT '',"
+    " admin_port INTEGER NOT NULL DEFAULT 0, data_dir TEXT NOT NULL DEFAULT '',"
+    " owner_tag TEXT NOT NULL, updated_ms BIGINT NOT NULL,"
+    " UNIQUE (class_name, slot),"
+    " CHECK ((slot IS NULL) <> (dedicated_device_id IS NULL)))",
+
+    "CREATE TABLE devices ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " public_key %BLOB% NOT NULL,"
+    " class_name TEXT NOT NULL REFERENCES device_classes(name),"
+    " gateway_id TEXT REFERENCES gateways(id),"
+    " instance_id BIGINT REFERENCES instances(id) ON DELETE SET NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('pending', 'ready', 'failed')),"
+    " credential_sha256 TEXT NOT NULL DEFAULT '',"
+    " credential_epoch INTEGER NOT NULL DEFAULT 0,"
+    " revoked INTEGER NOT NULL DEFAULT 0,"
+    " reason TEXT NOT NULL DEFAULT '', updated_ms BIGINT NOT NULL)",
+    "CREATE INDEX devices_gateway ON devices (gateway_id)",
+    "CREATE INDEX devices_instance ON devices (instance_id)",
+
+    "CREATE TABLE audit_log ("
+    " id %SERIAL%, time_ms BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+    " subject TEXT NOT NULL, detail TEXT NOT NULL)",
+
+    "CREATE TABLE leases ("
+    " name TEXT PRIMARY KEY NOT NULL, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
+
+    // The IMPI that first enrolled a gateway id at the NAF; later enrolments must match.
+    "ALTER TABLE gateways ADD COLUMN impi TEXT",
+};
+
+constexpr int kPlacementAttempts = 8;
+
+Error sqlError(const char *code, const QSqlError &error)
+{
+    return makeError(code, error.text().toStdString());
+}
+
+bool isUniqueViolation(const QSqlError &error)
+{
+    const QString code = error.nativeErrorCode();
+    // SQLite: SQLITE_CONSTRAINT and its UNIQUE / PRIMARYKEY extended codes; PostgreSQL 23505.
+    return code == QLatin1String("19") || code == QLatin1String("2067") ||
+           code == QLatin1String("1555") || code == QLatin1String("23505");
+}
+
+qint64 toMs(const QDateTime &time)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : 0;
+}
+
+QDateTime fromMs(const QVariant &value)
+{
+    if (value.isNull() || value.toLongLong() == 0)
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// SQL NULL is an invalid QVariant; a null QString binds as the empty text (see StoreQuery).
+QVariant nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QVariant() : QVariant(text);
+}
+
+QVariant nullIfZero(qint64 value)
+{
+    return value == 0 ? QVariant() : QVariant(value);
+}
+
+bool isBoundedText(const QString &text, int maxChars)
+{
+    if (text.size() > maxChars)
+        return false;
+    for (const QChar c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+const char kDeviceColumns[] = "id, public_key, class_name, gateway_id, instance_id, state, "
+                              "credential_sha256, credential_epoch, revoked, reason, updated_ms";
+const char kInstanceColumns[] = "id, backend, class_name, template_name, dedicated_device_id, "
+                                "slot, state, reason, url, admin_port, data_dir, owner_tag, "
+                                "updated_ms";
+const char kClassColumns[] =
+    "name, vendor, type, subscriber, priority, template_name, sharing, capacity, enrolment";
+const char kGatewayColumns[] =
+    "id, last_heartbeat_ms, version, device_count, queue_depth, btid_expiry_ms, blocked";
+
+Device deviceFromQuery(const QSqlQuery &query)
+{
+    Device device;
+    device.id = query.value(0).toString();
+    device.publicKey = query.value(1).toByteArray();
+    device.className = query.value(2).toString();
+    device.gatewayId = query.value(3).toString();
+    device.instanceId = query.value(4).toLongLong();
+    device.state = deviceStateFromText(query.value(5).toString()).value_or(DeviceState::Failed);
+    device.credentialSha256 = query.value(6).toString();
+    device.credentialEpoch = query.value(7).toInt();
+    device.revoked = query.value(8).toInt() != 0;
+    device.reason = query.value(9).toString();
+    device.updatedAt = fromMs(query.value(10));
+    return device;
+}
+
+Instance instanceFromQuery(const QSqlQuery &query)
+{
+    Instance instance;
+    instance.id = query.value(0).toLongLong();
+    instance.backend = query.value(1).toString();
+    instance.className = query.value(2).toString();
+    instance.templateName = query.value(3).toString();
+    instance.dedicatedDeviceId = query.value(4).toString();
+    instance.slot = query.value(5).toInt();
+    instance.state =
+        instanceStateFromText(query.value(6).toString()).value_or(InstanceState::Failed);
+    instance.reason = query.value(7).toString();
+    instance.url = query.value(8).toString();
+    instance.adminPort = query.value(9).toInt();
+    instance.dataDir = query.value(10).toString();
+    instance.ownerTag = query.value(11).toString();
+    instance.updatedAt = fromMs(query.value(12));
+    return instance;
+}
+
+DeviceClass classFromQuery(const QSqlQuery &query)
+{
+    DeviceClass deviceClass;
+    deviceClass.name = query.value(0).toString();
+    deviceClass.vendor = query.value(1).toString();
+    deviceClass.type = query.value(2).toString();
+    deviceClass.subscriber = query.value(3).toString();
+    deviceClass.priority = query.value(4).toInt();
+    deviceClass.templateName = query.value(5).toString();
+    deviceClass.sharing = sharingFromText(query.value(6).toString()).value_or(Sharing::Shared);
+    deviceClass.capacity = query.value(7).toInt();
+    deviceClass.enrolment =
+        enrolmentFromText(query.value(8).toString()).value_or(Enrolment::Preregistered);
+    return deviceClass;
+}
+
+Gateway gatewayFromQuery(const QSqlQuery &query)
+{
+    Gateway gateway;
+    gateway.id = query.value(0).toString();
+    gateway.lastHeartbeat = fromMs(query.value(1));
+    gateway.version = query.value(2).toString();
+    gateway.deviceCount = query.value(3).toInt();
+    gateway.queueDepth = query.value(4).toInt();
+    gateway.btidExpiry = fromMs(query.value(5));
+    gateway.blocked = query.value(6).toInt() != 0;
+    return gateway;
+}
+
+} // namespace
+
+bool isValidName(const QString &name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    return pattern.match(name).hasMatch();
+}
+
+bool isValidDeviceId(const QString &id)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[0-9a-f]{16}$"));
+    return pattern.match(id).hasMatch();
+}
+
+bool isValidGatewayId(const QString &id)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[a-z0-9-]{1,40}$"));
+    return pattern.match(id).hasMatch();
+}
+
+// A query on the store's connection; exec() binds the values in order.
+class StoreQuery
+{
+public:
+    StoreQuery(const QString &connectionName, const QString &sql)
+        : m_query(QSqlDatabase::database(connectionName, false))
+    {
+        m_prepared = m_query.prepare(sql);
+    }
+    bool exec(std::initializer_list<QVariant> values = {})
+    {
+        if (!m_prepared)
+            return false;
+        for (const QVariant &value : values) {
+            // Qt Sql binds a null QString as NULL; our NOT NULL text columns want ''.
+            if (value.typeId() == QMetaType::QString && value.toString().isNull())
+                m_query.addBindValue(QStringLiteral(""));
+            else
+                m_query.addBindValue(value);
+        }
+        return m_query.exec();
+    }
+    QSqlQuery &query() { return m_query; }
+    QSqlError error() const { return m_query.lastError(); }
+
+private:
+    QSqlQuery m_query;
+    bool m_prepared = false;
+};
+
+Store::Store(QString connectionName, bool postgres)
+    : m_connectionName(std::move(connectionName)), m_postgres(postgres)
+{
+}
+
+Store::~Store()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+Result<std::unique_ptr<Store>> Store::open(const QString &databaseSpec)
+{
+    if (databaseSpec.isEmpty())
+        return makeError("store.open_failed", "no database given");
+    const QString name = QStringLiteral("store-") + QUuid::createUuid().toString(QUuid::Id128);
+    const bool postgres = databaseSpec.startsWith(QLatin1String("postgresql://")) ||
+                          databaseSpec.startsWith(QLatin1String("postgres://"));
+    std::unique_ptr<Store> store(new Store(name, postgres));
+    if (postgres) {
+        const QUrl url(databaseSpec);
+        // `?host=/socket/dir` selects a Unix socket directory, as libpq's own URLs do.
+        const QString socketDir =
+            QUrlQuery(url).queryItemValue(QStringLiteral("host"), QUrl::FullyDecoded);
+        if (!url.isValid() || (url.host().isEmpty() && socketDir.isEmpty()) ||
+            url.path().size() < 2)
+            return makeError("store.open_failed",
+                             "PostgreSQL URL must be postgresql://user:password@host[:port]/db");
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        if (!db.isValid())
+            return makeError("store.open_failed",
+                             "the Qt PostgreSQL driver (libqt6sql6-psql) is not installed");
+        db.setHostName(socketDir.isEmpty() ? url.host() : socketDir);
+        db.setPort(url.port(5432));
+        db.setDatabaseName(url.path().mid(1));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        if (!db.open())
+            return sqlError("store.open_failed", db.lastError());
+        // Idempotent DDL (CREATE … IF NOT EXISTS) would otherwise print a NOTICE each start.
+        QSqlQuery(db).exec(QStringLiteral("SET client_min_messages TO warning"));
+    } else {
+        if (!QFile::exists(databaseSpec)) {
+            QFile file(databaseSpec);
+            if (!file.open(QIODevice::WriteOnly) ||
+                !file.setPermissions(QFile::ReadOwner | QFile::WriteOwner))
+                return makeError("store.open_failed", "cannot create " +
+                                                          databaseSpec.toStdString() + ": " +
+                                                          file.errorString().toStdString());
+        }
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(databaseSpec);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open())
+            return sqlError("store.open_failed", db.lastError());
+        QSqlQuery pragma(db);
+        if (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+            !pragma.exec(QStringLiteral("PRAGMA foreign_keys=ON")))
+            return sqlError("store.open_failed", pragma.lastError());
+    }
+    if (auto migrated = store->migrate(); !migrated)
+        return migrated.error();
+    return store;
+}
+
+int Store::latestSchemaVersion()
+{
+    return int(std::size(kMigrations));
+}
+
+Result<void> Store::begin(bool writeLock)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    // SQLite: a deferred transaction that reads and then writes can fail with SQLITE_BUSY
+    // without waiting; IMMEDIATE takes the write lock up front and honours the busy timeout.
+    const QString sql =
+        !m_postgres && writeLock ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
+    if (!query.exec(sql))
+        return sqlError("store.sql", query.lastError());
+    return {};
+}
+
+namespace {
+
+Result<void> finish(const QString &connectionName, bool commit)
+{
+    QSqlQuery query(QSqlDatabase::database(connectionName, false));
+    if (!query.exec(commit ? QStringLiteral("COMMIT") : QStringLiteral("ROLLBACK")))
+        return sqlError("store.sql", query.lastError());
+    return {};
+}
+
+} // namespace
+
+Result<void> Store::migrate()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery query(db);
+    // Two programs starting on one fresh database must not both apply migration 1.
+    if (m_postgres && !query.exec(QStringLiteral("SELECT pg_advisory_lock(7419001)")))
+        return sqlError("store.migration_failed", query.lastError());
+    auto unlock = [&] {
+        if (m_postgres)
+            QSqlQuery(db).exec(QStringLiteral("SELECT pg_advisory_unlock(7419001)"));
+    };
+    if (!query.exec(QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"))) {
+        const Error error = sqlError("store.migration_failed", query.lastError());
+        unlock();
+        return error;
+    }
+    auto current = schemaVersion();
+    if (!current) {
+        unlock();
+        return current.error();
+    }
+    const int latest = latestSchemaVersion();
+    if (*current > latest) {
+        unlock();
+        return makeError("store.migration_failed",
+                         "database schema is newer than this program understands");
+    }
+    for (int version = *current + 1; version <= latest; ++version) {
+        if (auto begun = begin(true); !begun) {
+            unlock();
+            return makeError("store.migration_failed", begun.error().message);
+        }
+        QString sql = QString::fromLatin1(kMigrations[version - 1]);
+        sql.replace(QLatin1String("%SERIAL%"),
+                    m_postgres ? QLatin1String("BIGSERIAL PRIMARY KEY")
+                               : QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT"));
+        sql.replace(QLatin1String("%BLOB%"),
+                    m_postgres ? QLatin1String("BYTEA") : QLatin1String("BLOB"));
+        QSqlQuery step(db);
+        // Another process may have applied it between our read and our write lock.
+        if (!step.exec(QStringLiteral("SELECT 1 FROM schema_migrations WHERE version = %1")
+                           .arg(version))) {
+            const Error error = sqlError("store.migration_failed", step.lastError());
+            (void)finish(m_connectionName, false);
+            unlock();
+            return error;
+        }
+        if (step.next()) {
+            (void)finish(m_connectionName, false);
+            continue;
+        }
+        if (!step.exec(sql) ||
+            !step.exec(QStringLiteral("INSERT INTO schema_migrations (version) VALUES (%1)")
+                           .arg(version))) {
+            const Error error = sqlError("store.migration_failed", step.lastError());
+            (void)finish(m_connectionName, false);
+            unlock();
+            return error;
+        }
+        if (auto committed = finish(m_connectionName, true); !committed) {
+            unlock();
+            return makeError("store.migration_failed", committed.error().message);
+        }
+        qCInfo(lcStore) << "applied migration" << version;
+    }
+    unlock();
+    return {};
+}
+
+Result<int> Store::schemaVersion() const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    if (!query.exec() || !query.query().next())
+        return sqlError("store.sql", query.error());
+    return query.query().value(0).toInt();
+}
+
+Result<void> Store::upsertTemplate(const VmTemplate &vmTemplate)
+{
+    if (!isValidName(vmTemplate.name))
+        return makeError("store.invalid", "template name must be 1..64 of [A-Za-z0-9._-]");
+    const QByteArray spec = QJsonDocument(vmTemplate.spec).toJson(QJsonDocument::Compact);
+    if (spec.size() > 64 * 1024)
+        return makeError("store.invalid", "template spec larger than 64 KiB");
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO vm_templates (name, spec) VALUES (?, ?) "
+                                    "ON CONFLICT (name) DO UPDATE SET spec = excluded.spec"));
+    if (!query.exec({vmTemplate.name, QString::fromUtf8(spec)}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<VmTemplate> Store::findTemplate(const QString &name) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT name, spec FROM vm_templates WHERE name = ?"));
+    if (!query.exec({name}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such template");
+    return VmTemplate{query.query().value(0).toString(),
+                      QJsonDocument::fromJson(query.query().value(1).toByteArray()).object()};
+}
+
+Result<QList<VmTemplate>> Store::templates() const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT name, spec FROM vm_templates ORDER BY name"));
+    if (!query.exec())
+        return sqlError("store.sql", query.error());
+    QList<VmTemplate> result;
+    while (query.query().next())
+        result.append({query.query().value(0).toString(),
+                       QJsonDocument::fromJson(query.query().value(1).toByteArray()).object()});
+    return result;
+}
+
+Result<void> Store::upsertDeviceClass(const DeviceClass &deviceClass)
+{
+    if (!isValidName(deviceClass.name) || !isValidName(deviceClass.templateName))
+        return makeError("store.invalid",
+                         "class and template names must be 1..64 of [A-Za-z0-9._-]");
+    for (const QString *attribute :
+         {&deviceClass.vendor, &deviceClass.type, &deviceClass.subscriber}) {
+        if (!isBoundedText(*attribute, kMaxAttributeChars))
+            return makeError("store.invalid", "class attributes are at most 64 printable chars");
+    }
+    if (deviceClass.capacity < 1 || deviceClass.capacity > 1000000)
+        return makeError("store.invalid", "capacity must be 1..1000000");
+    if (auto found = findTemplate(deviceClass.templateName); !found)
+        return found.error().code == "store.not_found"
+                   ? makeError("store.invalid", "the class names an unknown template")
+                   : found.error();
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral("INSERT INTO device_classes (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (name) DO UPDATE SET vendor = excluded.vendor,"
+                       " type = excluded.type, subscriber = excluded.subscriber,"
+                       " priority = excluded.priority, template_name = excluded.template_name,"
+                       " sharing = excluded.sharing, capacity = excluded.capacity,"
+                       " enrolment = excluded.enrolment")
+            .arg(QLatin1String(kClassColumns)));
+    if (!query.exec({deviceClass.name, deviceClass.vendor, deviceClass.type, deviceClass.subscriber,
+                     deviceClass.priority, deviceClass.templateName, toText(deviceClass.sharing),
+                     deviceClass.capacity, toText(deviceClass.enrolment)}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<DeviceClass> Store::findDeviceClass(const QString &name) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT %1 FROM device_classes WHERE name = ?")
+                         .arg(QLatin1String(kClassColumns)));
+    if (!query.exec({name}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such device class");
+    return classFromQuery(query.query());
+}
+
+Result<QList<DeviceClass>> Store::deviceClasses() const
+{
+    StoreQuery query(m_connectionName, QStringLiteral("SELECT %1 FROM device_classes ORDER BY name")
+                                           .arg(QLatin1String(kClassColumns)));
+    if (!query.exec())
+        return sqlError("store.sql", query.error());
+    QList<DeviceClass> result;
+    while (query.query().next())
+        result.append(classFromQuery(query.query()));
+    return result;
+}
+
+namespace {
+
+Result<void> checkDevice(const Device &device)
+{
+    if (!isValidDeviceId(device.id))
+        return makeError("store.invalid", "device id must be 16 lowercase hex digits");
+    if (device.publicKey.size() != 65 || device.publicKey.at(0) != 0x04)
+        return makeError("store.invalid", "public key must be a 65-byte uncompressed point");
+    if (!device.gatewayId.isEmpty() && !isValidGatewayId(device.gatewayId))
+        return makeError("store.invalid", "gateway id must be [a-z0-9-]{1,40}");
+    if (!isBoundedText(device.reason, 500))
+        return makeError("store.invalid", "reason too long");
+    return {};
+}
+
+} // namespace
+
+Result<void> Store::insertDevice(const Device &device)
+{
+    if (auto checked = checkDevice(device); !checked)
+        return checked;
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO devices (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                    "?, ?)")
+                         .arg(QLatin1String(kDeviceColumns)));
+    if (!query.exec({device.id, device.publicKey, device.className, nullIfEmpty(device.gatewayId),
+                     nullIfZero(device.instanceId), toText(device.state), device.credentialSha256,
+                     device.credentialEpoch, int(device.revoked), device.reason, nowMs()})) {
+        if (isUniqueViolation(query.error()))
+            return makeError("store.conflict", "a device with this id exists");
+        return sqlError("store.sql", query.error());
+    }
+    return {};
+}
+
+Result<void> Store::updateDevice(const Device &device)
+{
+    if (auto checked = checkDevice(device); !checked)
+        return checked;
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("UPDATE devices SET public_key = ?, class_name = ?,"
+                                    " gateway_id = ?, instance_id = ?, state = ?,"
+                                    " credential_sha256 = ?, credential_epoch = ?, revoked = ?,"
+                                    " reason = ?, updated_ms = ? WHERE id = ?"));
+    if (!query.exec({device.publicKey, device.className, nullIfEmpty(device.gatewayId),
+                     nullIfZero(device.instanceId), toText(device.state), device.credentialSha256,
+                     device.credentialEpoch, int(device.revoked), device.reason, nowMs(),
+                     device.id}))
+        return sqlError("store.sql", query.error());
+    if (query.query().numRowsAffected() == 0)
+        return makeError("store.not_found", "no such device");
+    return {};
+}
+
+Result<Device> Store::findDevice(const QString &id) const
+{
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral("SELECT %1 FROM devices WHERE id = ?").arg(QLatin1String(kDeviceColumns)));
+    if (!query.exec({id}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such device");
+    return deviceFromQuery(query.query());
+}
+
+Result<void> Store::deleteDevice(const QString &id)
+{
+    StoreQuery query(m_connectionName, QStringLiteral("DELETE FROM devices WHERE id = ?"));
+    if (!query.exec({id}))
+        return sqlError("store.sql", query.error());
+    if (query.query().numRowsAffected() == 0)
+        return makeError("store.not_found", "no such device");
+    return {};
+}
+
+namespace {
+
+Result<QList<Device>> deviceList(const QString &connectionName, const QString &where,
+                                 const QVariant &value)
+{
+    StoreQuery query(connectionName, QStringLiteral("SELECT %1 FROM devices WHERE %2 ORDER BY id")
+                                         .arg(QLatin1String(kDeviceColumns), where));
+    if (!query.exec({value}))
+        return sqlError("store.sql", query.error());
+    QList<Device> result;
+    while (query.query().next())
+        result.append(deviceFromQuery(query.query()));
+    return result;
+}
+
+} // namespace
+
+Result<QList<Device>> Store::devicesOfGateway(const QString &gatewayId) const
+{
+    return deviceList(m_connectionName, QStringLiteral("gateway_id = ?"), gatewayId);
+}
+
+Result<QList<Device>> Store::devicesOfInstance(qint64 instanceId) const
+{
+    return deviceList(m_connectionName, QStringLiteral("instance_id = ?"), instanceId);
+}
+
+Result<QList<Device>> Store::devicesInState(DeviceState state) const
+{
+    return deviceList(m_connectionName, QStringLiteral("state = ?"), toText(state));
+}
+
+Result<void> Store::recordHeartbeat(const Gateway &gateway)
+{
+    if (!isValidGatewayId(gateway.id))
+        return makeError("store.invalid", "gateway id must be [a-z0-9-]{1,40}");
+    if (!isBoundedText(gateway.version, 64))
+        return makeError("store.invalid", "version is at most 64 printable chars");
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral(
+            "INSERT INTO gateways (%1) VALUES (?, ?, ?, ?, ?, ?, 0) "
+            "ON CONFLICT (id) DO UPDATE SET last_heartbeat_ms = excluded.last_heartbeat_ms,"
+            " version = excluded.version, device_count = excluded.device_count,"
+            " queue_depth = excluded.queue_depth, btid_expiry_ms = excluded.btid_expiry_ms")
+            .arg(QLatin1String(kGatewayColumns)));
+    if (!query.exec({gateway.id, toMs(gateway.lastHeartbeat), gateway.version, gateway.deviceCount,
+                     gateway.queueDepth, toMs(gateway.btidExpiry)}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<void> Store::ensureGateway(const QString &id)
+{
+    if (!isValidGatewayId(id))
+        return makeError("store.invalid", "gateway id must be [a-z0-9-]{1,40}");
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO gateways (id) VALUES (?) ON CONFLICT (id) DO "
+                                    "NOTHING"));
+    if (!query.exec({id}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<void> Store::bindGatewayImpi(const QString &id, const QString &impi)
+{
+    if (auto ensured = ensureGateway(id); !ensured)
+        return ensured;
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("UPDATE gateways SET impi = ? WHERE id = ? AND "
+                                    "(impi IS NULL OR impi = ?)"));
+    if (!query.exec({impi, id, impi}))
+        return sqlError("store.sql", query.error());
+    if (query.query().numRowsAffected() == 0)
+        return makeError("naf.gateway_taken",
+                         "this gateway id was enrolled by another subscriber (IMPI)");
+    return {};
+}
+
+Result<void> Store::setGatewayBlocked(const QString &id, bool blocked)
+{
+    if (auto ensured = ensureGateway(id); !ensured)
+        return ensured;
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("UPDATE gateways SET blocked = ? WHERE id = ?"));
+    if (!query.exec({int(blocked), id}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<Gateway> Store::findGateway(const QString &id) const
+{
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral("SELECT %1 FROM gateways WHERE id = ?").arg(QLatin1String(kGatewayColumns)));
+    if (!query.exec({id}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such gateway");
+    return gatewayFromQuery(query.query());
+}
+
+Result<QList<Gateway>> Store::gateways() const
+{
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral("SELECT %1 FROM gateways ORDER BY id").arg(QLatin1String(kGatewayColumns)));
+    if (!query.exec())
+        return sqlError("store.sql", query.error());
+    QList<Gateway> result;
+    while (query.query().next())
+        result.append(gatewayFromQuery(query.query()));
+    return result;
+}
+
+Result<Instance> Store::findInstance(qint64 id) const
+{
+    StoreQuery query(m_connectionName, QStringLiteral("SELECT %1 FROM instances WHERE id = ?")
+                                           .arg(QLatin1String(kInstanceColumns)));
+    if (!query.exec({id}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such instance");
+    return instanceFromQuery(query.query());
+}
+
+Result<QList<Instance>> Store::instances() const
+{
+    StoreQuery query(m_connectionName, QStringLiteral("SELECT %1 FROM instances ORDER BY id")
+                                           .arg(QLatin1String(kInstanceColumns)));
+    if (!query.exec())
+        return sqlError("store.sql", query.error());
+    QList<Instance> result;
+    while (query.query().next())
+        result.append(instanceFromQuery(query.query()));
+    return result;
+}
+
+Result<void> Store::updateInstance(const Instance &instance)
+{
+    if (!isBoundedText(instance.reason, 500) || !isBoundedText(instance.url, 500) ||
+        !isBoundedText(instance.dataDir, 4096))
+        return makeError("store.invalid", "instance reason, url or data dir too long");
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("UPDATE instances SET state = ?, reason = ?, url = ?,"
+                                    " admin_port = ?, data_dir = ?, updated_ms = ? WHERE id = ?"));
+    if (!query.exec({toText(instance.state), instance.reason, instance.url, instance.adminPort,
+                     instance.dataDir, nowMs(), instance.id}))
+        return sqlError("store.sql", query.error());
+    if (query.query().numRowsAffected() == 0)
+        return makeError("store.not_found", "no such instance");
+    return {};
+}
+
+Result<Placement> Store::placeDevice(const QString &deviceId, const DeviceClass &deviceClass,
+                                     const QString &backend, const QString &ownerTag)
+{
+    for (int attempt = 1;; ++attempt) {
+        auto placed = placeOnce(deviceId, deviceClass, backend, ownerTag);
+        if (placed || placed.error().code != "store.conflict" || attempt == kPlacementAttempts)
+            return placed;
+        qCDebug(lcStore) << "placement raced another writer; retrying" << attempt;
+    }
+}
+
+Result<Placement> Store::placeOnce(const QString &deviceId, const DeviceClass &deviceClass,
+                                   const QString &backend, const QString &ownerTag)
+{
+    if (auto begun = begin(true); !begun)
+        return begun.error();
+    auto fail = [this](Error error) -> Result<Placement> {
+        (void)finish(m_connectionName, false);
+        return error;
+    };
+    if (m_postgres) {
+        // Serialises placement per class across portald processes sharing the database.
+        StoreQuery lock(
+            m_connectionName,
+            QStringLiteral("SELECT name FROM device_classes WHERE name = ? FOR UPDATE"));
+        if (!lock.exec({deviceClass.name}))
+            return fail(sqlError("store.sql", lock.error()));
+    }
+    StoreQuery current(m_connectionName,
+                       QStringLiteral("SELECT instance_id FROM devices WHERE id = ?"));
+    if (!current.exec({deviceId}))
+        return fail(sqlError("store.sql", current.error()));
+    if (!current.query().next())
+        return fail(makeError("store.not_found", "no such device"));
+    const qint64 currentInstance = current.query().value(0).toLongLong();
+
+    Placement placement;
+    qint64 chosen = 0;
+    if (currentInstance != 0) {
+        chosen = currentInstance;
+    } else if (deviceClass.sharing == Sharing::Dedicated) {
+        StoreQuery find(m_connectionName,
+                        QStringLiteral("SELECT id FROM instances WHERE dedicated_device_id = ?"));
+        if (!find.exec({deviceId}))
+            return fail(sqlError("store.sql", find.error()));
+        if (find.query().next())
+            chosen = find.query().value(0).toLongLong();
+    } else {
+        StoreQuery find(
+            m_connectionName,
+            QStringLiteral("SELECT i.id FROM instances i WHERE i.class_name = ?"
+                           " AND i.slot IS NOT NULL AND i.state <> 'failed'"
+                           " AND (SELECT COUNT(*) FROM devices d WHERE d.instance_id = i.id) < ?"
+                           " ORDER BY i.slot LIMIT 1"));
+        if (!find.exec({deviceClass.name, deviceClass.capacity}))
+            return fail(sqlError("store.sql", find.error()));
+        if (find.query().next())
+            chosen = find.query().value(0).toLongLong();
+    }
+    if (chosen == 0) {
+        QVariant slot;
+        if (deviceClass.sharing == Sharing::Shared) {
+            StoreQuery next(m_connectionName,
+                            QStringLiteral("SELECT COALESCE(MAX(slot), 0) + 1 FROM instances "
+                                           "WHERE class_name = ?"));
+            if (!next.exec({deviceClass.name}) || !next.query().next())
+                return fail(sqlError("store.sql", next.error()));
+            slot = next.query().value(0).toInt();
+        }
+        StoreQuery insert(
+            m_connectionName,
+            QStringLiteral("INSERT INTO instances (backend, class_name, template_name,"
+                           " dedicated_device_id, slot, state, owner_tag, updated_ms)"
+                           " VALUES (?, ?, ?, ?, ?, 'requested', ?, ?) RETURNING id"));
+        if (!insert.exec(
+                {backend, deviceClass.name, deviceClass.templateName,
+                 deviceClass.sharing == Sharing::Dedicated ? QVariant(deviceId) : QVariant(), slot,
+                 ownerTag, nowMs()}) ||
+            !insert.query().next()) {
+            const QSqlError error = insert.error();
+            return fail(isUniqueViolation(error)
+                            ? makeError("store.conflict", "instance slot taken concurrently")
+                            : sqlError("store.sql", error));
+        }
+        chosen = insert.query().value(0).toLongLong();
+        insert.query().finish();
+        placement.instanceCreated = true;
+    }
+    if (chosen != currentInstance) {
+        StoreQuery assign(m_connectionName,
+                          QStringLiteral("UPDATE devices SET instance_id = ?, updated_ms = ? "
+                                         "WHERE id = ?"));
+        if (!assign.exec({chosen, nowMs(), deviceId}))
+            return fail(sqlError("store.sql", assign.error()));
+    }
+    auto instance = findInstance(chosen);
+    if (!instance)
+        return fail(instance.error());
+    if (auto committed = finish(m_connectionName, true); !committed)
+        return fail(committed.error());
+    placement.instance = *instance;
+    return placement;
+}
+
+Result<void> Store::audit(const QString &actor, const QString &action, const QString &subject,
+                          const QString &detail)
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO audit_log (time_ms, actor, action, subject,"
+                                    " detail) VALUES (?, ?, ?, ?, ?)"));
+    if (!query.exec(
+            {nowMs(), actor.left(100), action.left(100), subject.left(200), detail.left(1000)}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<QList<AuditEntry>> Store::auditLog(int limit) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT time_ms, actor, action, subject, detail FROM "
+                                    "audit_log ORDER BY id DESC LIMIT ?"));
+    if (!query.exec({qBound(1, limit, 10000)}))
+        return sqlError("store.sql", query.error());
+    QList<AuditEntry> result;
+    while (query.query().next()) {
+        const QSqlQuery &row = query.query();
+        result.append({fromMs(row.value(0)), row.value(1).toString(), row.value(2).toString(),
+                       row.value(3).toString(), row.value(4).toString()});
+    }
+    return result;
+}
+
+Result<bool> Store::acquireLease(const QString &name, const QString &holder, int ttlS)
+{
+    const qint64 now = nowMs();
+    const qint64 expires = now + qint64(qBound(1, ttlS, 3600)) * 1000;
+    // One statement: insert, or take over when it is ours or has lapsed. Atomic on both
+    // databases, so two contenders never both see success.
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO leases (name, holder, expires_ms) VALUES (?, ?, ?)"
+                                    " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                                    " expires_ms = excluded.expires_ms"
+                                    " WHERE leases.holder = excluded.holder"
+                                    " OR leases.expires_ms < ?"));
+    if (!query.exec({name, holder, expires, now}))
+        return sqlError("store.sql", query.error());
+    StoreQuery check(m_connectionName, QStringLiteral("SELECT holder FROM leases WHERE name = ?"));
+    if (!check.exec({name}) || !check.query().next())
+        return sqlError("store.sql", check.error());
+    return check.query().value(0).toString() == holder;
+}
+
+Result<void> Store::releaseLease(const QString &name, const QString &holder)
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("DELETE FROM leases WHERE name = ? AND holder = ?"));
+    if (!query.exec({name, holder}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+} // namespace Portal::Store

@@ -1,0 +1,117 @@
+#pragma once
+// The portal store (DESIGN §6): one connection to SQLite (default; WAL, foreign keys on, busy
+// timeout 5 s) or PostgreSQL (QPSQL, `postgresql://user:password@host:port/database`, or
+// `postgresql://user@localhost/database?host=/socket/dir` for a Unix socket), with
+// numbered forward-only migrations in `schema_migrations` and the repositories the engine,
+// iot-portald and the GUI use. One Store is one connection: use it from the thread that
+// opened it; other threads and processes open their own.
+//
+// Errors: `store.open_failed`, `store.migration_failed` (including a schema newer than this
+// program), `store.invalid` (a value outside its bounds; nothing is written), `store.not_found`,
+// `store.conflict` (a unique key already taken), `store.sql` (anything else the database says).
+
+#include "storerecords.h"
+
+#include <portal-core/base/result.h>
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+namespace Portal::Store {
+
+// What placement decided for one device (see placeDevice).
+struct Placement
+{
+    Instance instance;
+    bool instanceCreated = false; // this call created the instance row
+};
+
+class Store
+{
+public:
+    // databaseSpec: a SQLite file path (created 0600 when missing) or a postgresql:// URL.
+    static Result<std::unique_ptr<Store>> open(const QString &databaseSpec);
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    bool isPostgres() const { return m_postgres; }
+    // The number of the newest migration applied.
+    Result<int> schemaVersion() const;
+    static int latestSchemaVersion();
+
+    // VM templates.
+    Result<void> upsertTemplate(const VmTemplate &vmTemplate);
+    Result<VmTemplate> findTemplate(const QString &name) const;
+    Result<QList<VmTemplate>> templates() const;
+
+    // Device classes; the template must exist.
+    Result<void> upsertDeviceClass(const DeviceClass &deviceClass);
+    Result<DeviceClass> findDeviceClass(const QString &name) const;
+    Result<QList<DeviceClass>> deviceClasses() const;
+
+    // Devices.
+    Result<void> insertDevice(const Device &device); // `store.conflict` when the id exists
+    Result<void> updateDevice(const Device &device); // all columns but id
+    Result<Device> findDevice(const QString &id) const;
+    Result<void> deleteDevice(const QString &id);
+    Result<QList<Device>> devicesOfGateway(const QString &gatewayId) const;
+    Result<QList<Device>> devicesOfInstance(qint64 instanceId) const;
+    Result<QList<Device>> devicesInState(DeviceState state) const;
+
+    // Gateways; upsert keeps `blocked` of an existing row.
+    Result<void> recordHeartbeat(const Gateway &gateway);
+    Result<void> ensureGateway(const QString &id);
+    Result<void> setGatewayBlocked(const QString &id, bool blocked);
+    // Binds a gateway id to the IMPI that enrolled it first. Errors: `naf.gateway_taken`.
+    Result<void> bindGatewayImpi(const QString &id, const QString &impi);
+    Result<Gateway> findGateway(const QString &id) const;
+    Result<QList<Gateway>> gateways() const;
+
+    // Instances.
+    Result<Instance> findInstance(qint64 id) const;
+    Result<QList<Instance>> instances() const;
+    Result<void> updateInstance(const Instance &instance); // state, reason, url, port, dir
+
+    // Finds or creates the instance for `deviceId` (already inserted) of `deviceClass` and
+    // records it on the device, in one transaction:
+    // - dedicated: the instance whose dedicated device is this one (unique key);
+    // - shared: the device's current instance if any, else the lowest-slot non-failed
+    //   instance of the class with fewer than `capacity` devices, else a new one in the next
+    //   slot (unique (class, slot)).
+    // SQLite serialises the transaction (BEGIN IMMEDIATE); PostgreSQL locks the class row,
+    // and a unique-key race with another process is retried, so concurrent attaches of one
+    // shared class create exactly one instance per slot.
+    Result<Placement> placeDevice(const QString &deviceId, const DeviceClass &deviceClass,
+                                  const QString &backend, const QString &ownerTag);
+
+    // Audit log (append only); newest first, at most `limit` entries.
+    Result<void> audit(const QString &actor, const QString &action, const QString &subject,
+                       const QString &detail = QString());
+    Result<QList<AuditEntry>> auditLog(int limit = 100) const;
+
+    // Leader lease: true when `holder` holds `name` until now + ttlS after this call (taken
+    // when free or lapsed, renewed when already held); false when another holder has it.
+    Result<bool> acquireLease(const QString &name, const QString &holder, int ttlS);
+    Result<void> releaseLease(const QString &name, const QString &holder);
+
+private:
+    explicit Store(QString connectionName, bool postgres);
+    Result<void> migrate();
+    Result<void> begin(bool writeLock);
+    Result<Placement> placeOnce(const QString &deviceId, const DeviceClass &deviceClass,
+                                const QString &backend, const QString &ownerTag);
+
+    QString m_connectionName;
+    bool m_postgres = false;
+};
+
+// Bounds checks shared with the engine and the CLI.
+bool isValidName(const QString &name);        // 1..64 of [A-Za-z0-9._-]
+bool isValidDeviceId(const QString &id);      // 16 lowercase hex digits
+bool isValidGatewayId(const QString &id);     // [a-z0-9-]{1,40}
+inline constexpr int kMaxAttributeChars = 64; // vendor, type, subscriber
+
+} // namespace Portal::Store

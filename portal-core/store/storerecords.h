@@ -1,0 +1,103 @@
+#pragma once
+// The rows of the portal store (DESIGN §5, §6) as plain values. Enumerations are stored as
+// the lowercase words named next to them; ids are bounded by the repositories that write them.
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace Portal::Store {
+
+struct VmTemplate
+{
+    QString name;     // 1..64 of [A-Za-z0-9._-]
+    QJsonObject spec; // image, flavor, network, keyPair, securityGroups, userData, puppet…
+};
+
+enum class Sharing { Shared, Dedicated };     // "shared" | "dedicated"
+enum class Enrolment { Preregistered, Open }; // "preregistered" | "open"
+
+struct DeviceClass
+{
+    QString name; // 1..64 of [A-Za-z0-9._-]
+    // Empty means "any"; a class naming more attributes is more specific.
+    QString vendor;
+    QString type;
+    QString subscriber;
+    int priority = 0; // breaks ties between equally specific classes; higher wins
+    QString templateName;
+    Sharing sharing = Sharing::Shared;
+    int capacity = 100; // devices per shared instance, >= 1; ignored when dedicated
+    Enrolment enrolment = Enrolment::Preregistered;
+};
+
+enum class DeviceState { Pending, Ready, Failed }; // "pending" | "ready" | "failed"
+
+struct Device
+{
+    QString id;           // 16 lowercase hex digits
+    QByteArray publicKey; // 65-byte SEC1 uncompressed P-256 point
+    QString className;
+    QString gatewayId;     // empty while no gateway has attached it
+    qint64 instanceId = 0; // 0 while not placed
+    DeviceState state = DeviceState::Pending;
+    QString credentialSha256; // lowercase hex; empty until the instance holds the key
+    int credentialEpoch = 0;  // bumped whenever the credential is replaced
+    bool revoked = false;
+    QString reason;
+    QDateTime updatedAt;
+};
+
+struct Gateway
+{
+    QString id; // [a-z0-9-]{1,40}
+    QDateTime lastHeartbeat;
+    QString version;
+    int deviceCount = 0;
+    int queueDepth = 0;
+    QDateTime btidExpiry;
+    bool blocked = false;
+};
+
+// Life cycle: requested → building → configuring → ready, or failed with a reason.
+enum class InstanceState { Requested, Building, Configuring, Ready, Failed };
+
+struct Instance
+{
+    qint64 id = 0;
+    QString backend; // "local" | "openstack"
+    QString className;
+    QString templateName;
+    QString dedicatedDeviceId; // set for dedicated instances
+    int slot = 0;              // 1.. for shared instances of a class, 0 for dedicated
+    InstanceState state = InstanceState::Requested;
+    QString reason;
+    QString url; // https://host:port of the M2M service once known
+    int adminPort = 0;
+    QString dataDir;
+    QString ownerTag; // marks what this portal created (cloud list filters)
+    QDateTime updatedAt;
+};
+
+struct AuditEntry
+{
+    QDateTime time;
+    QString actor;   // "gateway:gw1", "portald", "cli"
+    QString action;  // "device.attach", "device.enrolment_refused", …
+    QString subject; // "device:0102…", "instance:3"
+    QString detail;
+};
+
+QString toText(Sharing value);
+QString toText(Enrolment value);
+QString toText(DeviceState value);
+QString toText(InstanceState value);
+std::optional<Sharing> sharingFromText(const QString &text);
+std::optional<Enrolment> enrolmentFromText(const QString &text);
+std::optional<DeviceState> deviceStateFromText(const QString &text);
+std::optional<InstanceState> instanceStateFromText(const QString &text);
+
+} // namespace Portal::Store

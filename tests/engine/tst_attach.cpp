@@ -1,0 +1,327 @@
+// The attach workflow end to end inside one process: Portal::Engine over a real SQLite store
+// and the local backend running real iot-m2m-service processes (or the test stand-in while
+// the service is not built; M2M_SERVICE_PATH says which). Every expectation comes from
+// docs/api.md; the instance is checked over its own admin API, independently of the engine.
+
+#include <portal-core/cloud/local/localbackend.h>
+#include <portal-core/crypto/labpki.h>
+#include <portal-core/crypto/x509.h>
+#include <portal-core/engine/portalengine.h>
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <memory>
+
+// QCOMPARE prints the store's enumerations by their stored words.
+namespace Portal::Store {
+inline char *toString(DeviceState value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
+} // namespace Portal::Store
+
+using namespace Portal;
+
+namespace {
+
+constexpr int kReadyTimeoutMs = 30000;
+
+QByteArray newDeviceKey()
+{
+    auto key = Crypto::PrivateKey::generateP256();
+    const auto point = key->publicKeyUncompressedPoint();
+    return QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()));
+}
+
+} // namespace
+
+class TestAttach : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void openClassAttachBecomesReady();
+    void reattachIsIdempotent();
+    void sharedClassFillsThenAddsSibling();
+    void preregisteredRefusesOtherKey();
+    void unknownAttributesHaveNoClass();
+    void otherGatewayIsForbidden();
+    void killedInstanceIsRestarted();
+
+private:
+    Engine::DeviceView waitUntilSettled(const QString &gatewayId, const QString &deviceId);
+    QJsonObject instanceHealth(const QString &url);
+
+    QTemporaryDir m_dir;
+    Crypto::LabPkiPaths m_pki;
+    QSslConfiguration m_adminTls;
+    std::unique_ptr<Store::Store> m_store;
+    std::unique_ptr<Cloud::LocalBackend> m_backend;
+    std::unique_ptr<Engine::PortalEngine> m_engine;
+    QByteArray m_keyA = newDeviceKey();
+    QString m_urlA;
+    QByteArray m_credentialA;
+};
+
+void TestAttach::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    auto pki = Crypto::LabPki::ensure(m_dir.filePath(QStringLiteral("pki")).toStdString());
+    QVERIFY(pki);
+    m_pki = *pki;
+    auto store = Store::Store::open(m_dir.filePath(QStringLiteral("portal.sqlite")));
+    QVERIFY(store);
+    m_store = std::move(*store);
+    QVERIFY(m_store->upsertTemplate({QStringLiteral("small"), {}}));
+    Store::DeviceClass open;
+    open.name = QStringLiteral("open-meters");
+    open.vendor = QStringLiteral("acme");
+    open.templateName = QStringLiteral("small");
+    open.sharing = Store::Sharing::Shared;
+    open.capacity = 2;
+    open.enrolment = Store::Enrolment::Open;
+    QVERIFY(m_store->upsertDeviceClass(open));
+    Store::DeviceClass secure = open;
+    secure.name = QStringLiteral("secure");
+    secure.vendor = QStringLiteral("secure");
+    secure.enrolment = Store::Enrolment::Preregistered;
+    QVERIFY(m_store->upsertDeviceClass(secure));
+
+    Cloud::LocalBackendConfig config;
+    config.m2mServicePath = QStringLiteral(M2M_SERVICE_PATH);
+    config.instancesDir = m_dir.filePath(QStringLiteral("instances"));
+    config.portalCaCertificatePath = QString::fromStdString(m_pki.portalCa.certificatePath);
+    config.portalCaKeyPath = QString::fromStdString(m_pki.portalCa.keyPath);
+    config.adminTls = {QString::fromStdString(m_pki.portalAdmin.certificatePath),
+                       QString::fromStdString(m_pki.portalAdmin.keyPath),
+                       config.portalCaCertificatePath};
+    config.healthIntervalMs = 300;
+    auto adminTls = Cloud::makeAdminTlsConfiguration(config.adminTls);
+    QVERIFY(adminTls);
+    m_adminTls = *adminTls;
+    auto backend = Cloud::LocalBackend::create(config);
+    QVERIFY2(backend, backend ? "" : backend.error().message.c_str());
+    m_backend = std::move(*backend);
+    Engine::EngineConfig engineConfig;
+    engineConfig.tickMs = 100;
+    m_engine = std::make_unique<Engine::PortalEngine>(
+        *m_store, *m_backend, m_adminTls, Engine::DeviceCredentials(QByteArray(32, '\x5a')),
+        engineConfig);
+    m_engine->start();
+    QVERIFY(m_engine->isLeader());
+}
+
+void TestAttach::cleanupTestCase()
+{
+    m_engine.reset();
+    if (m_backend)
+        m_backend->shutdown();
+}
+
+Engine::DeviceView TestAttach::waitUntilSettled(const QString &gatewayId, const QString &deviceId)
+{
+    Engine::DeviceView view;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < kReadyTimeoutMs) {
+        auto current = m_engine->device(gatewayId, deviceId);
+        if (current && current->state != Store::DeviceState::Pending)
+            return *current;
+        QTest::qWait(50);
+    }
+    return view;
+}
+
+QJsonObject TestAttach::instanceHealth(const QString &url)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(url + QStringLiteral("/admin/v1/health")));
+    request.setSslConfiguration(m_adminTls);
+    QNetworkReply *reply = network.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(10000))
+        return {};
+    reply->deleteLater();
+    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+        return {};
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+void TestAttach::openClassAttachBecomesReady()
+{
+    const Engine::AttachRequest request{QStringLiteral("00000000000000a1"),
+                                        {QStringLiteral("acme"), QStringLiteral("temp"), {}},
+                                        m_keyA};
+    auto first = m_engine->attach(QStringLiteral("gw1"), request);
+    QVERIFY(first);
+    QCOMPARE(first->state, Store::DeviceState::Pending);
+    QVERIFY(first->credential.isEmpty());
+
+    const Engine::DeviceView ready = waitUntilSettled(QStringLiteral("gw1"), request.deviceId);
+    QCOMPARE(ready.state, Store::DeviceState::Ready);
+    QVERIFY(ready.instanceUrl.startsWith(QLatin1String("https://127.0.0.1:")));
+    // 32 bytes in base64url without padding.
+    QCOMPARE(ready.credential.size(), 43);
+    QCOMPARE(QByteArray::fromBase64(ready.credential, QByteArray::Base64UrlEncoding).size(), 32);
+    // The store keeps only the credential's SHA-256.
+    auto stored = m_store->findDevice(request.deviceId);
+    QVERIFY(stored);
+    QCOMPARE(stored->credentialSha256,
+             QString::fromLatin1(
+                 QCryptographicHash::hash(ready.credential, QCryptographicHash::Sha256).toHex()));
+    // The instance itself says it holds the device.
+    const QJsonObject health = instanceHealth(ready.instanceUrl);
+    QCOMPARE(health.value(QStringLiteral("devices")).toInt(-1), 1);
+
+    auto log = m_store->auditLog(50);
+    QVERIFY(log);
+    QStringList actions;
+    for (const auto &entry : *log)
+        actions << entry.action;
+    QVERIFY(actions.contains(QStringLiteral("device.trusted_on_first_attach")));
+    QVERIFY(actions.contains(QStringLiteral("instance.puppet_skipped")));
+    QVERIFY(actions.contains(QStringLiteral("device.ready")));
+    m_urlA = ready.instanceUrl;
+    m_credentialA = ready.credential;
+}
+
+void TestAttach::reattachIsIdempotent()
+{
+    QVERIFY(!m_urlA.isEmpty());
+    auto again = m_engine->attach(QStringLiteral("gw1"),
+                                  {QStringLiteral("00000000000000a1"),
+                                   {QStringLiteral("acme"), QStringLiteral("temp"), {}},
+                                   m_keyA});
+    QVERIFY(again);
+    QCOMPARE(again->state, Store::DeviceState::Ready);
+    QCOMPARE(again->instanceUrl, m_urlA);
+    QCOMPARE(again->credential, m_credentialA);
+    QCOMPARE(m_store->instances()->size(), 1);
+}
+
+void TestAttach::sharedClassFillsThenAddsSibling()
+{
+    // Capacity 2: a1 and a2 share the first instance; a3 gets a sibling.
+    QList<QString> urls;
+    for (const char *id : {"00000000000000a2", "00000000000000a3"}) {
+        auto attached =
+            m_engine->attach(QStringLiteral("gw1"),
+                             {QLatin1String(id), {QStringLiteral("acme"), {}, {}}, newDeviceKey()});
+        QVERIFY(attached);
+        const auto ready = waitUntilSettled(QStringLiteral("gw1"), QLatin1String(id));
+        QCOMPARE(ready.state, Store::DeviceState::Ready);
+        urls << ready.instanceUrl;
+    }
+    QCOMPARE(urls[0], m_urlA);
+    QVERIFY(urls[1] != m_urlA);
+    QCOMPARE(m_store->instances()->size(), 2);
+    QCOMPARE(instanceHealth(m_urlA).value(QStringLiteral("devices")).toInt(-1), 2);
+    QCOMPARE(instanceHealth(urls[1]).value(QStringLiteral("devices")).toInt(-1), 1);
+}
+
+void TestAttach::preregisteredRefusesOtherKey()
+{
+    Store::Device registered;
+    registered.id = QStringLiteral("00000000000000b1");
+    registered.publicKey = newDeviceKey();
+    registered.className = QStringLiteral("secure");
+    QVERIFY(m_store->insertDevice(registered));
+
+    auto wrongKey = m_engine->attach(
+        QStringLiteral("gw1"), {registered.id, {QStringLiteral("secure"), {}, {}}, newDeviceKey()});
+    QVERIFY(!wrongKey);
+    QCOMPARE(wrongKey.error().code, std::string("portal.enrolment_refused"));
+    auto unknown = m_engine->attach(
+        QStringLiteral("gw1"),
+        {QStringLiteral("00000000000000b2"), {QStringLiteral("secure"), {}, {}}, newDeviceKey()});
+    QVERIFY(!unknown);
+    QCOMPARE(unknown.error().code, std::string("portal.enrolment_refused"));
+    QCOMPARE(m_store->findDevice(QStringLiteral("00000000000000b2")).error().code,
+             std::string("store.not_found"));
+    const auto log = *m_store->auditLog(5);
+    QCOMPARE(log.at(0).action, QStringLiteral("device.enrolment_refused"));
+    QCOMPARE(log.at(1).action, QStringLiteral("device.enrolment_refused"));
+    QCOMPARE(log.at(1).subject, QStringLiteral("device:00000000000000b1"));
+    // Nothing was attached or placed by the refusals.
+    auto after = m_store->findDevice(registered.id);
+    QVERIFY(after->gatewayId.isEmpty());
+    QCOMPARE(after->instanceId, 0);
+
+    auto right =
+        m_engine->attach(QStringLiteral("gw1"),
+                         {registered.id, {QStringLiteral("secure"), {}, {}}, registered.publicKey});
+    QVERIFY(right);
+    QCOMPARE(waitUntilSettled(QStringLiteral("gw1"), registered.id).state,
+             Store::DeviceState::Ready);
+}
+
+void TestAttach::unknownAttributesHaveNoClass()
+{
+    auto attached = m_engine->attach(
+        QStringLiteral("gw1"),
+        {QStringLiteral("00000000000000c1"), {QStringLiteral("zeta"), {}, {}}, newDeviceKey()});
+    QVERIFY(!attached);
+    QCOMPARE(attached.error().code, std::string("portal.no_class"));
+}
+
+void TestAttach::otherGatewayIsForbidden()
+{
+    QCOMPARE(
+        m_engine->device(QStringLiteral("gw2"), QStringLiteral("00000000000000a1")).error().code,
+        std::string("portal.forbidden"));
+    QCOMPARE(
+        m_engine->detach(QStringLiteral("gw2"), QStringLiteral("00000000000000a1")).error().code,
+        std::string("portal.forbidden"));
+    auto stolen = m_engine->attach(
+        QStringLiteral("gw2"),
+        {QStringLiteral("00000000000000a1"), {QStringLiteral("acme"), {}, {}}, m_keyA});
+    QCOMPARE(stolen.error().code, std::string("portal.forbidden"));
+    QCOMPARE(
+        m_engine->device(QStringLiteral("gw1"), QStringLiteral("00000000000000ff")).error().code,
+        std::string("portal.not_found"));
+}
+
+void TestAttach::killedInstanceIsRestarted()
+{
+    auto device = m_store->findDevice(QStringLiteral("00000000000000a1"));
+    QVERIFY(device);
+    const qint64 pid = m_backend->processId(device->instanceId);
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
+    // The backend restarts it (a new process, maybe a new port) and the heartbeat follows.
+    QTRY_VERIFY_WITH_TIMEOUT(m_backend->processId(device->instanceId) > 0 &&
+                                 m_backend->processId(device->instanceId) != pid,
+                             kReadyTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->findInstance(device->instanceId)->url ==
+                                     m_backend->status(device->instanceId).url &&
+                                 m_backend->status(device->instanceId).state ==
+                                     Cloud::InstanceStatus::State::Running,
+                             kReadyTimeoutMs);
+    const QString url = m_store->findInstance(device->instanceId)->url;
+    Store::Gateway report;
+    report.id = QStringLiteral("gw1");
+    auto devices = m_engine->heartbeat(report);
+    QVERIFY(devices);
+    bool found = false;
+    for (const auto &view : *devices) {
+        if (view.deviceId == QLatin1String("00000000000000a1")) {
+            found = true;
+            QCOMPARE(view.instanceUrl, url);
+        }
+    }
+    QVERIFY(found);
+    QVERIFY(!instanceHealth(url).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestAttach)
+#include "tst_attach.moc"

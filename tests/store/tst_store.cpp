@@ -1,0 +1,437 @@
+// Portal::Store on SQLite: migrations, repositories, and placement under concurrency. The
+// database file is inspected with the sqlite3 command-line tool, an independent reader, so
+// what the store claims is checked against what is really on disk.
+
+#include <portal-core/store/store.h>
+
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+// QCOMPARE prints the store's enumerations by their stored words.
+namespace Portal::Store {
+inline char *toString(Sharing value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
+inline char *toString(Enrolment value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
+inline char *toString(DeviceState value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
+} // namespace Portal::Store
+
+using namespace Portal;
+
+namespace {
+
+// Runs sqlite3 on the file; returns its output lines (fields separated by '|').
+QStringList sqlite3(const QString &path, const QString &sql)
+{
+    QProcess process;
+    process.start(QStringLiteral("sqlite3"), {path, sql});
+    if (!process.waitForFinished(10000) || process.exitCode() != 0)
+        return {QStringLiteral("sqlite3 failed: ") +
+                QString::fromUtf8(process.readAllStandardError())};
+    return QString::fromUtf8(process.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+}
+
+QByteArray fakePoint(int seed)
+{
+    // Only the shape is checked by the store (65 bytes, 0x04 first); curve membership is
+    // the engine's concern.
+    QByteArray point(65, char(seed));
+    point[0] = 0x04;
+    return point;
+}
+
+QString deviceId(int n)
+{
+    return QStringLiteral("%1").arg(n, 16, 16, QLatin1Char('0'));
+}
+
+Store::DeviceClass makeClass(const QString &name, Store::Sharing sharing, int capacity)
+{
+    Store::DeviceClass deviceClass;
+    deviceClass.name = name;
+    deviceClass.templateName = QStringLiteral("small");
+    deviceClass.sharing = sharing;
+    deviceClass.capacity = capacity;
+    deviceClass.enrolment = Store::Enrolment::Open;
+    return deviceClass;
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void migrationsAreNumberedAndApplyOnce();
+    void newerSchemaIsRefused();
+    void sqliteRunsInWalModeWithForeignKeys();
+    void templatesAndClassesRoundTrip();
+    void invalidValuesWriteNothing();
+    void devicesRoundTrip();
+    void heartbeatKeepsBlocked();
+    void auditLogNewestFirst();
+    void sharedPlacementFillsThenAddsSibling();
+    void dedicatedPlacementIsOnePerDevice();
+    void concurrentAttachCreatesExactlyOneInstance();
+    void concurrentAttachRespectsCapacity();
+    void leaseHasOneHolder();
+
+private:
+    std::unique_ptr<Store::Store> openStore();
+    void seed(Store::Store &store, const Store::DeviceClass &deviceClass, int devices);
+    void placeConcurrently(const Store::DeviceClass &deviceClass, int threads, int perThread);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+};
+
+void TestStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_path = m_dir->filePath(QStringLiteral("portal.sqlite"));
+}
+
+std::unique_ptr<Store::Store> TestStore::openStore()
+{
+    auto store = Store::Store::open(m_path);
+    if (!store) {
+        qWarning() << QString::fromStdString(store.error().message);
+        return nullptr;
+    }
+    return std::move(*store);
+}
+
+void TestStore::seed(Store::Store &store, const Store::DeviceClass &deviceClass, int devices)
+{
+    QVERIFY(store.upsertTemplate({QStringLiteral("small"), {}}));
+    QVERIFY(store.upsertDeviceClass(deviceClass));
+    for (int i = 1; i <= devices; ++i) {
+        Store::Device device;
+        device.id = deviceId(i);
+        device.publicKey = fakePoint(i);
+        device.className = deviceClass.name;
+        QVERIFY(store.insertDevice(device));
+    }
+}
+
+void TestStore::migrationsAreNumberedAndApplyOnce()
+{
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        QCOMPARE(*store->schemaVersion(), Store::Store::latestSchemaVersion());
+    }
+    {
+        auto again = openStore();
+        QVERIFY(again);
+    }
+    QStringList expected;
+    for (int v = 1; v <= Store::Store::latestSchemaVersion(); ++v)
+        expected << QString::number(v);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT version FROM schema_migrations ORDER BY 1")),
+             expected);
+    const QStringList tables = sqlite3(
+        m_path, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table' ORDER BY 1"));
+    for (const char *table : {"audit_log", "device_classes", "devices", "gateways", "instances",
+                              "leases", "schema_migrations", "vm_templates"})
+        QVERIFY2(tables.contains(QLatin1String(table)), table);
+}
+
+void TestStore::newerSchemaIsRefused()
+{
+    QVERIFY(openStore());
+    sqlite3(m_path, QStringLiteral("INSERT INTO schema_migrations VALUES (%1)")
+                        .arg(Store::Store::latestSchemaVersion() + 1));
+    auto store = Store::Store::open(m_path);
+    QVERIFY(!store);
+    QCOMPARE(store.error().code, std::string("store.migration_failed"));
+}
+
+void TestStore::sqliteRunsInWalModeWithForeignKeys()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("PRAGMA journal_mode")),
+             QStringList{QStringLiteral("wal")});
+    // A device naming a class that does not exist violates a foreign key.
+    Store::Device device;
+    device.id = deviceId(1);
+    device.publicKey = fakePoint(1);
+    device.className = QStringLiteral("missing");
+    auto inserted = store->insertDevice(device);
+    QVERIFY(!inserted);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT COUNT(*) FROM devices")),
+             QStringList{QStringLiteral("0")});
+}
+
+void TestStore::templatesAndClassesRoundTrip()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    QVERIFY(store->upsertTemplate(
+        {QStringLiteral("small"), QJsonObject{{QStringLiteral("flavor"), QStringLiteral("m1")}}}));
+    Store::DeviceClass deviceClass =
+        makeClass(QStringLiteral("meters"), Store::Sharing::Dedicated, 7);
+    deviceClass.vendor = QStringLiteral("acme");
+    deviceClass.priority = -4;
+    deviceClass.enrolment = Store::Enrolment::Preregistered;
+    QVERIFY(store->upsertDeviceClass(deviceClass));
+    auto found = store->findDeviceClass(QStringLiteral("meters"));
+    QVERIFY(found);
+    QCOMPARE(found->vendor, QStringLiteral("acme"));
+    QCOMPARE(found->priority, -4);
+    QCOMPARE(found->sharing, Store::Sharing::Dedicated);
+    QCOMPARE(found->capacity, 7);
+    QCOMPARE(found->enrolment, Store::Enrolment::Preregistered);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT sharing, enrolment FROM device_classes")),
+             QStringList{QStringLiteral("dedicated|preregistered")});
+    QCOMPARE(store->findTemplate(QStringLiteral("small"))->spec.value(QStringLiteral("flavor")),
+             QStringLiteral("m1"));
+    QCOMPARE(store->findDeviceClass(QStringLiteral("nope")).error().code,
+             std::string("store.not_found"));
+}
+
+void TestStore::invalidValuesWriteNothing()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    QCOMPARE(store->upsertTemplate({QStringLiteral("bad name"), {}}).error().code,
+             std::string("store.invalid"));
+    QCOMPARE(store->upsertDeviceClass(makeClass(QStringLiteral("c"), Store::Sharing::Shared, 1))
+                 .error()
+                 .code,
+             std::string("store.invalid")); // its template does not exist
+    QVERIFY(store->upsertTemplate({QStringLiteral("small"), {}}));
+    QCOMPARE(store->upsertDeviceClass(makeClass(QStringLiteral("c"), Store::Sharing::Shared, 0))
+                 .error()
+                 .code,
+             std::string("store.invalid"));
+    Store::Device device;
+    device.id = QStringLiteral("ABCDEF0123456789"); // upper case is not a device id
+    device.publicKey = fakePoint(1);
+    device.className = QStringLiteral("c");
+    QCOMPARE(store->insertDevice(device).error().code, std::string("store.invalid"));
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT (SELECT COUNT(*) FROM device_classes) ||"
+                                            " '/' || (SELECT COUNT(*) FROM devices)")),
+             QStringList{QStringLiteral("0/0")});
+}
+
+void TestStore::devicesRoundTrip()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    seed(*store, makeClass(QStringLiteral("c"), Store::Sharing::Shared, 10), 2);
+    Store::Device device = *store->findDevice(deviceId(1));
+    QCOMPARE(device.publicKey, fakePoint(1));
+    QCOMPARE(device.state, Store::DeviceState::Pending);
+    QCOMPARE(store->insertDevice(device).error().code, std::string("store.conflict"));
+    QVERIFY(store->ensureGateway(QStringLiteral("gw1")));
+    device.gatewayId = QStringLiteral("gw1");
+    device.state = Store::DeviceState::Failed;
+    device.reason = QStringLiteral("instance failed");
+    device.credentialEpoch = 3;
+    QVERIFY(store->updateDevice(device));
+    auto mine = store->devicesOfGateway(QStringLiteral("gw1"));
+    QVERIFY(mine);
+    QCOMPARE(mine->size(), 1);
+    QCOMPARE(mine->first().reason, QStringLiteral("instance failed"));
+    QCOMPARE(mine->first().credentialEpoch, 3);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT state, hex(public_key) FROM devices WHERE "
+                                            "id = '%1'")
+                                 .arg(deviceId(1))),
+             QStringList{QStringLiteral("failed|") +
+                         QString::fromLatin1(fakePoint(1).toHex().toUpper())});
+    QVERIFY(store->deleteDevice(deviceId(2)));
+    QCOMPARE(store->findDevice(deviceId(2)).error().code, std::string("store.not_found"));
+}
+
+void TestStore::heartbeatKeepsBlocked()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    QVERIFY(store->setGatewayBlocked(QStringLiteral("gw1"), true));
+    Store::Gateway report;
+    report.id = QStringLiteral("gw1");
+    report.lastHeartbeat = QDateTime::fromSecsSinceEpoch(1700000000, Qt::UTC);
+    report.version = QStringLiteral("1.2.3");
+    report.queueDepth = 17;
+    QVERIFY(store->recordHeartbeat(report));
+    auto gateway = store->findGateway(QStringLiteral("gw1"));
+    QVERIFY(gateway);
+    QVERIFY(gateway->blocked);
+    QCOMPARE(gateway->queueDepth, 17);
+    QCOMPARE(gateway->lastHeartbeat, report.lastHeartbeat);
+    QCOMPARE(store->recordHeartbeat({QStringLiteral("GW!"), {}, {}, 0, 0, {}, false}).error().code,
+             std::string("store.invalid"));
+}
+
+void TestStore::auditLogNewestFirst()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    QVERIFY(store->audit(QStringLiteral("cli"), QStringLiteral("first"), QStringLiteral("x")));
+    QVERIFY(store->audit(QStringLiteral("gateway:gw1"), QStringLiteral("second"),
+                         QStringLiteral("device:1"), QStringLiteral("why")));
+    auto log = store->auditLog(10);
+    QVERIFY(log);
+    QCOMPARE(log->size(), 2);
+    QCOMPARE(log->at(0).action, QStringLiteral("second"));
+    QCOMPARE(log->at(0).detail, QStringLiteral("why"));
+    QVERIFY(log->at(0).time.isValid());
+}
+
+void TestStore::sharedPlacementFillsThenAddsSibling()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const auto deviceClass = makeClass(QStringLiteral("c"), Store::Sharing::Shared, 2);
+    seed(*store, deviceClass, 5);
+    QList<qint64> placedOn;
+    int created = 0;
+    for (int i = 1; i <= 5; ++i) {
+        auto placement = store->placeDevice(deviceId(i), deviceClass, QStringLiteral("local"),
+                                            QStringLiteral("tag"));
+        QVERIFY(placement);
+        created += placement->instanceCreated ? 1 : 0;
+        placedOn << placement->instance.id;
+    }
+    QCOMPARE(created, 3);
+    QCOMPARE(placedOn[0], placedOn[1]);
+    QCOMPARE(placedOn[2], placedOn[3]);
+    QVERIFY(placedOn[1] != placedOn[2] && placedOn[3] != placedOn[4]);
+    // Placing again is idempotent.
+    auto again = store->placeDevice(deviceId(3), deviceClass, QStringLiteral("local"),
+                                    QStringLiteral("tag"));
+    QVERIFY(again && !again->instanceCreated);
+    QCOMPARE(again->instance.id, placedOn[2]);
+    QCOMPARE(sqlite3(m_path,
+                     QStringLiteral("SELECT slot, state, owner_tag FROM instances ORDER BY slot")),
+             (QStringList{QStringLiteral("1|requested|tag"), QStringLiteral("2|requested|tag"),
+                          QStringLiteral("3|requested|tag")}));
+    // A failed instance is not filled again: the next device gets a new slot.
+    Store::Instance failed = *store->findInstance(placedOn[4]);
+    failed.state = Store::InstanceState::Failed;
+    QVERIFY(store->updateInstance(failed));
+    Store::Device extra;
+    extra.id = deviceId(6);
+    extra.publicKey = fakePoint(6);
+    extra.className = deviceClass.name;
+    QVERIFY(store->insertDevice(extra));
+    auto placement = store->placeDevice(deviceId(6), deviceClass, QStringLiteral("local"),
+                                        QStringLiteral("tag"));
+    QVERIFY(placement && placement->instanceCreated);
+    QCOMPARE(placement->instance.slot, 4);
+}
+
+void TestStore::dedicatedPlacementIsOnePerDevice()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const auto deviceClass = makeClass(QStringLiteral("d"), Store::Sharing::Dedicated, 1);
+    seed(*store, deviceClass, 2);
+    auto first = store->placeDevice(deviceId(1), deviceClass, QStringLiteral("local"), {});
+    auto second = store->placeDevice(deviceId(2), deviceClass, QStringLiteral("local"), {});
+    auto firstAgain = store->placeDevice(deviceId(1), deviceClass, QStringLiteral("local"), {});
+    QVERIFY(first && second && firstAgain);
+    QVERIFY(first->instanceCreated && second->instanceCreated && !firstAgain->instanceCreated);
+    QVERIFY(first->instance.id != second->instance.id);
+    QCOMPARE(firstAgain->instance.id, first->instance.id);
+    QCOMPARE(first->instance.dedicatedDeviceId, deviceId(1));
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT dedicated_device_id, slot IS NULL FROM "
+                                            "instances ORDER BY id")),
+             (QStringList{deviceId(1) + QStringLiteral("|1"), deviceId(2) + QStringLiteral("|1")}));
+}
+
+void TestStore::placeConcurrently(const Store::DeviceClass &deviceClass, int threads, int perThread)
+{
+    {
+        auto store = openStore();
+        QVERIFY(store);
+        seed(*store, deviceClass, threads * perThread);
+    }
+    std::atomic<int> failures{0};
+    std::vector<std::unique_ptr<QThread>> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back(QThread::create([&, t] {
+            // Each worker is its own connection, as each portald process would be.
+            auto store = Store::Store::open(m_path);
+            if (!store) {
+                ++failures;
+                return;
+            }
+            for (int i = 0; i < perThread; ++i) {
+                // Interleave the devices so every worker races for the same slots.
+                const int n = 1 + i * threads + t;
+                if (!(*store)->placeDevice(deviceId(n), deviceClass, QStringLiteral("local"),
+                                           QStringLiteral("tag")))
+                    ++failures;
+            }
+        }));
+    }
+    for (auto &worker : workers)
+        worker->start();
+    for (auto &worker : workers)
+        QVERIFY(worker->wait(60000));
+    QCOMPARE(failures.load(), 0);
+}
+
+void TestStore::concurrentAttachCreatesExactlyOneInstance()
+{
+    const auto deviceClass = makeClass(QStringLiteral("shared"), Store::Sharing::Shared, 1000);
+    placeConcurrently(deviceClass, 8, 10);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT COUNT(*) FROM instances")),
+             QStringList{QStringLiteral("1")});
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT COUNT(*) FROM devices WHERE instance_id = "
+                                            "(SELECT id FROM instances)")),
+             QStringList{QStringLiteral("80")});
+}
+
+void TestStore::concurrentAttachRespectsCapacity()
+{
+    const auto deviceClass = makeClass(QStringLiteral("small"), Store::Sharing::Shared, 5);
+    placeConcurrently(deviceClass, 8, 5);
+    // 40 devices, 5 per instance: exactly 8 instances, each exactly full, no device unplaced.
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT COUNT(*) FROM instances")),
+             QStringList{QStringLiteral("8")});
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT DISTINCT COUNT(*) FROM devices GROUP BY "
+                                            "instance_id")),
+             QStringList{QStringLiteral("5")});
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT COUNT(*) FROM devices WHERE instance_id IS "
+                                            "NULL")),
+             QStringList{QStringLiteral("0")});
+}
+
+void TestStore::leaseHasOneHolder()
+{
+    auto a = openStore();
+    auto b = openStore();
+    QVERIFY(a && b);
+    QCOMPARE(*a->acquireLease(QStringLiteral("leader"), QStringLiteral("A"), 1), true);
+    QCOMPARE(*b->acquireLease(QStringLiteral("leader"), QStringLiteral("B"), 1), false);
+    QCOMPARE(*a->acquireLease(QStringLiteral("leader"), QStringLiteral("A"), 1), true);
+    QTest::qWait(1200);
+    QCOMPARE(*b->acquireLease(QStringLiteral("leader"), QStringLiteral("B"), 30), true);
+    QCOMPARE(*a->acquireLease(QStringLiteral("leader"), QStringLiteral("A"), 30), false);
+    QVERIFY(b->releaseLease(QStringLiteral("leader"), QStringLiteral("B")));
+    QCOMPARE(*a->acquireLease(QStringLiteral("leader"), QStringLiteral("A"), 30), true);
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"

@@ -1,0 +1,234 @@
+// Portal::Store on a real PostgreSQL 15 (started by the test in a temporary directory,
+// listening only on a Unix socket there, so no TCP port is involved): the same migrations,
+// and placement from many connections at once — as several iot-portald processes sharing one
+// database would — creating exactly one instance per slot. psql, an independent client,
+// reads the result. Skipped when PostgreSQL's server binaries or the `postgres` user are
+// missing (scripts/install-deps installs them).
+
+#include <portal-core/store/store.h>
+
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include <unistd.h>
+
+using namespace Portal;
+
+namespace {
+
+const QString kPgBin = QStringLiteral("/usr/lib/postgresql/15/bin");
+
+int run(const QString &program, const QStringList &arguments, QByteArray *output = nullptr)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(program, arguments);
+    if (!process.waitForFinished(60000))
+        return -1;
+    if (output)
+        *output = process.readAll();
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+int runAsPostgres(const QString &program, const QStringList &arguments, QByteArray *output)
+{
+    if (::geteuid() == 0)
+        return run(QStringLiteral("runuser"),
+                   QStringList{QStringLiteral("-u"), QStringLiteral("postgres"),
+                               QStringLiteral("--"), program} +
+                       arguments,
+                   output);
+    return run(program, arguments, output);
+}
+
+QString deviceId(int n)
+{
+    return QStringLiteral("%1").arg(n, 16, 16, QLatin1Char('0'));
+}
+
+} // namespace
+
+class TestStorePostgres : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void migratesAndRoundTrips();
+    void concurrentPlacementCreatesOneInstancePerSlot_data();
+    void concurrentPlacementCreatesOneInstancePerSlot();
+    void leaseHasOneHolder();
+
+private:
+    QStringList psql(const QString &sql);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_url;
+    bool m_started = false;
+};
+
+void TestStorePostgres::initTestCase()
+{
+    if (!QFileInfo(kPgBin + QStringLiteral("/initdb")).isExecutable())
+        QSKIP("PostgreSQL server binaries are not installed");
+    m_dir = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/portal-pg-XXXXXX"));
+    QVERIFY(m_dir->isValid());
+    QByteArray output;
+    if (::geteuid() == 0)
+        QCOMPARE(run(QStringLiteral("chown"), {QStringLiteral("postgres:"), m_dir->path()}), 0);
+    const QString data = m_dir->filePath(QStringLiteral("data"));
+    QVERIFY2(runAsPostgres(kPgBin + QStringLiteral("/initdb"),
+                           {QStringLiteral("-D"), data, QStringLiteral("-A"),
+                            QStringLiteral("trust"), QStringLiteral("-U"),
+                            QStringLiteral("postgres"), QStringLiteral("--no-sync")},
+                           &output) == 0,
+             output.constData());
+    QVERIFY2(
+        runAsPostgres(kPgBin + QStringLiteral("/pg_ctl"),
+                      {QStringLiteral("-D"), data, QStringLiteral("-l"),
+                       m_dir->filePath(QStringLiteral("server.log")), QStringLiteral("-o"),
+                       QStringLiteral("-k %1 -c listen_addresses= -c fsync=off").arg(m_dir->path()),
+                       QStringLiteral("-w"), QStringLiteral("start")},
+                      &output) == 0,
+        output.constData());
+    m_started = true;
+    m_url = QStringLiteral("postgresql://postgres@localhost/postgres?host=") + m_dir->path();
+}
+
+void TestStorePostgres::cleanupTestCase()
+{
+    if (m_started)
+        runAsPostgres(kPgBin + QStringLiteral("/pg_ctl"),
+                      {QStringLiteral("-D"), m_dir->filePath(QStringLiteral("data")),
+                       QStringLiteral("-m"), QStringLiteral("fast"), QStringLiteral("stop")},
+                      nullptr);
+}
+
+QStringList TestStorePostgres::psql(const QString &sql)
+{
+    QByteArray output;
+    if (run(QStringLiteral("psql"),
+            {QStringLiteral("-h"), m_dir->path(), QStringLiteral("-U"), QStringLiteral("postgres"),
+             QStringLiteral("-d"), QStringLiteral("postgres"), QStringLiteral("-Atc"), sql},
+            &output) != 0)
+        return {QStringLiteral("psql failed: ") + QString::fromUtf8(output)};
+    return QString::fromUtf8(output).split('\n', Qt::SkipEmptyParts);
+}
+
+void TestStorePostgres::migratesAndRoundTrips()
+{
+    auto store = Store::Store::open(m_url);
+    QVERIFY2(store, store ? "" : store.error().message.c_str());
+    QVERIFY((*store)->isPostgres());
+    QCOMPARE(*(*store)->schemaVersion(), Store::Store::latestSchemaVersion());
+    QCOMPARE(psql(QStringLiteral("SELECT MAX(version) FROM schema_migrations")),
+             QStringList{QString::number(Store::Store::latestSchemaVersion())});
+    QVERIFY((*store)->upsertTemplate({QStringLiteral("small"), {}}));
+    Store::DeviceClass deviceClass;
+    deviceClass.name = QStringLiteral("probe");
+    deviceClass.templateName = QStringLiteral("small");
+    QVERIFY((*store)->upsertDeviceClass(deviceClass));
+    Store::Device device;
+    device.id = deviceId(0xfff);
+    device.publicKey = QByteArray(65, '\x07');
+    device.publicKey[0] = 0x04;
+    device.className = deviceClass.name;
+    QVERIFY((*store)->insertDevice(device));
+    QCOMPARE((*store)->findDevice(device.id)->publicKey, device.publicKey);
+    QCOMPARE((*store)->insertDevice(device).error().code, std::string("store.conflict"));
+    QCOMPARE(psql(QStringLiteral("SELECT state, gateway_id IS NULL FROM devices")),
+             QStringList{QStringLiteral("pending|t")});
+    // A second connection opening the migrated database applies nothing.
+    auto second = Store::Store::open(m_url);
+    QVERIFY(second);
+}
+
+void TestStorePostgres::concurrentPlacementCreatesOneInstancePerSlot_data()
+{
+    QTest::addColumn<int>("capacity");
+    QTest::addColumn<int>("expectedInstances");
+    QTest::newRow("one instance for all") << 1000 << 1;
+    QTest::newRow("capacity 5: eight full instances") << 5 << 8;
+}
+
+void TestStorePostgres::concurrentPlacementCreatesOneInstancePerSlot()
+{
+    QFETCH(int, capacity);
+    QFETCH(int, expectedInstances);
+    const int threads = 8;
+    const int perThread = 5;
+    const QString className = QStringLiteral("shared-%1").arg(capacity);
+    Store::DeviceClass deviceClass;
+    deviceClass.name = className;
+    deviceClass.templateName = QStringLiteral("small");
+    deviceClass.capacity = capacity;
+    {
+        auto store = Store::Store::open(m_url);
+        QVERIFY(store);
+        QVERIFY((*store)->upsertDeviceClass(deviceClass));
+        for (int i = 1; i <= threads * perThread; ++i) {
+            Store::Device device;
+            device.id = deviceId(capacity * 1000 + i);
+            device.publicKey = QByteArray(65, char(i));
+            device.publicKey[0] = 0x04;
+            device.className = className;
+            QVERIFY((*store)->insertDevice(device));
+        }
+    }
+    std::atomic<int> failures{0};
+    std::vector<std::unique_ptr<QThread>> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back(QThread::create([&, t] {
+            auto store = Store::Store::open(m_url);
+            if (!store) {
+                ++failures;
+                return;
+            }
+            for (int i = 0; i < perThread; ++i) {
+                const int n = capacity * 1000 + 1 + i * threads + t;
+                if (!(*store)->placeDevice(deviceId(n), deviceClass, QStringLiteral("local"),
+                                           QStringLiteral("tag")))
+                    ++failures;
+            }
+        }));
+    }
+    for (auto &worker : workers)
+        worker->start();
+    for (auto &worker : workers)
+        QVERIFY(worker->wait(120000));
+    QCOMPARE(failures.load(), 0);
+    QCOMPARE(psql(QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = '%1'")
+                      .arg(className)),
+             QStringList{QString::number(expectedInstances)});
+    QCOMPARE(psql(QStringLiteral("SELECT COUNT(*) FROM devices WHERE class_name = '%1' AND "
+                                 "instance_id IS NULL")
+                      .arg(className)),
+             QStringList{QStringLiteral("0")});
+    QCOMPARE(psql(QStringLiteral("SELECT MAX(n) <= %2 FROM (SELECT COUNT(*) AS n FROM devices "
+                                 "WHERE class_name = '%1' GROUP BY instance_id) counts")
+                      .arg(className)
+                      .arg(capacity)),
+             QStringList{QStringLiteral("t")});
+}
+
+void TestStorePostgres::leaseHasOneHolder()
+{
+    auto a = Store::Store::open(m_url);
+    auto b = Store::Store::open(m_url);
+    QVERIFY(a && b);
+    QCOMPARE(*(*a)->acquireLease(QStringLiteral("leader"), QStringLiteral("A"), 30), true);
+    QCOMPARE(*(*b)->acquireLease(QStringLiteral("leader"), QStringLiteral("B"), 30), false);
+    QVERIFY((*a)->releaseLease(QStringLiteral("leader"), QStringLiteral("A")));
+    QCOMPARE(*(*b)->acquireLease(QStringLiteral("leader"), QStringLiteral("B"), 30), true);
+}
+
+QTEST_GUILESS_MAIN(TestStorePostgres)
+#include "tst_storepostgres.moc"

@@ -162,6 +162,7 @@ void DeviceUplink::openCommandSocket()
     request.setSslConfiguration(m_tls);
     request.setRawHeader("Authorization", "Bearer " + m_placement.credential);
     m_socket = std::make_unique<QWebSocket>();
+    m_socket->setSslConfiguration(m_tls); // QWebSocket ignores the request's TLS settings
     m_socket->setMaxAllowedIncomingMessageSize(kMaxCommandMessageBytes);
     m_socket->setMaxAllowedIncomingFrameSize(kMaxCommandMessageBytes);
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this,

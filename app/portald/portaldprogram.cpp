@@ -355,7 +355,8 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald template add --name N [--image …]\n"
         "  iot-portald class add|list --name N --template T [--vendor …] [--sharing …]\n"
         "  iot-portald device register --id HEX16 --public-key B64 --class N\n"
-        "  iot-portald gateway block|unblock --id G"));
+        "  iot-portald gateway block|unblock --id G\n"
+        "  iot-portald pki init --pki-dir DIR            create the lab PKI (once)"));
     auto &parser = options.parser();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default), template, class, device, "
@@ -363,8 +364,8 @@ int runPortaldProgram(const QStringList &arguments)
     using O = QCommandLineOption;
     const auto add = [&options](const char *name, const char *help, const char *valueName,
                                 const QString &defaultValue = QString()) {
-        options.addOption(
-            O(QLatin1String(name), QLatin1String(help), QLatin1String(valueName), defaultValue));
+        options.addOption(O(QLatin1String(name), QString::fromUtf8(help), QLatin1String(valueName),
+                            defaultValue));
     };
     add("database", "SQLite file (created 0600) or postgresql://user:pw@host:port/db.", "spec",
         QStringLiteral("portal.sqlite"));
@@ -412,6 +413,17 @@ int runPortaldProgram(const QStringList &arguments)
     const QString command = options.positionalArguments().value(0, QStringLiteral("serve"));
     if (command == QLatin1String("serve"))
         return runServe(options);
+    if (command == QLatin1String("pki")) {
+        if (options.positionalArguments().value(1) != QLatin1String("init") ||
+            !options.isSet(QStringLiteral("pki-dir")))
+            return fail(ExitUsage, usage("use: pki init --pki-dir DIR"));
+        auto pki = Crypto::LabPki::ensure(options.value(QStringLiteral("pki-dir")).toStdString());
+        if (!pki)
+            return fail(ExitFailure, pki.error());
+        QTextStream(stdout) << (pki->created ? "created" : "reused") << " the lab PKI in "
+                            << options.value(QStringLiteral("pki-dir")) << '\n';
+        return ExitOk;
+    }
     using Command = int (*)(Runtime::ProgramOptions &, Store::Store &);
     Command run = nullptr;
     if (command == QLatin1String("template"))

@@ -47,6 +47,15 @@ bool DaemonProcess::start(int timeoutMs)
     return false;
 }
 
+bool DaemonProcess::startWithoutPort(int timeoutMs)
+{
+    m_process.start(m_program, m_arguments);
+    if (m_process.waitForStarted(timeoutMs))
+        return true;
+    m_output += "cannot start " + m_program.toUtf8() + ": " + m_process.errorString().toUtf8();
+    return false;
+}
+
 bool DaemonProcess::stop(int timeoutMs)
 {
     if (m_process.state() == QProcess::NotRunning)
@@ -67,10 +76,11 @@ QByteArray DaemonProcess::output()
 }
 
 int runCommand(const QString &program, const QStringList &arguments, QByteArray *output,
-               int timeoutMs)
+               int timeoutMs, bool stdoutOnly)
 {
     QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setProcessChannelMode(stdoutOnly ? QProcess::ForwardedErrorChannel
+                                             : QProcess::MergedChannels);
     process.start(program, arguments);
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();

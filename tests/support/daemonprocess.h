@@ -17,6 +17,8 @@ public:
 
     // Adds `--port-file <tmp>` itself. Returns false (and fills output()) on failure.
     bool start(int timeoutMs = 15000);
+    // For daemons without a listener (iot-gateway): starts it and returns once it runs.
+    bool startWithoutPort(int timeoutMs = 15000);
     // SIGTERM, then waits; true when the process exited with code 0.
     bool stop(int timeoutMs = 10000);
     quint16 port() const { return m_port; }
@@ -33,8 +35,9 @@ private:
 };
 
 // Runs a command to completion (for CLIs like `iot-bsf subscriber add`). Returns the exit
-// code, or -1 when it crashed or timed out; stdout+stderr go to *output when given.
+// code, or -1 when it crashed or timed out; stdout (and stderr unless stdoutOnly) go to
+// *output when given.
 int runCommand(const QString &program, const QStringList &arguments, QByteArray *output = nullptr,
-               int timeoutMs = 30000);
+               int timeoutMs = 30000, bool stdoutOnly = false);
 
 } // namespace Portal::Testing

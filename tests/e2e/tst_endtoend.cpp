@@ -46,6 +46,9 @@ const QString kThermo1 = QStringLiteral("00000000000000a1");
 const QString kThermo2 = QStringLiteral("00000000000000a2");
 const QString kValve = QStringLiteral("00000000000000b1");
 constexpr int kIntervalMs = 700;
+// B-TIDs, and the gateway certificates that lapse with them, live 2 s: every gateway
+// bootstraps and enrols again several times during each test, and nothing may be lost.
+constexpr int kKeyLifetimeS = 2;
 
 struct Reply
 {
@@ -76,7 +79,7 @@ private slots:
 private:
     QString file(const QString &name) const { return m_dir.filePath(name); }
     void run(const QString &program, const QStringList &arguments, QByteArray *output = nullptr);
-    void writeUsim(const QString &path, const QString &impi, const QString &k);
+    void writeUsim(const QString &path, const QString &impi, const QString &k, qint64 sqn = 0);
     quint16 startSim(const QString &state);
     std::unique_ptr<Testing::DaemonProcess> startGateway(const QString &id, const QString &usim,
                                                          const QStringList &devices);
@@ -110,7 +113,7 @@ void TestEndToEnd::run(const QString &program, const QStringList &arguments, QBy
                             ": " + text);
 }
 
-void TestEndToEnd::writeUsim(const QString &path, const QString &impi, const QString &k)
+void TestEndToEnd::writeUsim(const QString &path, const QString &impi, const QString &k, qint64 sqn)
 {
     QFile usim(path);
     QVERIFY(usim.open(QIODevice::WriteOnly));
@@ -118,7 +121,7 @@ void TestEndToEnd::writeUsim(const QString &path, const QString &impi, const QSt
     usim.write(QJsonDocument(QJsonObject{{QStringLiteral("impi"), impi},
                                          {QStringLiteral("k"), k},
                                          {QStringLiteral("opc"), kOpc},
-                                         {QStringLiteral("sqn"), 0}})
+                                         {QStringLiteral("sqn"), double(sqn)}})
                    .toJson());
 }
 
@@ -293,7 +296,8 @@ void TestEndToEnd::initTestCase()
                           path(m_pki->bsf.certificatePath), QStringLiteral("--tls-key"),
                           path(m_pki->bsf.keyPath), QStringLiteral("--zn-client-ca"),
                           path(m_pki->operatorCa.certificatePath), QStringLiteral("--zn-port-file"),
-                          file(QStringLiteral("zn.port"))});
+                          file(QStringLiteral("zn.port")), QStringLiteral("--key-lifetime"),
+                          QString::number(kKeyLifetimeS)});
     QVERIFY2(m_bsf->start(), m_bsf->output().constData());
     m_bsfPort = m_bsf->port();
     QFile znPort(file(QStringLiteral("zn.port")));
@@ -407,6 +411,9 @@ void TestEndToEnd::fullSequence()
     QCOMPARE(status, QStringLiteral("done"));
     QVERIFY(count(QStringLiteral("SELECT COUNT(*) FROM gateways WHERE id = 'gw1' AND "
                                  "last_heartbeat_ms IS NOT NULL")) == 1);
+    // The 2 s B-TID lapsed many times meanwhile: the gateway bootstrapped and enrolled again.
+    QVERIFY2(m_gateway->output().count("enrolled as") >= 3,
+             m_gateway->output().right(2000).constData());
 }
 
 void TestEndToEnd::preregisteredClassRefusesAnotherKey()
@@ -421,7 +428,8 @@ void TestEndToEnd::preregisteredClassRefusesAnotherKey()
         &ignored);
     const quint16 port = startSim(QStringLiteral("impostor.state"));
     QVERIFY(port != 0);
-    writeUsim(file(QStringLiteral("usim-gw2.json")), kImpi2, kK);
+    // This USIM has seen SQN 100000 elsewhere; the HSS starts at 0: AUTS resynchronises.
+    writeUsim(file(QStringLiteral("usim-gw2.json")), kImpi2, kK, 100000);
     auto gateway = startGateway(QStringLiteral("gw2"), QStringLiteral("usim-gw2.json"),
                                 {QStringLiteral("tcp:127.0.0.1:%1").arg(port)});
     QVERIFY(gateway);
@@ -433,6 +441,8 @@ void TestEndToEnd::preregisteredClassRefusesAnotherKey()
         },
         60000);
     QVERIFY2(refused, gateway->output().right(3000).constData());
+    QVERIFY(gateway->output().contains("SQN out of sync; sending AUTS"));
+    QVERIFY(gateway->output().contains("enrolled as \"gw2\""));
     // The registered device keeps its gateway and its readings keep flowing.
     const qint64 before = container(kThermo2).lastCounter;
     QVERIFY(QTest::qWaitFor([&] { return container(kThermo2).lastCounter > before; }, 20000));

@@ -15,6 +15,7 @@ namespace Portal::Gateway {
 namespace {
 
 constexpr int kDefaultRetryMs = 1000;
+constexpr int kFirstPollMs = 100;
 constexpr int kMaxRetryMs = 10'000;
 
 std::string errorOf(const QByteArray &body, int status)
@@ -78,21 +79,23 @@ void PortalClient::attach(const DeviceIdentity &device, int maxWaitMs, Done<Devi
     const QDateTime deadline = QDateTime::currentDateTimeUtc().addMSecs(maxWaitMs);
     const QByteArray deviceId = device.deviceId;
     connect(reply, &QNetworkReply::finished, this, [this, reply, deviceId, deadline, done] {
-        handlePlacement(reply, deviceId, deadline, done);
+        handlePlacement(reply, deviceId, deadline, done, kFirstPollMs);
     });
 }
 
-void PortalClient::poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done)
+void PortalClient::poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done,
+                        int nextDelayMs)
 {
     QNetworkReply *reply = m_network->get(
         request(QStringLiteral("/devices/") + QString::fromLatin1(deviceId.toHex())));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, deviceId, deadline, done] {
-        handlePlacement(reply, deviceId, deadline, done);
-    });
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, deviceId, deadline, done, nextDelayMs] {
+                handlePlacement(reply, deviceId, deadline, done, nextDelayMs);
+            });
 }
 
 void PortalClient::handlePlacement(QNetworkReply *reply, const QByteArray &deviceId,
-                                   QDateTime deadline, Done<DevicePlacement> done)
+                                   QDateTime deadline, Done<DevicePlacement> done, int pollDelayMs)
 {
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -126,11 +129,15 @@ void PortalClient::handlePlacement(QNetworkReply *reply, const QByteArray &devic
         done(makeError("portal.timeout", "device still pending"));
         return;
     }
+    // Retry-After (whole seconds) caps the wait; polls start sooner and back off towards it,
+    // because a device whose instance already runs is usually ready within a fraction of it.
     bool ok = false;
     const int retrySeconds = reply->rawHeader("Retry-After").toInt(&ok);
-    const int waitMs = ok ? qBound(100, retrySeconds * 1000, kMaxRetryMs) : kDefaultRetryMs;
-    QTimer::singleShot(waitMs, this,
-                       [this, deviceId, deadline, done] { poll(deviceId, deadline, done); });
+    const int capMs = ok ? qBound(100, retrySeconds * 1000, kMaxRetryMs) : kDefaultRetryMs;
+    const int waitMs = qMin(capMs, pollDelayMs);
+    QTimer::singleShot(waitMs, this, [this, deviceId, deadline, done, waitMs] {
+        poll(deviceId, deadline, done, waitMs * 2);
+    });
 }
 
 void PortalClient::heartbeat(const GatewayStatus &status, Done<QList<DevicePlacement>> done)

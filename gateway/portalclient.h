@@ -59,9 +59,10 @@ public:
 
 private:
     QNetworkRequest request(const QString &path) const;
-    void poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done);
+    void poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done,
+              int nextDelayMs);
     void handlePlacement(QNetworkReply *reply, const QByteArray &deviceId, QDateTime deadline,
-                         Done<DevicePlacement> done);
+                         Done<DevicePlacement> done, int pollDelayMs);
 
     QUrl m_apiUrl;
     QSslConfiguration m_tls;

@@ -226,15 +226,16 @@ int runServe(Runtime::ProgramOptions &options)
     PortaldProgram program(*config);
     if (auto started = program.start(); !started)
         return fail(ExitCannotStart, started.error());
-    if (options.isSet(QStringLiteral("port-file"))) {
-        if (auto written = Runtime::writePortFile(options.value(QStringLiteral("port-file")),
-                                                  program.apiPort());
-            !written)
-            return fail(ExitCannotStart, written.error());
-    }
+    // The API port file last: whoever waits for it finds the other port files written.
     if (options.isSet(QStringLiteral("naf-port-file")) && program.nafPort() != 0) {
         if (auto written = Runtime::writePortFile(options.value(QStringLiteral("naf-port-file")),
                                                   program.nafPort());
+            !written)
+            return fail(ExitCannotStart, written.error());
+    }
+    if (options.isSet(QStringLiteral("port-file"))) {
+        if (auto written = Runtime::writePortFile(options.value(QStringLiteral("port-file")),
+                                                  program.apiPort());
             !written)
             return fail(ExitCannotStart, written.error());
     }

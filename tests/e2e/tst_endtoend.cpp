@@ -7,7 +7,13 @@
 
 #include "tests/support/daemonprocess.h"
 
+#include <firmware/crypto/ecdsa.h>
+#include <firmware/crypto/p256.h>
+#include <firmware/crypto/sha256.h>
 #include <portal-core/crypto/labpki.h>
+#include <portal-core/protocol/cose.h>
+#include <portal-core/protocol/frame.h>
+#include <portal-core/protocol/messages.h>
 
 #include <QDir>
 #include <QFile>
@@ -20,8 +26,12 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSslKey>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstring>
 
 #include <csignal>
 #include <map>
@@ -62,6 +72,123 @@ struct Container
     qint64 lastCounter = -1;
 };
 
+// A misbehaving device, in this process: attaches properly (valve class, trusted on first
+// attach), then sends the readings a test asks for — valid, tampered, signed with another
+// key, replayed. The gateway forwards them unchanged; only the M2M service can tell.
+class RogueDevice : public QObject
+{
+public:
+    static constexpr char kId[] = "00000000000000c1";
+
+    RogueDevice()
+    {
+        m_key = QByteArray(32, '\x11');
+        m_otherKey = QByteArray(32, '\x22');
+        m_server.listen(QHostAddress::LocalHost, 0);
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            m_socket = m_server.nextPendingConnection();
+            connect(m_socket, &QTcpSocket::readyRead, this, &RogueDevice::onReadyRead);
+            sendHello();
+        });
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    bool attached() const { return m_attached; }
+
+    // A reading signed with this device's key (or another), optionally with a byte flipped
+    // after signing; sent as READING.
+    void sendReading(quint32 counter, qint32 value, bool otherKey = false, bool tamper = false)
+    {
+        Protocol::SignedReading reading{};
+        std::memcpy(reading.deviceId, QByteArray::fromHex(kId).constData(), 8);
+        reading.counter = counter;
+        reading.value = value;
+        reading.scaleExponent = -1;
+        std::memcpy(reading.unit, "Cel", 3);
+        reading.unitSize = 3;
+        uint8_t payload[Protocol::kMaxReadingPayloadBytes];
+        size_t payloadSize = 0;
+        Protocol::encodeReadingPayload(reading, payload, sizeof payload, payloadSize);
+        uint8_t toBeSigned[Protocol::kMaxSigStructureBytes];
+        size_t toBeSignedSize = 0;
+        Protocol::buildSigStructure(payload, payloadSize, toBeSigned, sizeof toBeSigned,
+                                    toBeSignedSize);
+        uint8_t hash[32];
+        FirmwareCrypto::Sha256::hash(toBeSigned, toBeSignedSize, hash);
+        uint8_t signature[64];
+        const QByteArray &key = otherKey ? m_otherKey : m_key;
+        FirmwareCrypto::sign(reinterpret_cast<const uint8_t *>(key.constData()), hash, signature);
+        if (tamper)
+            payload[payloadSize - 8] ^= 0x01; // the value's low byte (…04 18 vv 05 20 06 63 C e l)
+        uint8_t message[Protocol::kMaxSign1Bytes];
+        size_t messageSize = 0;
+        Protocol::encodeSign1Tagged(reading.deviceId, payload, payloadSize, signature, message,
+                                    sizeof message, messageSize);
+        sendFrame(Protocol::MessageType::Reading, message, messageSize);
+    }
+
+private:
+    void sendFrame(Protocol::MessageType type, const uint8_t *payload, size_t size)
+    {
+        uint8_t frame[Protocol::kMaxFrameBytes];
+        const auto encoded =
+            Protocol::encodeFrame(uint8_t(type), m_seq++, payload, size, frame, sizeof frame);
+        m_socket->write(reinterpret_cast<const char *>(frame), qint64(encoded.size));
+    }
+
+    void sendHello()
+    {
+        Protocol::HelloMessage hello{};
+        std::memcpy(hello.deviceId, QByteArray::fromHex(kId).constData(), 8);
+        hello.firmwareVersion.assign("rogue", 5);
+        hello.classAttributes.vendor.assign("acme", 4);
+        hello.classAttributes.type.assign("valve", 5);
+        hello.classAttributes.subscriber.assign("lab", 3);
+        hello.publicKey[0] = 0x04;
+        FirmwareCrypto::derivePublicKey(reinterpret_cast<const uint8_t *>(m_key.constData()),
+                                        hello.publicKey + 1);
+        Protocol::Payload payload{};
+        hello.encode(payload);
+        sendFrame(Protocol::MessageType::Hello, payload.bytes, payload.size);
+    }
+
+    void onReadyRead()
+    {
+        const QByteArray bytes = m_socket->readAll();
+        for (const char byte : bytes) {
+            if (!m_reader.feed(uint8_t(byte)))
+                continue;
+            const Protocol::Frame &frame = m_reader.frame();
+            if (Protocol::MessageType(frame.type) == Protocol::MessageType::AttachChallenge) {
+                Protocol::AttachChallengeMessage challenge{};
+                challenge.decode(frame.payload);
+                uint8_t input[Protocol::kAttachProofInputBytes];
+                Protocol::buildAttachProofInput(
+                    challenge.nonce,
+                    reinterpret_cast<const uint8_t *>(QByteArray::fromHex(kId).constData()), input);
+                uint8_t hash[32];
+                FirmwareCrypto::Sha256::hash(input, sizeof input, hash);
+                Protocol::AttachProofMessage proof{};
+                FirmwareCrypto::sign(reinterpret_cast<const uint8_t *>(m_key.constData()), hash,
+                                     proof.signature);
+                Protocol::Payload payload{};
+                proof.encode(payload);
+                sendFrame(Protocol::MessageType::AttachProof, payload.bytes, payload.size);
+            } else if (Protocol::MessageType(frame.type) == Protocol::MessageType::Ack &&
+                       m_seq >= 2) {
+                m_attached = true;
+            }
+        }
+    }
+
+    QTcpServer m_server;
+    QTcpSocket *m_socket = nullptr;
+    Protocol::FrameReader m_reader;
+    QByteArray m_key;
+    QByteArray m_otherKey;
+    quint16 m_seq = 0;
+    bool m_attached = false;
+};
+
 } // namespace
 
 class TestEndToEnd : public QObject
@@ -72,6 +199,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void fullSequence();
+    void forgedReadingsAreRefusedAndTheRestFlows();
     void preregisteredClassRefusesAnotherKey();
     void wrongUsimKeyGetsNoConfiguration();
     void pausedServiceAndKilledGatewayLoseNothing();
@@ -100,6 +228,7 @@ private:
     QSslConfiguration m_adminTls;
     quint16 m_bsfPort = 0;
     quint16 m_nafPort = 0;
+    RogueDevice m_rogue;
 };
 
 void TestEndToEnd::run(const QString &program, const QStringList &arguments, QByteArray *output)
@@ -331,6 +460,7 @@ void TestEndToEnd::initTestCase()
         QVERIFY(port != 0);
         links << QStringLiteral("tcp:127.0.0.1:%1").arg(port);
     }
+    links << QStringLiteral("tcp:127.0.0.1:%1").arg(m_rogue.port());
     writeUsim(file(QStringLiteral("usim-gw1.json")), kImpi1, kK);
     m_gateway = startGateway(QStringLiteral("gw1"), QStringLiteral("usim-gw1.json"), links);
     QVERIFY(m_gateway);
@@ -363,8 +493,10 @@ void TestEndToEnd::fullSequence()
     QCOMPARE(
         count(QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = 'thermometers'")),
         1);
+    // Dedicated: one instance per valve (the lab's, and the rogue one of another test).
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = 'valves'")),
-             1);
+             count(QStringLiteral("SELECT COUNT(*) FROM devices WHERE class_name = 'valves'")));
+    QVERIFY(instanceUrl(kValve) != instanceUrl(QString::fromLatin1(RogueDevice::kId)));
     QCOMPARE(instanceUrl(kThermo1), instanceUrl(kThermo2));
     QVERIFY(instanceUrl(kValve) != instanceUrl(kThermo1));
 
@@ -414,6 +546,33 @@ void TestEndToEnd::fullSequence()
     // The 2 s B-TID lapsed many times meanwhile: the gateway bootstrapped and enrolled again.
     QVERIFY2(m_gateway->output().count("enrolled as") >= 3,
              m_gateway->output().right(2000).constData());
+}
+
+void TestEndToEnd::forgedReadingsAreRefusedAndTheRestFlows()
+{
+    const QString rogue = QString::fromLatin1(RogueDevice::kId);
+    QVERIFY(QTest::qWaitFor([&] { return m_rogue.attached() && !instanceUrl(rogue).isEmpty(); },
+                            60000));
+    const auto health = [&] {
+        return admin("GET", QUrl(instanceUrl(rogue) + QStringLiteral("/admin/v1/health"))).json;
+    };
+    m_rogue.sendReading(1, 100);
+    QVERIFY(QTest::qWaitFor([&] { return container(rogue).lastCounter == 1; }, 20000));
+    const int rejectedBefore = health().value(QStringLiteral("readingsRejected")).toInt();
+
+    m_rogue.sendReading(2, 200, false, true); // tampered after signing (value 200 -> 201)
+    m_rogue.sendReading(3, 100, true);        // signed by a key the portal never pushed
+    m_rogue.sendReading(5, 150);              // valid: must still arrive
+    QVERIFY(QTest::qWaitFor([&] { return container(rogue).lastCounter == 5; }, 20000));
+    m_rogue.sendReading(1, 120); // counter 1 again with other bytes: a replay
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return health().value(QStringLiteral("readingsRejected")).toInt() >= rejectedBefore + 3;
+        },
+        10000));
+    QCOMPARE(container(rogue).currentInstances, 2); // readings 1 and 5 only
+    // The honest devices kept reporting meanwhile.
+    QVERIFY(container(kThermo1).currentInstances >= 20);
 }
 
 void TestEndToEnd::preregisteredClassRefusesAnotherKey()

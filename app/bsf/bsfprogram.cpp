@@ -133,15 +133,16 @@ int runServer(Runtime::ProgramOptions &options)
     if (auto started = server.start(); !started)
         return fail(ExitCannotStart, started.error());
 
-    if (options.isSet(QStringLiteral("port-file"))) {
-        if (auto written =
-                Runtime::writePortFile(options.value(QStringLiteral("port-file")), server.ubPort());
-            !written)
-            return fail(ExitCannotStart, written.error());
-    }
+    // The Ub port file last: whoever waits for it finds the Zn port file written.
     if (options.isSet(QStringLiteral("zn-port-file")) && server.znPort() != 0) {
         if (auto written = Runtime::writePortFile(options.value(QStringLiteral("zn-port-file")),
                                                   server.znPort());
+            !written)
+            return fail(ExitCannotStart, written.error());
+    }
+    if (options.isSet(QStringLiteral("port-file"))) {
+        if (auto written =
+                Runtime::writePortFile(options.value(QStringLiteral("port-file")), server.ubPort());
             !written)
             return fail(ExitCannotStart, written.error());
     }

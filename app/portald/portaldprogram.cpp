@@ -205,6 +205,10 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
         if (!nafPort)
             return nafPort.error();
         config.nafPort = quint16(*nafPort);
+        auto nafPskPort = options.integer(QStringLiteral("naf-psk-port"), 0, 65535);
+        if (!nafPskPort)
+            return nafPskPort.error();
+        config.nafPskPort = quint16(*nafPskPort);
         config.nafFqdn = options.value(QStringLiteral("naf-fqdn"));
         config.nafCertificatePath = path(pki->naf.certificatePath);
         config.nafKeyPath = path(pki->naf.keyPath);
@@ -230,6 +234,12 @@ int runServe(Runtime::ProgramOptions &options)
     if (options.isSet(QStringLiteral("naf-port-file")) && program.nafPort() != 0) {
         if (auto written = Runtime::writePortFile(options.value(QStringLiteral("naf-port-file")),
                                                   program.nafPort());
+            !written)
+            return fail(ExitCannotStart, written.error());
+    }
+    if (options.isSet(QStringLiteral("naf-psk-port-file")) && program.nafPskPort() != 0) {
+        if (auto written = Runtime::writePortFile(
+                options.value(QStringLiteral("naf-psk-port-file")), program.nafPskPort());
             !written)
             return fail(ExitCannotStart, written.error());
     }
@@ -307,6 +317,8 @@ Result<void> PortaldProgram::start()
     Gba::NafServiceConfig naf;
     naf.listenAddress = m_config.listenAddress;
     naf.port = m_config.nafPort;
+    naf.servePskTls = true;
+    naf.pskPort = m_config.nafPskPort;
     naf.nafFqdn = m_config.nafFqdn;
     naf.tlsCertificatePath = m_config.nafCertificatePath;
     naf.tlsKeyPath = m_config.nafKeyPath;
@@ -332,6 +344,7 @@ Result<void> PortaldProgram::start()
     if (!nafPort)
         return nafPort.error();
     m_nafPort = *nafPort;
+    m_nafPskPort = m_naf->pskPort();
     return {};
 }
 
@@ -389,6 +402,9 @@ int runPortaldProgram(const QStringList &arguments)
     add("bsf-zn-url", "Serve the NAF: the BSF's Zn URL (https://…/zn).", "url");
     add("naf-port", "NAF Ua port (0: any free port).", "port", QStringLiteral("0"));
     add("naf-port-file", "Write the bound NAF port to this file.", "file");
+    add("naf-psk-port", "NAF Ua PSK-TLS port (TS 33.222; 0: any free port).", "port",
+        QStringLiteral("0"));
+    add("naf-psk-port-file", "Write the bound NAF PSK-TLS port to this file.", "file");
     add("naf-fqdn", "The NAF's configured name (part of NAF_Id).", "name",
         QStringLiteral("naf.lab.example"));
     add("portal-url", "Portal API URL told to enrolled gateways.", "url");

@@ -41,6 +41,7 @@ struct PortaldConfig
     // The NAF (Ua enrolment) runs when bsfZnUrl is set.
     QUrl bsfZnUrl;
     quint16 nafPort = 0;
+    quint16 nafPskPort = 0; // the PSK-TLS Ua listener, served with the NAF
     QString nafFqdn = QStringLiteral("naf.lab.example");
     QString nafCertificatePath; // Ua server certificate and Zn client certificate (operator CA)
     QString nafKeyPath;
@@ -62,7 +63,8 @@ public:
     Result<void> start();
     void stop();
     quint16 apiPort() const { return m_apiPort; }
-    quint16 nafPort() const { return m_nafPort; } // 0 when the NAF is not served
+    quint16 nafPort() const { return m_nafPort; }       // 0 when the NAF is not served
+    quint16 nafPskPort() const { return m_nafPskPort; } // 0 when the NAF is not served
 
 private:
     PortaldConfig m_config;
@@ -73,6 +75,7 @@ private:
     std::unique_ptr<Gba::NafService> m_naf;
     quint16 m_apiPort = 0;
     quint16 m_nafPort = 0;
+    quint16 m_nafPskPort = 0;
 };
 
 int runPortaldProgram(const QStringList &arguments);

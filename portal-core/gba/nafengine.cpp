@@ -75,18 +75,31 @@ Http::HttpAnswer NafEngine::challenge(bool stale)
     return answer;
 }
 
+std::optional<Http::HttpAnswer> NafEngine::refuseRoute(const Http::HttpRequest &request) const
+{
+    if (request.path != QLatin1String("/naf/v1/enrol"))
+        return Http::jsonError(404, makeError("naf.not_found", "the NAF serves /naf/v1/enrol"));
+    if (request.method != "POST")
+        return Http::jsonError(405, makeError("naf.method_not_allowed", "use POST"));
+    if (request.body.size() > kMaxEnrolmentBodyBytes)
+        return Http::jsonError(413, makeError("naf.too_large", "enrolment body over 16 KiB"));
+    return std::nullopt;
+}
+
+Http::HttpAnswer NafEngine::handleAuthenticated(const Http::HttpRequest &request,
+                                                const QString &btid, const QString &impi,
+                                                const QDateTime &keyExpiresAt)
+{
+    if (auto refused = refuseRoute(request))
+        return std::move(*refused);
+    qCDebug(lcNaf) << "PSK-TLS Ua request for B-TID" << btid;
+    return enrol(request, impi, keyExpiresAt);
+}
+
 void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer::Respond respond)
 {
-    if (request.path != QLatin1String("/naf/v1/enrol")) {
-        respond(Http::jsonError(404, makeError("naf.not_found", "the NAF serves /naf/v1/enrol")));
-        return;
-    }
-    if (request.method != "POST") {
-        respond(Http::jsonError(405, makeError("naf.method_not_allowed", "use POST")));
-        return;
-    }
-    if (request.body.size() > kMaxEnrolmentBodyBytes) {
-        respond(Http::jsonError(413, makeError("naf.too_large", "enrolment body over 16 KiB")));
+    if (auto refused = refuseRoute(request)) {
+        respond(std::move(*refused));
         return;
     }
     const QByteArray authorization = request.header("Authorization");

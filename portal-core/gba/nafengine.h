@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace Portal::Gba {
 
@@ -56,6 +57,12 @@ public:
     // The Ua HTTP Digest listener's handler: POST /naf/v1/enrol.
     void handleDigest(const Http::HttpRequest &request, Http::HttpServer::Respond respond);
 
+    // The PSK-TLS Ua listener's handler (TS 33.222 §5.4): the TLS handshake already proved
+    // knowledge of Ks_NAF for `btid`, whose Zn answer named `impi` and `keyExpiresAt`; no
+    // Digest is asked. Same route, bounds and answers as handleDigest otherwise.
+    Http::HttpAnswer handleAuthenticated(const Http::HttpRequest &request, const QString &btid,
+                                         const QString &impi, const QDateTime &keyExpiresAt);
+
     const NafCounters &counters() const { return m_counters; }
     QString realm() const { return QStringLiteral("3GPP-bootstrapping@") + m_config.nafFqdn; }
 
@@ -67,6 +74,8 @@ private:
     };
 
     Http::HttpAnswer challenge(bool stale);
+    // 404 / 405 / 413 for what is not an enrolment request; nullopt for one.
+    std::optional<Http::HttpAnswer> refuseRoute(const Http::HttpRequest &request) const;
     Http::HttpAnswer enrol(const Http::HttpRequest &request, const QString &impi,
                            const QDateTime &keyExpiresAt);
 

@@ -77,6 +77,17 @@ Result<quint16> NafService::start()
     qCInfo(lcNafService).noquote()
         << "NAF (Ua, HTTP Digest) listening on" << m_config.listenAddress.toString() << "port"
         << *port << "as" << m_config.nafFqdn;
+    if (m_config.servePskTls) {
+        NafPskListenerConfig pskConfig;
+        pskConfig.listenAddress = m_config.listenAddress;
+        pskConfig.port = m_config.pskPort;
+        pskConfig.nafFqdn = m_config.nafFqdn;
+        m_pskListener = std::make_unique<NafPskListener>(pskConfig, *m_zn, *m_engine);
+        auto pskPort = m_pskListener->start();
+        if (!pskPort)
+            return pskPort.error();
+        m_pskPort = *pskPort;
+    }
     return *port;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // The NAF as a service a program hosts (iot-portald): the Ua HTTPS listener (server
-// certificate by the operator CA) feeding a NafEngine, and the Zn client towards the BSF.
+// certificate by the operator CA) feeding a NafEngine, the Zn client towards the BSF, and —
+// when servePskTls — the PSK-TLS Ua listener (NafPskListener) feeding the same engine.
 
 #include "nafengine.h"
+#include "nafpsklistener.h"
 #include "znclient.h"
 
 #include <portal-core/base/result.h>
@@ -27,8 +29,10 @@ struct NafServiceConfig
     QString znKeyPath;
     QString operatorCaPath; // trust anchor for the BSF
     QString portalCaCertificatePath;
-    QString portalCaKeyPath; // signs gateway client certificates
-    QUrl portalApiUrl;       // told to enrolled gateways
+    QString portalCaKeyPath;  // signs gateway client certificates
+    QUrl portalApiUrl;        // told to enrolled gateways
+    bool servePskTls = false; // also serve Ua over PSK-TLS (TS 33.222) on pskPort
+    quint16 pskPort = 0;
 };
 
 class NafService : public QObject
@@ -39,9 +43,13 @@ public:
                QObject *parent = nullptr);
     ~NafService() override;
 
-    // Errors: `naf.config` (unreadable certificate, key or CA), `http.*`.
+    // Returns the Digest listener's port. Errors: `naf.config` (unreadable certificate, key or
+    // CA), `http.*`, and with servePskTls those of NafPskListener::start().
     Result<quint16> start();
     const NafEngine *engine() const { return m_engine.get(); }
+    // The PSK-TLS listener's port; 0 when it is not served.
+    quint16 pskPort() const { return m_pskPort; }
+    const NafPskListener *pskListener() const { return m_pskListener.get(); }
 
 private:
     NafServiceConfig m_config;
@@ -49,6 +57,9 @@ private:
     std::unique_ptr<ZnClient> m_zn;
     std::unique_ptr<NafEngine> m_engine;
     std::unique_ptr<Http::HttpServer> m_server;
+    // Declared last so it stops first: its thread calls into m_zn and m_engine.
+    std::unique_ptr<NafPskListener> m_pskListener;
+    quint16 m_pskPort = 0;
 };
 
 } // namespace Portal::Gba

@@ -139,6 +139,7 @@ private:
     void startPortald(const QString &caseDir, const QString &spec, int index);
     void startSims();
     void startGateways(const QString &caseDir);
+    QString text(const QString &sql);
     int scalar(const QString &sql);
     void attachAllAndCheckPlacement(const QString &caseDir);
     void stopCase();
@@ -253,13 +254,13 @@ void TestScaleOut::startPostgres()
                            &output) == 0,
              output.constData());
     // Only a Unix socket in the temporary directory: no TCP port to collide with.
-    QVERIFY2(runAsPostgres(kPgBin + QStringLiteral("/pg_ctl"),
-                           {QStringLiteral("-D"), data, QStringLiteral("-l"),
-                            m_pgDir->filePath(QStringLiteral("server.log")), QStringLiteral("-o"),
-                            QStringLiteral("-k %1 -c listen_addresses= -c fsync=off")
-                                .arg(m_pgDir->path()),
-                            QStringLiteral("-w"), QStringLiteral("start")},
-                           &output) == 0,
+    QVERIFY2(runAsPostgres(
+                 kPgBin + QStringLiteral("/pg_ctl"),
+                 {QStringLiteral("-D"), data, QStringLiteral("-l"),
+                  m_pgDir->filePath(QStringLiteral("server.log")), QStringLiteral("-o"),
+                  QStringLiteral("-k %1 -c listen_addresses= -c fsync=off").arg(m_pgDir->path()),
+                  QStringLiteral("-w"), QStringLiteral("start")},
+                 &output) == 0,
              output.constData());
     m_pgStarted = true;
 }
@@ -284,14 +285,13 @@ void TestScaleOut::startPortald(const QString &caseDir, const QString &spec, int
 {
     const QString nafPortFile = caseDir + QStringLiteral("/naf-%1.port").arg(index);
     auto portald = std::make_unique<Testing::DaemonProcess>(
-        kPortald,
-        QStringList{QStringLiteral("serve"), QStringLiteral("--database"), spec,
-                    QStringLiteral("--pki-dir"), file(QStringLiteral("pki")),
-                    QStringLiteral("--instances-dir"),
-                    caseDir + QStringLiteral("/instances-%1").arg(index),
-                    QStringLiteral("--m2m-service-path"), kM2mService,
-                    QStringLiteral("--bsf-zn-url"), m_znUrl, QStringLiteral("--naf-port-file"),
-                    nafPortFile});
+        kPortald, QStringList{QStringLiteral("serve"), QStringLiteral("--database"), spec,
+                              QStringLiteral("--pki-dir"), file(QStringLiteral("pki")),
+                              QStringLiteral("--instances-dir"),
+                              caseDir + QStringLiteral("/instances-%1").arg(index),
+                              QStringLiteral("--m2m-service-path"), kM2mService,
+                              QStringLiteral("--bsf-zn-url"), m_znUrl,
+                              QStringLiteral("--naf-port-file"), nafPortFile});
     QVERIFY2(portald->start(), portald->output().constData());
     QFile nafPort(nafPortFile);
     QVERIFY(nafPort.open(QIODevice::ReadOnly));
@@ -305,10 +305,10 @@ void TestScaleOut::startSims()
 {
     for (int device = 0; device < kDevices; ++device) {
         auto sim = std::make_unique<Testing::DaemonProcess>(
-            kSim, QStringList{QStringLiteral("serve"), QStringLiteral("--state"),
-                              file(QStringLiteral("sims/%1.state").arg(deviceId(device))),
-                              QStringLiteral("--interval-ms"),
-                              QString::number(kReportingIntervalMs)});
+            kSim,
+            QStringList{QStringLiteral("serve"), QStringLiteral("--state"),
+                        file(QStringLiteral("sims/%1.state").arg(deviceId(device))),
+                        QStringLiteral("--interval-ms"), QString::number(kReportingIntervalMs)});
         QVERIFY2(sim->start(), sim->output().constData());
         m_sims.push_back(std::move(sim));
     }
@@ -325,23 +325,23 @@ void TestScaleOut::startGateways(const QString &caseDir)
         const quint16 nafPort = m_nafPorts.at(size_t(gateway) % m_nafPorts.size());
         auto process = std::make_unique<Testing::DaemonProcess>(
             kGateway,
-            QStringList{QStringLiteral("--gateway-id"), gatewayId(gateway), QStringLiteral("--usim"),
-                        file(QStringLiteral("usim-%1.json").arg(gatewayId(gateway))),
-                        QStringLiteral("--state-dir"), caseDir + QLatin1Char('/') + gatewayId(gateway),
-                        QStringLiteral("--bsf-url"),
-                        QStringLiteral("https://localhost:%1/").arg(m_bsfPort),
-                        QStringLiteral("--naf-url"),
-                        QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(nafPort),
-                        QStringLiteral("--operator-ca"),
-                        QString::fromStdString(m_pki->operatorCa.certificatePath),
-                        QStringLiteral("--heartbeat-interval"), QStringLiteral("5"),
-                        QStringLiteral("--device"), links.join(QLatin1Char(','))});
+            QStringList{
+                QStringLiteral("--gateway-id"), gatewayId(gateway), QStringLiteral("--usim"),
+                file(QStringLiteral("usim-%1.json").arg(gatewayId(gateway))),
+                QStringLiteral("--state-dir"), caseDir + QLatin1Char('/') + gatewayId(gateway),
+                QStringLiteral("--bsf-url"), QStringLiteral("https://localhost:%1/").arg(m_bsfPort),
+                QStringLiteral("--naf-url"),
+                QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(nafPort),
+                QStringLiteral("--operator-ca"),
+                QString::fromStdString(m_pki->operatorCa.certificatePath),
+                QStringLiteral("--heartbeat-interval"), QStringLiteral("5"),
+                QStringLiteral("--device"), links.join(QLatin1Char(','))});
         QVERIFY2(process->startWithoutPort(), process->output().constData());
         m_gateways.push_back(std::move(process));
     }
 }
 
-int TestScaleOut::scalar(const QString &sql)
+QString TestScaleOut::text(const QString &sql)
 {
     QByteArray output;
     int code = -1;
@@ -356,9 +356,14 @@ int TestScaleOut::scalar(const QString &sql)
                                     QStringLiteral("postgres"), QStringLiteral("-d"),
                                     QStringLiteral("postgres"), QStringLiteral("-Atc"), sql},
                                    &output, 30000, true);
+    return code == 0 ? QString::fromUtf8(output.trimmed()) : QStringLiteral("<query failed>");
+}
+
+int TestScaleOut::scalar(const QString &sql)
+{
     bool ok = false;
-    const int value = output.trimmed().toInt(&ok);
-    return code == 0 && ok ? value : -1;
+    const int value = text(sql).toInt(&ok);
+    return ok ? value : -1;
 }
 
 void TestScaleOut::attachAllAndCheckPlacement(const QString &caseDir)
@@ -383,8 +388,8 @@ void TestScaleOut::attachAllAndCheckPlacement(const QString &caseDir)
             return ready == kDevices;
         },
         kAllReadyTimeoutMs);
-    QByteArray diagnostics = QByteArray::number(ready) + " of " + QByteArray::number(kDevices) +
-                             " devices ready\n";
+    QByteArray diagnostics =
+        QByteArray::number(ready) + " of " + QByteArray::number(kDevices) + " devices ready\n";
     if (!allReady) {
         for (auto &portald : m_portalds)
             diagnostics += "--- portald\n" + portald->output().right(3000);
@@ -396,9 +401,10 @@ void TestScaleOut::attachAllAndCheckPlacement(const QString &caseDir)
           kDevices, simsMs, kDevices, kGateways, elapsed.elapsed() - simsMs);
 
     // Exactly one instance for the class, and every device on it.
-    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = '%1'")
-                        .arg(kClass)),
-             1);
+    QCOMPARE(
+        scalar(
+            QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = '%1'").arg(kClass)),
+        1);
     QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = '%1' AND "
                                    "state = 'ready'")
                         .arg(kClass)),
@@ -412,9 +418,11 @@ void TestScaleOut::attachAllAndCheckPlacement(const QString &caseDir)
                         .arg(kClass)),
              kDevices);
     // Each gateway attached its own five.
-    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(DISTINCT gateway_id) FROM devices WHERE "
-                                   "class_name = '%1'")
-                        .arg(kClass)),
+    QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM (SELECT gateway_id FROM devices WHERE "
+                                   "class_name = '%1' GROUP BY gateway_id HAVING COUNT(*) = %2) "
+                                   "per_gateway")
+                        .arg(kClass)
+                        .arg(kDevicesPerGateway)),
              kGateways);
     QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action = "
                                    "'instance.requested'")),
@@ -425,8 +433,29 @@ void TestScaleOut::attachAllAndCheckPlacement(const QString &caseDir)
     QCOMPARE(services.size(), size_t(1));
     bool parentIsPortald = false;
     for (auto &portald : m_portalds)
-        parentIsPortald = parentIsPortald || portald->process().processId() == services[0].parentPid;
+        parentIsPortald =
+            parentIsPortald || portald->process().processId() == services[0].parentPid;
     QVERIFY2(parentIsPortald, QByteArray::number(services[0].parentPid).constData());
+
+    // The gateways' side: each learns that one instance for each of its devices when it next
+    // polls the device or heartbeats.
+    const QString url =
+        text(QStringLiteral("SELECT url FROM instances WHERE class_name = '%1'").arg(kClass));
+    QVERIFY2(url.startsWith(QLatin1String("https://127.0.0.1:")), qPrintable(url));
+    for (int gateway = 0; gateway < kGateways; ++gateway) {
+        Testing::DaemonProcess &process = *m_gateways.at(size_t(gateway));
+        for (int slot = 0; slot < kDevicesPerGateway; ++slot) {
+            const QByteArray line = "device \"" +
+                                    deviceId(gateway * kDevicesPerGateway + slot).toLatin1() +
+                                    "\" served by \"" + url.toLatin1() + "\"";
+            QVERIFY2(QTest::qWaitFor([&] { return process.output().contains(line); }, 30000),
+                     (line + "\n" + process.output().right(2000)).constData());
+        }
+    }
+    // No attach met a store failure (answered 500) on the way.
+    for (auto &portald : m_portalds)
+        QVERIFY2(!portald->output().contains("store error:"),
+                 portald->output().right(3000).constData());
 }
 
 void TestScaleOut::stopCase()
@@ -436,7 +465,8 @@ void TestScaleOut::stopCase()
     // (which stop their instance children), then the database.
     for (auto &gateway : m_gateways) {
         if (!gateway->stop(15000))
-            unclean << QStringLiteral("gateway: ") + QString::fromUtf8(gateway->output().right(800));
+            unclean << QStringLiteral("gateway: ") +
+                           QString::fromUtf8(gateway->output().right(800));
     }
     for (auto &sim : m_sims) {
         if (!sim->stop())
@@ -444,7 +474,8 @@ void TestScaleOut::stopCase()
     }
     for (auto &portald : m_portalds) {
         if (!portald->stop(20000))
-            unclean << QStringLiteral("portald: ") + QString::fromUtf8(portald->output().right(2000));
+            unclean << QStringLiteral("portald: ") +
+                           QString::fromUtf8(portald->output().right(2000));
     }
     m_gateways.clear();
     m_sims.clear();
@@ -473,6 +504,8 @@ void TestScaleOut::oneSqlitePortaldPlacesAllOnOneInstance()
     m_database = Database::Sqlite;
     m_sqlitePath = caseDir + QStringLiteral("/portal.sqlite");
     prepareStore(m_sqlitePath);
+    if (QTest::currentTestFailed())
+        return;
     startPortald(caseDir, m_sqlitePath, 0);
     if (QTest::currentTestFailed())
         return;
@@ -499,6 +532,8 @@ void TestScaleOut::twoPortaldsOnPostgresPlaceAllOnOneInstance()
     const QString spec =
         QStringLiteral("postgresql://postgres@localhost/postgres?host=") + m_pgDir->path();
     prepareStore(spec);
+    if (QTest::currentTestFailed())
+        return;
     // Started one after the other: both load the same device-credential key from the PKI dir.
     startPortald(caseDir, spec, 0);
     startPortald(caseDir, spec, 1);

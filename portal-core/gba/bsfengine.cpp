@@ -61,7 +61,8 @@ ZnAnswer::~ZnAnswer()
 }
 
 BsfEngine::BsfEngine(HssStore &store, BsfConfig config, Clock clock)
-    : m_store(store), m_config(std::move(config)), m_clock(std::move(clock))
+    : m_store(store), m_config(std::move(config)), m_clock(std::move(clock)),
+      m_failures(m_config.maxFailuresPerImpi, m_config.failureWindowMs)
 {
 }
 
@@ -77,39 +78,22 @@ void BsfEngine::dropExpiredChallenges(const QDateTime &now)
     }
 }
 
-bool BsfEngine::rateLimited(const QString &impi)
+HttpAnswer BsfEngine::rateLimitedAnswer()
 {
-    auto found = m_failures.find(impi);
-    if (found == m_failures.end())
-        return false;
-    const QDateTime windowStart = m_clock().addMSecs(-m_config.failureWindowMs);
-    auto &times = found->second;
-    while (!times.empty() && times.front() < windowStart)
-        times.pop_front();
-    if (times.empty()) {
-        m_failures.erase(found);
-        return false;
-    }
-    return int(times.size()) >= m_config.maxFailuresPerImpi;
+    ++m_counters.rateLimited;
+    HttpAnswer answer = jsonError(
+        429, makeError("bsf.rate_limited", "too many authentication failures; try again later"));
+    answer.headers.append({"Retry-After", QByteArray::number(m_failures.retryAfterSeconds())});
+    return answer;
 }
 
 HttpAnswer BsfEngine::failure(const QString &impi, const char *reason)
 {
     ++m_counters.authenticationFailures;
-    auto &times = m_failures[impi];
-    times.push_back(m_clock());
-    // Bounded: older entries fall out of the window; keep no more than the limit needs.
-    while (int(times.size()) > m_config.maxFailuresPerImpi)
-        times.pop_front();
+    m_failures.recordFailure(impi, m_clock());
     qCWarning(lcBsf) << "Ub authentication failure for" << impi << ":" << reason;
-    if (rateLimited(impi)) {
-        ++m_counters.rateLimited;
-        HttpAnswer answer =
-            jsonError(429, makeError("bsf.rate_limited",
-                                     "too many authentication failures; try again later"));
-        answer.headers.append({"Retry-After", QByteArray::number(m_config.failureWindowMs / 1000)});
-        return answer;
-    }
+    if (m_failures.isLimited(impi, m_clock()))
+        return rateLimitedAnswer();
     return challenge(impi, false);
 }
 
@@ -174,14 +158,8 @@ HttpAnswer BsfEngine::handleUb(const UbRequest &request)
     const QString impi = QString::fromStdString(credentials->username);
     if (impi.isEmpty())
         return jsonError(400, makeError("bsf.missing_identity", "username (IMPI) is empty"));
-    if (rateLimited(impi)) {
-        ++m_counters.rateLimited;
-        HttpAnswer answer =
-            jsonError(429, makeError("bsf.rate_limited",
-                                     "too many authentication failures; try again later"));
-        answer.headers.append({"Retry-After", QByteArray::number(m_config.failureWindowMs / 1000)});
-        return answer;
-    }
+    if (m_failures.isLimited(impi, m_clock()))
+        return rateLimitedAnswer();
     if (credentials->nonce.empty())
         return challenge(impi, false);
 
@@ -241,7 +219,7 @@ HttpAnswer BsfEngine::handleUb(const UbRequest &request)
     session.expiresAt.setTime(session.expiresAt.time().addMSecs(-session.expiresAt.time().msec()));
     if (auto stored = m_store.storeSession(session); !stored)
         return jsonError(500, makeError("bsf.internal", stored.error().message));
-    m_failures.erase(impi);
+    m_failures.clear(impi);
     ++m_counters.bootstraps;
     qCInfo(lcBsf) << "bootstrapped" << impi << "until" << session.expiresAt.toString(Qt::ISODate);
 

@@ -12,6 +12,7 @@
 
 #include <portal-core/base/result.h>
 #include <portal-core/crypto/gbakdf.h>
+#include <portal-core/http/failurelimiter.h>
 #include <portal-core/http/httpmessage.h>
 
 #include <QByteArray>
@@ -19,7 +20,6 @@
 #include <QList>
 #include <QPair>
 
-#include <deque>
 #include <functional>
 #include <map>
 
@@ -85,14 +85,14 @@ private:
 
     HttpAnswer challenge(const QString &impi, bool stale);
     HttpAnswer failure(const QString &impi, const char *reason);
-    bool rateLimited(const QString &impi);
+    HttpAnswer rateLimitedAnswer();
     void dropExpiredChallenges(const QDateTime &now);
 
     HssStore &m_store;
     BsfConfig m_config;
     Clock m_clock;
     std::map<QByteArray, PendingChallenge> m_pending; // by nonce
-    std::map<QString, std::deque<QDateTime>> m_failures;
+    Http::FailureLimiter m_failures;                  // per IMPI
     BsfCounters m_counters;
 };
 

@@ -37,7 +37,8 @@ std::string toStd(const QByteArray &bytes)
 NafEngine::NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate portalCa,
                      Crypto::PrivateKey portalCaKey, BindGateway bindGateway, QObject *parent)
     : QObject(parent), m_config(std::move(config)), m_zn(zn), m_portalCa(std::move(portalCa)),
-      m_portalCaKey(std::move(portalCaKey)), m_bindGateway(std::move(bindGateway))
+      m_portalCaKey(std::move(portalCaKey)), m_bindGateway(std::move(bindGateway)),
+      m_failures(m_config.maxFailuresPerPeer, m_config.failureWindowMs)
 {
 }
 
@@ -96,6 +97,25 @@ Http::HttpAnswer NafEngine::handleAuthenticated(const Http::HttpRequest &request
     return enrol(request, impi, keyExpiresAt);
 }
 
+Http::HttpAnswer NafEngine::failure(const QHostAddress &peer, bool stale)
+{
+    ++m_counters.authenticationFailures;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_failures.recordFailure(peer.toString(), now);
+    if (!m_failures.isLimited(peer.toString(), now))
+        return challenge(stale);
+    return rateLimitedAnswer();
+}
+
+Http::HttpAnswer NafEngine::rateLimitedAnswer()
+{
+    ++m_counters.rateLimited;
+    Http::HttpAnswer limited = Http::jsonError(
+        429, makeError("naf.rate_limited", "too many failed attempts; try again later"));
+    limited.headers.append({"Retry-After", QByteArray::number(m_failures.retryAfterSeconds())});
+    return limited;
+}
+
 void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer::Respond respond)
 {
     if (auto refused = refuseRoute(request)) {
@@ -107,6 +127,11 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
         respond(challenge(false));
         return;
     }
+    const QString peer = request.peerAddress.toString();
+    if (m_failures.isLimited(peer, QDateTime::currentDateTimeUtc())) {
+        respond(rateLimitedAnswer());
+        return;
+    }
     auto credentials = Crypto::parseDigestCredentials(toStd(authorization));
     if (!credentials) {
         respond(Http::jsonError(400, credentials.error()));
@@ -116,17 +141,15 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
     bool ncOk = false;
     const quint32 nc = QByteArray::fromStdString(credentials->nc).toUInt(&ncOk, 16);
     if (nonce == m_nonces.end() || nonce->second.expiresAt <= QDateTime::currentDateTimeUtc()) {
-        ++m_counters.authenticationFailures;
-        respond(challenge(nonce != m_nonces.end()));
+        respond(failure(request.peerAddress, nonce != m_nonces.end()));
         return;
     }
     if (credentials->realm != realm().toStdString() ||
         credentials->algorithm == Crypto::DigestAlgorithm::AKAv1_MD5 ||
         credentials->qop == Crypto::DigestQop::None || !ncOk || nc <= nonce->second.lastNc ||
         QString::fromStdString(credentials->uri) != request.path) {
-        ++m_counters.authenticationFailures;
         qCWarning(lcNaf) << "Ua credentials do not match the challenge";
-        respond(challenge(false));
+        respond(failure(request.peerAddress, false));
         return;
     }
     nonce->second.lastNc = nc;
@@ -169,11 +192,11 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
                                         size_t(request.body.size())));
                    Crypto::secureWipe(password.data(), size_t(password.size()));
                    if (!verified) {
-                       ++self->m_counters.authenticationFailures;
                        qCWarning(lcNaf) << "Ua Digest response wrong for B-TID" << btid;
-                       respond(self->challenge(false));
+                       respond(self->failure(request.peerAddress, false));
                        return;
                    }
+                   self->m_failures.clear(request.peerAddress.toString());
                    respond(self->enrol(request, key->impi, key->expiresAt));
                });
 }

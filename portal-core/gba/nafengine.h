@@ -7,11 +7,13 @@
 //
 // Rules: nonces are random, expire after nonceLifetimeMs and accept only increasing nc; an
 // unknown or expired B-TID is refused with 403 so the gateway bootstraps again; a gateway id
-// stays bound to the first IMPI that enrolled it. Not thread-safe.
+// stays bound to the first IMPI that enrolled it; more than maxFailuresPerPeer failed Digest
+// attempts from one address within failureWindowMs get 429. Not thread-safe.
 
 #include "znclient.h"
 
 #include <portal-core/crypto/x509.h>
+#include <portal-core/http/failurelimiter.h>
 #include <portal-core/http/httpserver.h>
 
 #include <QDateTime>
@@ -31,8 +33,10 @@ struct NafConfig
     QString nafFqdn = QStringLiteral("naf.lab.example");
     int nonceLifetimeMs = 60'000;
     int maxNonces = 10'000;
-    QUrl portalApiUrl;      // given to enrolled gateways
-    QByteArray portalCaPem; // given to enrolled gateways as their trust anchor for the portal
+    int maxFailuresPerPeer = 10;  // Digest failures per client address …
+    int failureWindowMs = 60'000; // … within this window before 429 naf.rate_limited
+    QUrl portalApiUrl;            // given to enrolled gateways
+    QByteArray portalCaPem;       // given to enrolled gateways as their trust anchor for the portal
 };
 
 struct NafCounters
@@ -40,6 +44,7 @@ struct NafCounters
     quint64 enrolments = 0;
     quint64 authenticationFailures = 0;
     quint64 btidRefusals = 0;
+    quint64 rateLimited = 0;
 };
 
 class NafEngine : public QObject
@@ -74,6 +79,10 @@ private:
     };
 
     Http::HttpAnswer challenge(bool stale);
+    // Counts a failed Digest attempt from peer; the answer is a fresh challenge, or 429 once the
+    // peer exceeded its failures in the window.
+    Http::HttpAnswer failure(const QHostAddress &peer, bool stale);
+    Http::HttpAnswer rateLimitedAnswer();
     // 404 / 405 / 413 for what is not an enrolment request; nullopt for one.
     std::optional<Http::HttpAnswer> refuseRoute(const Http::HttpRequest &request) const;
     Http::HttpAnswer enrol(const Http::HttpRequest &request, const QString &impi,
@@ -85,6 +94,7 @@ private:
     Crypto::PrivateKey m_portalCaKey;
     BindGateway m_bindGateway;
     std::map<std::string, NonceState> m_nonces;
+    Http::FailureLimiter m_failures; // per client address
     NafCounters m_counters;
 };
 

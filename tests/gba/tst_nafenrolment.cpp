@@ -82,6 +82,7 @@ private slots:
     void gatewayIdStaysWithItsImpi();
     void malformedRequestsAreRefused_data();
     void malformedRequestsAreRefused();
+    void repeatedFailuresAreRateLimited(); // last: it locks 127.0.0.1 out for a minute
 
 private:
     Result<Gba::GbaBootstrap> bootstrap();
@@ -322,6 +323,29 @@ void TestNafEnrolment::malformedRequestsAreRefused()
                 extra);
     QVERIFY2(run.output.endsWith(expected), run.output.constData());
     QCOMPARE(m_naf->engine()->counters().enrolments, enrolments);
+}
+
+void TestNafEnrolment::repeatedFailuresAreRateLimited()
+{
+    auto bootstrapped = bootstrap();
+    QVERIFY(bootstrapped.ok());
+    const QString url = QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(m_nafPort);
+    const auto attempt = [&] {
+        return runCurl({QStringLiteral("-sS"), QStringLiteral("--digest"), QStringLiteral("-u"),
+                        bootstrapped->btid + QStringLiteral(":wrong-password"),
+                        QStringLiteral("--cacert"),
+                        QString::fromStdString(m_pki->operatorCa.certificatePath),
+                        QStringLiteral("--data-binary"), QStringLiteral("{}"), QStringLiteral("-w"),
+                        QStringLiteral("\nHTTP %{http_code}"), url});
+    };
+    CurlRun last;
+    for (int i = 0; i < 12 && !last.output.endsWith("HTTP 429"); ++i)
+        last = attempt();
+    QVERIFY2(last.output.endsWith("HTTP 429"), last.output.constData());
+    QVERIFY(last.output.contains("naf.rate_limited"));
+    QVERIFY(m_naf->engine()->counters().rateLimited >= 1);
+    // Even the right password is turned away while the window lasts.
+    QVERIFY(!enrol(*bootstrapped, QStringLiteral("gw-after-limit")).ok());
 }
 
 QTEST_GUILESS_MAIN(TestNafEnrolment)

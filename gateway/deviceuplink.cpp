@@ -115,19 +115,23 @@ void DeviceUplink::flush()
 
 void DeviceUplink::onPosted(qint64 queueId, int status, const QByteArray &body)
 {
+    const QString code = QJsonDocument::fromJson(body)
+                             .object()
+                             .value(QStringLiteral("error"))
+                             .toObject()
+                             .value(QStringLiteral("code"))
+                             .toString();
     if (status == 200 || status == 201) {
         ++m_counters.delivered;
-    } else if (status == 400 || status == 404 || status == 413) {
+    } else if (status == 400 || status == 413 || code == QLatin1String("m2m.revoked")) {
+        // Refused for good (bad signature, replay, malformed, too large, a revoked device):
+        // retrying cannot help.
         ++m_counters.rejected;
         qCWarning(lcUplink) << "M2M service refused a reading of" << m_deviceId.toHex() << ":"
-                            << QJsonDocument::fromJson(body)
-                                   .object()
-                                   .value(QStringLiteral("error"))
-                                   .toObject()
-                                   .value(QStringLiteral("code"))
-                                   .toString();
+                            << code;
     } else {
-        // 401/403 (credential not yet pushed or revoked), 5xx, or no answer: keep it, retry.
+        // 401/403/404 (device or credential not pushed to this instance yet, or revoked), 5xx,
+        // or no answer: keep it and retry.
         retryLater();
         return;
     }

@@ -7,6 +7,7 @@
 // Prints medians of >= 20 runs.
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
@@ -58,12 +59,6 @@ bool run(const QString &program, const QStringList &arguments, QByteArray *outpu
     return code == 0;
 }
 
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 class Lab
 {
 public:
@@ -91,13 +86,15 @@ bool Lab::start()
         return false;
     m_pki = *pki;
     const auto path = [](const std::string &text) { return QString::fromStdString(text); };
-    m_operatorCa = QSslCertificate::fromData(readFile(path(m_pki->operatorCa.certificatePath)));
+    m_operatorCa =
+        QSslCertificate::fromData(Testing::readFile(path(m_pki->operatorCa.certificatePath)));
     m_adminTls = QSslConfiguration::defaultConfiguration();
     m_adminTls.setCaCertificates(
-        QSslCertificate::fromData(readFile(path(m_pki->portalCa.certificatePath))));
+        QSslCertificate::fromData(Testing::readFile(path(m_pki->portalCa.certificatePath))));
     m_adminTls.setLocalCertificate(
-        QSslCertificate(readFile(path(m_pki->portalAdmin.certificatePath))));
-    m_adminTls.setPrivateKey(QSslKey(readFile(path(m_pki->portalAdmin.keyPath)), QSsl::Ec));
+        QSslCertificate(Testing::readFile(path(m_pki->portalAdmin.certificatePath))));
+    m_adminTls.setPrivateKey(
+        QSslKey(Testing::readFile(path(m_pki->portalAdmin.keyPath)), QSsl::Ec));
 
     const QString hss = file(QStringLiteral("hss.sqlite"));
     for (int i = 0; i <= kRuns; ++i) {
@@ -129,18 +126,18 @@ bool Lab::start()
         return false;
     m_portald = std::make_unique<Testing::DaemonProcess>(
         portald,
-        QStringList{
-            QStringLiteral("serve"), QStringLiteral("--pki-dir"), file(QStringLiteral("pki")),
-            QStringLiteral("--instances-dir"), file(QStringLiteral("instances")),
-            QStringLiteral("--m2m-service-path"), QStringLiteral(IOT_M2M_SERVICE_PATH),
-            QStringLiteral("--bsf-zn-url"),
-            QStringLiteral("https://localhost:%1/zn")
-                .arg(QString::fromLatin1(readFile(file(QStringLiteral("zn.port"))).trimmed())),
-            QStringLiteral("--naf-port-file"), file(QStringLiteral("naf.port"))} +
+        QStringList{QStringLiteral("serve"), QStringLiteral("--pki-dir"),
+                    file(QStringLiteral("pki")), QStringLiteral("--instances-dir"),
+                    file(QStringLiteral("instances")), QStringLiteral("--m2m-service-path"),
+                    QStringLiteral(IOT_M2M_SERVICE_PATH), QStringLiteral("--bsf-zn-url"),
+                    QStringLiteral("https://localhost:%1/zn")
+                        .arg(QString::fromLatin1(
+                            Testing::readFile(file(QStringLiteral("zn.port"))).trimmed())),
+                    QStringLiteral("--naf-port-file"), file(QStringLiteral("naf.port"))} +
             db);
     if (!m_portald->start())
         return false;
-    m_nafPort = quint16(readFile(file(QStringLiteral("naf.port"))).trimmed().toUInt());
+    m_nafPort = quint16(Testing::readFile(file(QStringLiteral("naf.port"))).trimmed().toUInt());
     return m_nafPort != 0;
 }
 

@@ -1,5 +1,8 @@
 // The lab PKI is checked with the `openssl` command line: every leaf verifies against its own
 // CA for its purpose, and against neither the other CA nor the other purpose.
+
+#include "tests/support/testfiles.h"
+
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
 
@@ -36,15 +39,9 @@ ToolResult runOpenssl(const QStringList &arguments)
     return result;
 }
 
-QByteArray readFile(const std::string &path)
-{
-    QFile file(QString::fromStdString(path));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 Certificate loadCertificate(const std::string &path)
 {
-    const QByteArray pem = readFile(path);
+    const QByteArray pem = Testing::readFile(path);
     Result<Certificate> certificate =
         Certificate::fromPem(std::string_view(pem.constData(), size_t(pem.size())));
     if (!certificate) {
@@ -118,8 +115,9 @@ void tst_LabPki::createsAllFilesWithModes()
     for (const LabPkiFilePair *pair : allPairs(m_paths)) {
         QCOMPARE(permissionsOf(pair->keyPath), mode_t(0600));
         QCOMPARE(permissionsOf(pair->certificatePath), mode_t(0644));
-        QVERIFY(readFile(pair->keyPath).startsWith("-----BEGIN PRIVATE KEY-----\n"));
-        QVERIFY(readFile(pair->certificatePath).startsWith("-----BEGIN CERTIFICATE-----\n"));
+        QVERIFY(Testing::readFile(pair->keyPath).startsWith("-----BEGIN PRIVATE KEY-----\n"));
+        QVERIFY(
+            Testing::readFile(pair->certificatePath).startsWith("-----BEGIN CERTIFICATE-----\n"));
     }
     QCOMPARE(QFileInfo(QString::fromStdString(m_paths.bsf.keyPath)).fileName(),
              QStringLiteral("bsf.key"));
@@ -223,8 +221,8 @@ void tst_LabPki::secondCallReusesFilesUnchanged()
     QMap<QString, QByteArray> before;
     for (const LabPkiFilePair *pair : allPairs(m_paths)) {
         before.insert(QString::fromStdString(pair->certificatePath),
-                      readFile(pair->certificatePath));
-        before.insert(QString::fromStdString(pair->keyPath), readFile(pair->keyPath));
+                      Testing::readFile(pair->certificatePath));
+        before.insert(QString::fromStdString(pair->keyPath), Testing::readFile(pair->keyPath));
     }
     const std::string bsfFingerprint =
         loadCertificate(m_paths.bsf.certificatePath).fingerprintSha256();
@@ -236,7 +234,7 @@ void tst_LabPki::secondCallReusesFilesUnchanged()
     QCOMPARE(loadCertificate(again.value().bsf.certificatePath).fingerprintSha256(),
              bsfFingerprint);
     for (auto it = before.cbegin(); it != before.cend(); ++it) {
-        QCOMPARE(readFile(it.key().toStdString()), it.value());
+        QCOMPARE(Testing::readFile(it.key().toStdString()), it.value());
     }
 }
 

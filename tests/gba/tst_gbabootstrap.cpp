@@ -4,6 +4,7 @@
 // so a bug shared by our BSF and our client cannot pass unnoticed.
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/gba/bootstrappinginfo.h>
@@ -30,15 +31,6 @@ const QString kBsf = QStringLiteral(IOT_BSF_PATH);
 const QString kImpi = QStringLiteral("001010000000001@ims.mnc001.mcc001.3gppnetwork.org");
 const QByteArray kKHex = "465b5ce8b199b49faa5f0a2ee238a6bc";
 const QByteArray kOpcHex = "cd63cb71954a9f4e48a5994e37a02baf";
-
-template<size_t N>
-std::array<uint8_t, N> arrayFromHex(const QByteArray &hex)
-{
-    std::array<uint8_t, N> out{};
-    const QByteArray bytes = QByteArray::fromHex(hex);
-    std::copy(bytes.begin(), bytes.end(), out.begin());
-    return out;
-}
 
 struct HttpResult
 {
@@ -152,8 +144,8 @@ Result<Gba::GbaBootstrap> TestGbaBootstrap::bootstrap(Gba::SoftUsim &usim, const
 void TestGbaBootstrap::gatewayClientBootstraps()
 {
     const QString usimPath = m_dir->filePath(QStringLiteral("usim.json"));
-    auto usim = Gba::SoftUsim::create(usimPath, kImpi, arrayFromHex<16>(kKHex),
-                                      arrayFromHex<16>(kOpcHex), 0);
+    auto usim = Gba::SoftUsim::create(usimPath, kImpi, Testing::arrayFromHex<16>(kKHex),
+                                      Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
     const QFile::Permissions permissions = QFile::permissions(usimPath);
     QVERIFY(permissions.testFlags(QFile::ReadOwner | QFile::WriteOwner));
@@ -250,8 +242,8 @@ void TestGbaBootstrap::independentUeBootstraps()
 void TestGbaBootstrap::wrongKeyFailsClearly()
 {
     auto usim = Gba::SoftUsim::create(m_dir->filePath(QStringLiteral("wrong.json")), kImpi,
-                                      arrayFromHex<16>("00112233445566778899aabbccddeeff"),
-                                      arrayFromHex<16>(kOpcHex), 0);
+                                      Testing::arrayFromHex<16>("00112233445566778899aabbccddeeff"),
+                                      Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
     auto result = bootstrap(*usim, bsfUrl());
     QVERIFY(!result.ok());
@@ -262,7 +254,8 @@ void TestGbaBootstrap::wrongKeyFailsClearly()
 void TestGbaBootstrap::sqnOutOfSyncIsResynchronised()
 {
     auto usim = Gba::SoftUsim::create(m_dir->filePath(QStringLiteral("ahead.json")), kImpi,
-                                      arrayFromHex<16>(kKHex), arrayFromHex<16>(kOpcHex), 70000);
+                                      Testing::arrayFromHex<16>(kKHex),
+                                      Testing::arrayFromHex<16>(kOpcHex), 70000);
     QVERIFY(usim.ok());
     auto result = bootstrap(*usim, bsfUrl());
     QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
@@ -271,9 +264,9 @@ void TestGbaBootstrap::sqnOutOfSyncIsResynchronised()
 
 void TestGbaBootstrap::unknownSubscriberIsRefused()
 {
-    auto usim = Gba::SoftUsim::create(m_dir->filePath(QStringLiteral("stranger.json")),
-                                      QStringLiteral("stranger@lab"), arrayFromHex<16>(kKHex),
-                                      arrayFromHex<16>(kOpcHex), 0);
+    auto usim = Gba::SoftUsim::create(
+        m_dir->filePath(QStringLiteral("stranger.json")), QStringLiteral("stranger@lab"),
+        Testing::arrayFromHex<16>(kKHex), Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
     auto result = bootstrap(*usim, bsfUrl());
     QVERIFY(!result.ok());
@@ -288,7 +281,8 @@ void TestGbaBootstrap::bsfDownIsANetworkError()
     QVERIFY(m_bsf->stop());
     m_bsf.reset();
     auto usim = Gba::SoftUsim::create(m_dir->filePath(QStringLiteral("down.json")), kImpi,
-                                      arrayFromHex<16>(kKHex), arrayFromHex<16>(kOpcHex), 0);
+                                      Testing::arrayFromHex<16>(kKHex),
+                                      Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
     auto result = bootstrap(*usim, url);
     QVERIFY(!result.ok());
@@ -355,7 +349,8 @@ void TestGbaBootstrap::tlsUbAndZnWithNafCertificate()
 
     // Ub over HTTPS, the gateway trusting only the operator CA.
     auto usim = Gba::SoftUsim::create(m_dir->filePath(QStringLiteral("tls.json")), kImpi,
-                                      arrayFromHex<16>(kKHex), arrayFromHex<16>(kOpcHex), 0);
+                                      Testing::arrayFromHex<16>(kKHex),
+                                      Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
     Gba::GbaClientConfig config;
     config.bsfUrl = QUrl(QStringLiteral("https://localhost:%1/").arg(bsf.port()));

@@ -3,6 +3,7 @@
 // curl --digest as an independent Digest client against the NAF (DESIGN §4.3, issue test 7).
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
@@ -28,21 +29,6 @@ const QString kBsf = QStringLiteral(IOT_BSF_PATH);
 const QString kImpi = QStringLiteral("001010000000002@ims.mnc001.mcc001.3gppnetwork.org");
 const QByteArray kKHex = "fec86ba6eb707ed08905757b1bb44b8f";
 const QByteArray kOpcHex = "1006020f0a478bf6b699f15c062e42b3";
-
-template<size_t N>
-std::array<uint8_t, N> arrayFromHex(const QByteArray &hex)
-{
-    std::array<uint8_t, N> out{};
-    const QByteArray bytes = QByteArray::fromHex(hex);
-    std::copy(bytes.begin(), bytes.end(), out.begin());
-    return out;
-}
-
-QByteArray readAll(const std::string &path)
-{
-    QFile file(QString::fromStdString(path));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 struct CurlRun
 {
@@ -105,7 +91,7 @@ void TestNafEnrolment::initTestCase()
     auto pki = Crypto::LabPki::ensure(m_dir.filePath(QStringLiteral("pki")).toStdString());
     QVERIFY2(pki.ok(), pki.ok() ? "" : pki.error().message.c_str());
     m_pki = *pki;
-    m_operatorCa = QSslCertificate::fromData(readAll(m_pki->operatorCa.certificatePath));
+    m_operatorCa = QSslCertificate::fromData(Testing::readFile(m_pki->operatorCa.certificatePath));
     QCOMPARE(m_operatorCa.size(), 1);
 
     const QString hss = m_dir.filePath(QStringLiteral("hss.sqlite"));
@@ -154,7 +140,8 @@ void TestNafEnrolment::initTestCase()
     m_nafPort = *port;
 
     auto usim = Gba::SoftUsim::create(m_dir.filePath(QStringLiteral("usim.json")), kImpi,
-                                      arrayFromHex<16>(kKHex), arrayFromHex<16>(kOpcHex), 0);
+                                      Testing::arrayFromHex<16>(kKHex),
+                                      Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
     m_usim.emplace(std::move(*usim));
 }
@@ -210,11 +197,11 @@ void TestNafEnrolment::gatewayEnrols()
     auto enrolment = enrol(*bootstrapped, QStringLiteral("gw-1"));
     QVERIFY2(enrolment.ok(), enrolment.ok() ? "" : enrolment.error().message.c_str());
     QCOMPARE(enrolment->portalUrl, QUrl(QStringLiteral("https://localhost:9/api/v1")));
-    QCOMPARE(enrolment->portalCaPem, readAll(m_pki->portalCa.certificatePath));
+    QCOMPARE(enrolment->portalCaPem, Testing::readFile(m_pki->portalCa.certificatePath));
 
     auto certificate = Crypto::Certificate::fromPem(enrolment->certificatePem.toStdString());
-    auto portalCa =
-        Crypto::Certificate::fromPem(readAll(m_pki->portalCa.certificatePath).toStdString());
+    auto portalCa = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki->portalCa.certificatePath).toStdString());
     QVERIFY(certificate.ok() && portalCa.ok());
     QCOMPARE(certificate->subjectCommonName(), std::string("gw-1"));
     QVERIFY(Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsClient).ok());

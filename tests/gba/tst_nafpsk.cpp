@@ -4,6 +4,7 @@
 // TLS-PSK client next to a Qt QSslSocket client.
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
@@ -33,21 +34,6 @@ const QString kImpi = QStringLiteral("001010000000002@ims.mnc001.mcc001.3gppnetw
 const QByteArray kKHex = "fec86ba6eb707ed08905757b1bb44b8f";
 const QByteArray kOpcHex = "1006020f0a478bf6b699f15c062e42b3";
 const QByteArray kIdentityPrefix = "3GPP-bootstrapping";
-
-template<size_t N>
-std::array<uint8_t, N> arrayFromHex(const QByteArray &hex)
-{
-    std::array<uint8_t, N> out{};
-    const QByteArray bytes = QByteArray::fromHex(hex);
-    std::copy(bytes.begin(), bytes.end(), out.begin());
-    return out;
-}
-
-QByteArray readAll(const std::string &path)
-{
-    QFile file(QString::fromStdString(path));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 QByteArray postRequest(const QByteArray &body, const QByteArray &path = "/naf/v1/enrol")
 {
@@ -137,7 +123,7 @@ void TestNafPsk::initTestCase()
     QVERIFY2(pki.ok(), pki.ok() ? "" : pki.error().message.c_str());
     m_pki = *pki;
     const QList<QSslCertificate> operatorCa =
-        QSslCertificate::fromData(readAll(m_pki->operatorCa.certificatePath));
+        QSslCertificate::fromData(Testing::readFile(m_pki->operatorCa.certificatePath));
     QCOMPARE(operatorCa.size(), 1);
 
     const QString hss = m_dir.filePath(QStringLiteral("hss.sqlite"));
@@ -191,7 +177,8 @@ void TestNafPsk::initTestCase()
     QVERIFY(m_pskPort != *port);
 
     auto usim = Gba::SoftUsim::create(m_dir.filePath(QStringLiteral("usim.json")), kImpi,
-                                      arrayFromHex<16>(kKHex), arrayFromHex<16>(kOpcHex), 0);
+                                      Testing::arrayFromHex<16>(kKHex),
+                                      Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
     Gba::GbaClientConfig gbaConfig;
     gbaConfig.bsfUrl = QUrl(QStringLiteral("https://localhost:%1/").arg(m_bsf->port()));
@@ -291,8 +278,8 @@ void TestNafPsk::checkCertificate(const HttpResponse &response, const QString &g
              QStringLiteral("https://localhost:9/api/v1"));
     auto certificate = Crypto::Certificate::fromPem(
         response.body.value(QStringLiteral("certificatePem")).toString().toStdString());
-    auto portalCa =
-        Crypto::Certificate::fromPem(readAll(m_pki->portalCa.certificatePath).toStdString());
+    auto portalCa = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki->portalCa.certificatePath).toStdString());
     QVERIFY(certificate.ok() && portalCa.ok());
     QCOMPARE(certificate->subjectCommonName(), gatewayId.toStdString());
     QVERIFY(Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsClient).ok());

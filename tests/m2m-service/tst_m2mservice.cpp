@@ -6,6 +6,7 @@
 // the device's command WebSocket and their status comes back.
 
 #include "../support/daemonprocess.h"
+#include "tests/support/testfiles.h"
 
 #include <firmware/crypto/ecdsa.h>
 #include <firmware/crypto/p256.h>
@@ -56,12 +57,6 @@ struct Answer
     }
     QJsonObject cin() const { return json.value(QStringLiteral("m2m:cin")).toObject(); }
 };
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 const uint8_t *bytes(const QByteArray &array)
 {
@@ -278,14 +273,14 @@ private slots:
         QVERIFY2(pki.ok(), pki.ok() ? "" : pki.error().message.c_str());
         m_pki = *pki;
         const QList<QSslCertificate> portalCa = QSslCertificate::fromData(
-            readAll(QString::fromStdString(m_pki.portalCa.certificatePath)));
+            Testing::readFile(QString::fromStdString(m_pki.portalCa.certificatePath)));
         QVERIFY(!portalCa.isEmpty());
         m_gatewayTls = QSslConfiguration::defaultConfiguration();
         m_gatewayTls.setCaCertificates(portalCa);
         m_adminTls = m_gatewayTls;
         const QList<QSslCertificate> adminCertificate = QSslCertificate::fromData(
-            readAll(QString::fromStdString(m_pki.portalAdmin.certificatePath)));
-        const QSslKey adminKey(readAll(QString::fromStdString(m_pki.portalAdmin.keyPath)),
+            Testing::readFile(QString::fromStdString(m_pki.portalAdmin.certificatePath)));
+        const QSslKey adminKey(Testing::readFile(QString::fromStdString(m_pki.portalAdmin.keyPath)),
                                QSsl::Ec);
         QVERIFY(!adminCertificate.isEmpty());
         QVERIFY(!adminKey.isNull());
@@ -314,9 +309,10 @@ private slots:
 
         // CN portal-admin, but issued by the operator CA instead of the portal CA.
         auto operatorCa = Crypto::Certificate::fromPem(
-            readAll(QString::fromStdString(m_pki.operatorCa.certificatePath)).toStdString());
+            Testing::readFile(QString::fromStdString(m_pki.operatorCa.certificatePath))
+                .toStdString());
         auto operatorKey = Crypto::PrivateKey::fromPem(
-            readAll(QString::fromStdString(m_pki.operatorCa.keyPath)).toStdString());
+            Testing::readFile(QString::fromStdString(m_pki.operatorCa.keyPath)).toStdString());
         auto forgerKey = Crypto::PrivateKey::generateP256();
         QVERIFY(operatorCa.ok() && operatorKey.ok() && forgerKey.ok());
         const Crypto::PublicKey forgerPublic = forgerKey->publicKey();

@@ -4,6 +4,7 @@
 // the test stand-in while it is not built). Answers are checked against the contract only.
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
@@ -46,12 +47,6 @@ QByteArray newDeviceKeyBase64()
         .toBase64();
 }
 
-QByteArray readFile(const std::string &path)
-{
-    QFile file(QString::fromStdString(path));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 } // namespace
 
 class TestPortald : public QObject
@@ -91,9 +86,10 @@ private:
 
 QSslConfiguration TestPortald::gatewayTls(const QString &gatewayId)
 {
-    auto caCertificate =
-        Crypto::Certificate::fromPem(readFile(m_pki.portalCa.certificatePath).toStdString());
-    auto caKey = Crypto::PrivateKey::fromPem(readFile(m_pki.portalCa.keyPath).toStdString());
+    auto caCertificate = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki.portalCa.certificatePath).toStdString());
+    auto caKey =
+        Crypto::PrivateKey::fromPem(Testing::readFile(m_pki.portalCa.keyPath).toStdString());
     auto key = Crypto::PrivateKey::generateP256();
     if (!caCertificate || !caKey || !key)
         return {};
@@ -115,7 +111,8 @@ QSslConfiguration TestPortald::gatewayTls(const QString &gatewayId)
     tls.setPrivateKey(
         QSslKey(QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size())),
                 QSsl::Ec, QSsl::Pem));
-    tls.setCaCertificates(QSslCertificate::fromData(readFile(m_pki.portalCa.certificatePath)));
+    tls.setCaCertificates(
+        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
     tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
     return tls;
 }
@@ -243,9 +240,10 @@ void TestPortald::attachBecomesReadyAfterPolling()
     // instance holds the device the portal pushed.
     QSslConfiguration admin = QSslConfiguration::defaultConfiguration();
     admin.setLocalCertificate(
-        QSslCertificate(readFile(m_pki.portalAdmin.certificatePath), QSsl::Pem));
-    admin.setPrivateKey(QSslKey(readFile(m_pki.portalAdmin.keyPath), QSsl::Ec, QSsl::Pem));
-    admin.setCaCertificates(QSslCertificate::fromData(readFile(m_pki.portalCa.certificatePath)));
+        QSslCertificate(Testing::readFile(m_pki.portalAdmin.certificatePath), QSsl::Pem));
+    admin.setPrivateKey(QSslKey(Testing::readFile(m_pki.portalAdmin.keyPath), QSsl::Ec, QSsl::Pem));
+    admin.setCaCertificates(
+        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
     const Answer health = call(admin, "GET", instanceUrl + QStringLiteral("/admin/v1/health"));
     QCOMPARE(health.status, 200);
     QCOMPARE(health.json.value(QStringLiteral("devices")).toInt(-1), 1);
@@ -322,7 +320,7 @@ void TestPortald::otherGatewayIsForbidden()
     // No client certificate: the TLS handshake itself fails.
     QSslConfiguration anonymous = QSslConfiguration::defaultConfiguration();
     anonymous.setCaCertificates(
-        QSslCertificate::fromData(readFile(m_pki.portalCa.certificatePath)));
+        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
     QCOMPARE(call(anonymous, "GET", QStringLiteral("/api/v1/devices/") + kOpenDevice).status, 0);
 }
 

@@ -605,10 +605,18 @@ void TestOpenStack::serverLifeCycle()
 
     QVERIFY(act([&](QObject *c, auto d) { m_demo.nova->deleteServer(serverId, c, d); }));
     QVERIFY(reach("DELETED"));
-    auto afterDelete = await<QList<Server>>(
-        [&](QObject *context, auto done) { m_demo.nova->listServers(m_testTag, context, done); });
-    QVERIFY(afterDelete.has_value() && afterDelete->ok());
-    QVERIFY((*afterDelete)->isEmpty());
+    // Nova shows DELETED a moment before its list drops the server: poll the list.
+    bool listedEmpty = false;
+    for (int attempt = 0; attempt < 30 && !listedEmpty; ++attempt) {
+        auto afterDelete = await<QList<Server>>([&](QObject *context, auto done) {
+            m_demo.nova->listServers(m_testTag, context, done);
+        });
+        QVERIFY(afterDelete.has_value() && afterDelete->ok());
+        listedEmpty = (*afterDelete)->isEmpty();
+        if (!listedEmpty)
+            QTest::qWait(500);
+    }
+    QVERIFY(listedEmpty);
     auto shown =
         await<Server>([&](QObject *c, auto d) { m_demo.nova->showServer(serverId, c, d); });
     QVERIFY(shown.has_value() && !shown->ok());

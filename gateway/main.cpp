@@ -1,9 +1,12 @@
 #include "gatewayprogram.h"
 
+#include <portal-core/crypto/openssllifetime.h>
+
 #include <QCoreApplication>
 
 int main(int argc, char *argv[])
 {
+    Portal::Crypto::keepOpenSslUntilExit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("iot-gateway"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PORTAL_VERSION));

@@ -1,5 +1,8 @@
 #include "portaldprogram.h"
 
+#include <portal-core/cloud/local/localbackend.h>
+#include <portal-core/cloud/openstack/cloudsconfig.h>
+#include <portal-core/cloud/openstack/openstackbackend.h>
 #include <portal-core/crypto/es256.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/runtime/portfile.h>
@@ -9,6 +12,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -61,6 +65,20 @@ int runTemplateCommand(Runtime::ProgramOptions &options, Store::Store &store)
     for (const char *key : {"image", "flavor", "network"}) {
         if (options.isSet(QLatin1String(key)))
             vmTemplate.spec.insert(QLatin1String(key), options.value(QLatin1String(key)));
+    }
+    if (options.isSet(QStringLiteral("key-name")))
+        vmTemplate.spec.insert(QStringLiteral("keyName"),
+                               options.value(QStringLiteral("key-name")));
+    if (options.isSet(QStringLiteral("security-groups")))
+        vmTemplate.spec.insert(
+            QStringLiteral("securityGroups"),
+            QJsonArray::fromStringList(options.value(QStringLiteral("security-groups"))
+                                           .split(QLatin1Char(','), Qt::SkipEmptyParts)));
+    if (options.isSet(QStringLiteral("admin-port"))) {
+        auto adminPort = options.integer(QStringLiteral("admin-port"), 1, 65535);
+        if (!adminPort)
+            return fail(ExitUsage, adminPort.error());
+        vmTemplate.spec.insert(QStringLiteral("adminPort"), int(*adminPort));
     }
     if (auto saved = store.upsertTemplate(vmTemplate); !saved)
         return fail(saved.error().code == "store.invalid" ? ExitUsage : ExitFailure, saved.error());
@@ -194,6 +212,11 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
     config.m2mServicePath = valueOr("m2m-service-path", defaultM2mServicePath());
     if (config.m2mServicePath.isEmpty())
         return usage("iot-m2m-service not found; give --m2m-service-path");
+    config.cloudBackend = options.value(QStringLiteral("cloud"));
+    if (config.cloudBackend != QLatin1String("local") &&
+        config.cloudBackend != QLatin1String("openstack"))
+        return usage("--cloud must be local or openstack");
+    config.osCloud = options.value(QStringLiteral("os-cloud"));
     config.engine.ownerTag = options.value(QStringLiteral("owner-tag"));
     if (!Store::isValidName(config.engine.ownerTag))
         return usage("--owner-tag must be 1..64 of [A-Za-z0-9._-]");
@@ -275,23 +298,18 @@ Result<void> PortaldProgram::start()
         return store.error();
     m_store = std::move(*store);
 
-    Cloud::LocalBackendConfig backendConfig;
-    backendConfig.m2mServicePath = m_config.m2mServicePath;
-    backendConfig.instancesDir = m_config.instancesDir;
-    backendConfig.portalCaCertificatePath = m_config.portalCaCertificatePath;
-    backendConfig.portalCaKeyPath = m_config.portalCaKeyPath;
-    backendConfig.adminTls = {m_config.adminCertificatePath, m_config.adminKeyPath,
-                              m_config.portalCaCertificatePath};
-    backendConfig.listenAddress = QHostAddress::LocalHost;
-    auto backend = Cloud::LocalBackend::create(backendConfig);
+    auto backend = makeBackend();
     if (!backend)
         return backend.error();
     m_backend = std::move(*backend);
+    qCInfo(lcPortald).noquote() << "cloud backend" << m_backend->name() << "owner tag"
+                                << m_config.engine.ownerTag;
 
     auto credentials = Engine::DeviceCredentials::loadOrCreate(m_config.credentialKeyPath);
     if (!credentials)
         return credentials.error();
-    auto adminTls = Cloud::makeAdminTlsConfiguration(backendConfig.adminTls);
+    auto adminTls = Cloud::makeAdminTlsConfiguration(
+        {m_config.adminCertificatePath, m_config.adminKeyPath, m_config.portalCaCertificatePath});
     if (!adminTls)
         return adminTls.error();
     m_engine = std::make_unique<Engine::PortalEngine>(*m_store, *m_backend, *adminTls,
@@ -348,6 +366,35 @@ Result<void> PortaldProgram::start()
     return {};
 }
 
+Result<std::unique_ptr<Cloud::CloudBackend>> PortaldProgram::makeBackend() const
+{
+    if (m_config.cloudBackend == QLatin1String("openstack")) {
+        auto cloud = Cloud::OpenStack::CloudsConfig::load(
+            Cloud::OpenStack::CloudsConfig::Environment::fromProcess(), m_config.osCloud);
+        if (!cloud)
+            return cloud.error();
+        Cloud::OpenStackBackendConfig config;
+        config.cloud = *cloud;
+        config.ownerTag = m_config.engine.ownerTag;
+        auto backend = Cloud::OpenStackBackend::create(config);
+        if (!backend)
+            return backend.error();
+        return std::unique_ptr<Cloud::CloudBackend>(std::move(*backend));
+    }
+    Cloud::LocalBackendConfig config;
+    config.m2mServicePath = m_config.m2mServicePath;
+    config.instancesDir = m_config.instancesDir;
+    config.portalCaCertificatePath = m_config.portalCaCertificatePath;
+    config.portalCaKeyPath = m_config.portalCaKeyPath;
+    config.adminTls = {m_config.adminCertificatePath, m_config.adminKeyPath,
+                       m_config.portalCaCertificatePath};
+    config.listenAddress = QHostAddress::LocalHost;
+    auto backend = Cloud::LocalBackend::create(config);
+    if (!backend)
+        return backend.error();
+    return std::unique_ptr<Cloud::CloudBackend>(std::move(*backend));
+}
+
 void PortaldProgram::stop()
 {
     m_naf.reset();
@@ -364,7 +411,8 @@ void PortaldProgram::stop()
 int runPortaldProgram(const QStringList &arguments)
 {
     Runtime::ProgramOptions options(QStringLiteral(
-        "IoT portal service: the gateway API, device placement and local instances.\n"
+        "IoT portal service: the gateway API, device placement and instances (local or "
+        "OpenStack).\n"
         "  iot-portald [options]                         serve the portal API\n"
         "  iot-portald template add --name N [--image …]\n"
         "  iot-portald class add|list --name N --template T [--vendor …] [--sharing …]\n"
@@ -399,6 +447,12 @@ int runPortaldProgram(const QStringList &arguments)
     add("m2m-service-path", "The iot-m2m-service program for local instances.", "file");
     add("owner-tag", "Tag marking the instances this portal owns.", "tag",
         QStringLiteral("iot-portal"));
+    add("cloud", "Where instances run: local (child processes) or openstack.", "backend",
+        QStringLiteral("local"));
+    add("os-cloud",
+        "openstack: the clouds.yaml entry (default: OS_CLOUD, or the only one; "
+        "OS_* variables without a clouds.yaml work too).",
+        "name");
     add("bsf-zn-url", "Serve the NAF: the BSF's Zn URL (https://…/zn).", "url");
     add("naf-port", "NAF Ua port (0: any free port).", "port", QStringLiteral("0"));
     add("naf-port-file", "Write the bound NAF port to this file.", "file");
@@ -412,7 +466,10 @@ int runPortaldProgram(const QStringList &arguments)
     add("template", "class add: the VM template.", "name");
     add("image", "template add: image.", "name");
     add("flavor", "template add: flavor.", "name");
-    add("network", "template add: network.", "name");
+    add("network", "template add: network (openstack: name or id, or none).", "name");
+    add("key-name", "template add: Nova key pair.", "name");
+    add("security-groups", "template add: security groups, comma separated.", "names");
+    add("admin-port", "template add: the instance's HTTPS port (openstack; default 8443).", "port");
     add("vendor", "class add: vendor to match (empty: any).", "text");
     add("type", "class add: type to match (empty: any).", "text");
     add("subscriber", "class add: subscriber to match (empty: any).", "text");

@@ -1,13 +1,14 @@
 #pragma once
 // iot-portald: the headless portal service. `serve` (the default) runs the portal API (HTTPS,
-// gateway client certificates from the portal CA) over one Portal::Engine with the local
-// cloud backend; the CLI commands edit the store: `template add`, `class add|list`,
-// `device register`, `gateway block|unblock`.
+// gateway client certificates from the portal CA) over one Portal::Engine with one cloud
+// backend: `local` (iot-m2m-service children, the default) or `openstack` (Nova servers in
+// the cloud that clouds.yaml / OS_* name); the CLI commands edit the store: `template add`,
+// `class add|list`, `device register`, `gateway block|unblock`.
 // Exit codes: 0 success, 1 runtime failure, 2 bad usage or config, 3 cannot start (database,
 // TLS files, PKI, port).
 
 #include <portal-core/base/result.h>
-#include <portal-core/cloud/local/localbackend.h>
+#include <portal-core/cloud/cloudbackend.h>
 #include <portal-core/engine/portalengine.h>
 #include <portal-core/gba/nafservice.h>
 #include <portal-core/http/httpserver.h>
@@ -37,6 +38,8 @@ struct PortaldConfig
     QString credentialKeyPath;
     QString instancesDir;
     QString m2mServicePath;
+    QString cloudBackend = QStringLiteral("local"); // or "openstack"
+    QString osCloud; // openstack: the clouds.yaml entry; empty: OS_CLOUD or the only one
     Engine::EngineConfig engine;
     // The NAF (Ua enrolment) runs when bsfZnUrl is set.
     QUrl bsfZnUrl;
@@ -67,9 +70,11 @@ public:
     quint16 nafPskPort() const { return m_nafPskPort; } // 0 when the NAF is not served
 
 private:
+    Result<std::unique_ptr<Cloud::CloudBackend>> makeBackend() const;
+
     PortaldConfig m_config;
     std::unique_ptr<Store::Store> m_store;
-    std::unique_ptr<Cloud::LocalBackend> m_backend;
+    std::unique_ptr<Cloud::CloudBackend> m_backend;
     std::unique_ptr<Engine::PortalEngine> m_engine;
     std::unique_ptr<Http::HttpServer> m_apiServer;
     std::unique_ptr<Gba::NafService> m_naf;

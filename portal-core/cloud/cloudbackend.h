@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 namespace Portal::Cloud {
 
 struct InstanceSpec
@@ -23,7 +25,8 @@ struct InstanceSpec
 
 struct InstanceStatus
 {
-    enum class State { Missing, Building, Running, Failed };
+    // Stopped: halted on purpose (an admin's stop), not a failure; it can be started again.
+    enum class State { Missing, Building, Running, Stopped, Failed };
     State state = State::Missing;
     QString url; // https://127.0.0.1:port once Running
     int port = 0;
@@ -50,8 +53,41 @@ public:
     // Stops supervising without deleting anything (orderly shutdown of the portal).
     virtual void shutdown() = 0;
 
+    // Admin actions on an instance's machine (DESIGN §2.1). Asynchronous: done is called once,
+    // in context's thread, with the cloud's answer to the request (the state then moves on
+    // through statusChanged). A backend that cannot do them answers `cloud.unsupported`.
+    enum class Action { Start, Stop, SoftReboot, HardReboot };
+    using Done = std::function<void(const Result<void> &)>;
+    virtual void act(qint64 instanceId, Action action, QObject *context, Done done);
+    // The last lastLines lines of the machine's console, as the cloud reports them.
+    virtual void consoleLog(qint64 instanceId, int lastLines, QObject *context,
+                            std::function<void(const Result<QString> &)> done);
+
 signals:
     void statusChanged(qint64 instanceId);
 };
+
+inline void CloudBackend::act(qint64, Action, QObject *context, Done done)
+{
+    QMetaObject::invokeMethod(
+        context,
+        [done = std::move(done), backend = name()] {
+            done(makeError("cloud.unsupported",
+                           "the " + backend.toStdString() + " backend has no machine actions"));
+        },
+        Qt::QueuedConnection);
+}
+
+inline void CloudBackend::consoleLog(qint64, int, QObject *context,
+                                     std::function<void(const Result<QString> &)> done)
+{
+    QMetaObject::invokeMethod(
+        context,
+        [done = std::move(done), backend = name()] {
+            done(makeError("cloud.unsupported",
+                           "the " + backend.toStdString() + " backend has no console log"));
+        },
+        Qt::QueuedConnection);
+}
 
 } // namespace Portal::Cloud

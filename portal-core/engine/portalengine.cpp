@@ -594,6 +594,9 @@ void PortalEngine::advanceInstance(Store::Instance instance)
     case Cloud::InstanceStatus::State::Failed:
         transition(Store::InstanceState::Failed, status.reason);
         return;
+    case Cloud::InstanceStatus::State::Stopped:
+        // An admin's stop: the instance keeps its place and state until it runs again.
+        return;
     case Cloud::InstanceStatus::State::Running:
         break;
     }

@@ -4,6 +4,8 @@
 // Nova's fake driver runs no VM: a server reaches ACTIVE, stops, starts and is deleted for
 // real in Nova's database, but nothing answers at its address.
 
+#include "tests/support/openstacklab.h"
+
 #include <portal-core/cloud/openstack/cloudsconfig.h>
 #include <portal-core/cloud/openstack/keystoneclient.h>
 #include <portal-core/cloud/openstack/novaclient.h>
@@ -26,20 +28,15 @@
 
 using namespace Portal;
 using namespace Portal::Cloud::OpenStack;
+using Portal::Testing::await;
+using Portal::Testing::describe;
 
 namespace {
 
-constexpr int kCallTimeoutMs = 60000;
+constexpr int kCallTimeoutMs = Testing::kOpenStackCallTimeoutMs;
 // On every server this test makes (besides the run's own tag), so a run cut short by a lab
 // restart leaves nothing the next run does not remove. Nothing else uses this tag.
 const QString kTestServerTag = QStringLiteral("iot-portal-client-test");
-
-QString labDirectory()
-{
-    const QString fromEnvironment = qEnvironmentVariable("OSLAB_DIR");
-    return fromEnvironment.isEmpty() ? QStringLiteral("/tmp/iot-portal-openstack-lab")
-                                     : fromEnvironment;
-}
 
 ServiceRequest jsonRequest(const char *service, const QByteArray &method, const QString &path,
                            const QJsonObject &body = QJsonObject())
@@ -52,32 +49,6 @@ ServiceRequest jsonRequest(const char *service, const QByteArray &method, const 
         request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     request.idempotent = method != "POST";
     return request;
-}
-
-// Runs the event loop until an asynchronous call answers.
-template<typename T, typename Start>
-std::optional<Result<T>> await(Start start, int timeoutMs = kCallTimeoutMs)
-{
-    std::optional<Result<T>> answer;
-    QObject context;
-    start(&context, [&answer](const Result<T> &result) { answer = result; });
-    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
-        return std::nullopt;
-    return answer;
-}
-
-const char *describe(const Error &error)
-{
-    static thread_local std::string text;
-    text = error.code + ": " + error.message;
-    return text.c_str();
-}
-
-// QVERIFY2 evaluates its message even when the check passes.
-template<typename T>
-const char *describe(const Result<T> &result)
-{
-    return result.ok() ? "" : describe(result.error());
 }
 
 } // namespace
@@ -121,7 +92,8 @@ private:
 CloudConfig TestOpenStack::cloud(const QString &name) const
 {
     CloudsConfig::Environment environment;
-    environment.variables.insert("OS_CLIENT_CONFIG_FILE", labDirectory() + "/clouds.yaml");
+    environment.variables.insert("OS_CLIENT_CONFIG_FILE",
+                                 Testing::openStackLabDirectory() + "/clouds.yaml");
     environment.currentDirectory = QDir::tempPath();
     environment.homeDirectory = QDir::tempPath();
     auto config = CloudsConfig::load(environment, name);
@@ -147,7 +119,7 @@ TestOpenStack::Client TestOpenStack::connect(const CloudConfig &config) const
 
 void TestOpenStack::initTestCase()
 {
-    QVERIFY2(QFile::exists(labDirectory() + "/clouds.yaml"),
+    QVERIFY2(QFile::exists(Testing::openStackLabDirectory() + "/clouds.yaml"),
              "no lab clouds.yaml: start the lab with tests/openstack-lab/up.sh");
     m_testTag = QStringLiteral("iot-portal-test-%1")
                     .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));

@@ -3,6 +3,8 @@
 // through the backend's own view. Nova's fake driver runs no VM: Running here means Nova
 // reports ACTIVE with an address; nothing answers there.
 
+#include "tests/support/openstacklab.h"
+
 #include <portal-core/cloud/openstack/cloudsconfig.h>
 #include <portal-core/cloud/openstack/keystoneclient.h>
 #include <portal-core/cloud/openstack/novaclient.h>
@@ -19,54 +21,17 @@
 using namespace Portal;
 using namespace Portal::Cloud;
 using namespace Portal::Cloud::OpenStack;
+using Portal::Testing::await;
+using Portal::Testing::describe;
 
 namespace {
 
-constexpr int kCallTimeoutMs = 60000;
+constexpr int kCallTimeoutMs = Testing::kOpenStackCallTimeoutMs;
 constexpr int kActiveTimeoutMs = 120000;
-
-QString labDirectory()
-{
-    const QString fromEnvironment = qEnvironmentVariable("OSLAB_DIR");
-    return fromEnvironment.isEmpty() ? QStringLiteral("/tmp/iot-portal-openstack-lab")
-                                     : fromEnvironment;
-}
 
 CloudConfig demoCloud()
 {
-    CloudsConfig::Environment environment;
-    environment.variables.insert("OS_CLIENT_CONFIG_FILE", labDirectory() + "/clouds.yaml");
-    environment.currentDirectory = QDir::tempPath();
-    environment.homeDirectory = QDir::tempPath();
-    auto config = CloudsConfig::load(environment, "oslab-demo");
-    if (!config)
-        qFatal("the lab's clouds.yaml is unusable (is the lab up? tests/openstack-lab/up.sh): %s",
-               config.error().message.c_str());
-    return *config;
-}
-
-template<typename T, typename Start>
-std::optional<Result<T>> await(Start start, int timeoutMs = kCallTimeoutMs)
-{
-    std::optional<Result<T>> answer;
-    QObject context;
-    start(&context, [&answer](const Result<T> &result) { answer = result; });
-    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
-        return std::nullopt;
-    return answer;
-}
-
-const char *describe(const Error &error)
-{
-    static thread_local std::string text;
-    text = error.code + ": " + error.message;
-    return text.c_str();
-}
-
-template<typename T>
-const char *describe(const Result<T> &result)
-{
-    return result.ok() ? "" : describe(result.error());
+    return Testing::openStackLabCloud(QStringLiteral("oslab-demo"));
 }
 
 QJsonObject labTemplate()
@@ -118,7 +83,7 @@ std::unique_ptr<OpenStackBackend> TestOpenStackBackend::makeBackend() const
 
 void TestOpenStackBackend::initTestCase()
 {
-    QVERIFY2(QFile::exists(labDirectory() + "/clouds.yaml"),
+    QVERIFY2(QFile::exists(Testing::openStackLabDirectory() + "/clouds.yaml"),
              "no lab clouds.yaml: start the lab with tests/openstack-lab/up.sh");
     m_ownerTag = QStringLiteral("iot-portal-obt-%1")
                      .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
@@ -216,6 +181,59 @@ void TestOpenStackBackend::lifeCycle()
     auto otherOwner = backend->listByOwner(m_ownerTag + "-x");
     QVERIFY(!otherOwner.ok());
     QCOMPARE(otherOwner.error().code, std::string("cloud.owner_mismatch"));
+
+    // Admin actions through the backend, each checked in Nova's own view of the server.
+    const auto act = [&](CloudBackend::Action action) {
+        std::optional<Result<void>> answer;
+        QObject context;
+        backend->act(1, action, &context, [&answer](const Result<void> &done) { answer = done; });
+        if (!QTest::qWaitFor([&] { return answer.has_value(); }, kCallTimeoutMs))
+            return Result<void>(makeError("test.timeout", "no answer to the action"));
+        return *answer;
+    };
+    const auto novaStatusBecomes = [&](const QString &status) {
+        auto reached = await<Server>([&](QObject *c, auto d) {
+            m_nova->waitForStatus(serverId, status, kActiveTimeoutMs, c, d);
+        });
+        return reached.has_value() && reached->ok();
+    };
+    auto stopped = act(CloudBackend::Action::Stop);
+    QVERIFY2(stopped.ok(), describe(stopped));
+    QVERIFY(novaStatusBecomes("SHUTOFF"));
+    QVERIFY(
+        QTest::qWaitFor([&] { return backend->status(1).state == InstanceStatus::State::Stopped; },
+                        kCallTimeoutMs));
+    QVERIFY(backend->status(1).url.isEmpty());
+    auto started = act(CloudBackend::Action::Start);
+    QVERIFY2(started.ok(), describe(started));
+    QVERIFY(novaStatusBecomes("ACTIVE"));
+    QVERIFY(
+        QTest::qWaitFor([&] { return backend->status(1).state == InstanceStatus::State::Running; },
+                        kCallTimeoutMs));
+    auto rebooted = act(CloudBackend::Action::HardReboot);
+    QVERIFY2(rebooted.ok(), describe(rebooted));
+    QVERIFY(novaStatusBecomes("ACTIVE"));
+    // Starting a running server is Nova's 409, passed on typed.
+    auto startedTwice = act(CloudBackend::Action::Start);
+    QVERIFY(!startedTwice.ok());
+    QVERIFY2(startedTwice.error().code == "openstack.conflict", describe(startedTwice));
+    std::optional<Result<QString>> console;
+    {
+        QObject context;
+        backend->consoleLog(1, 20, &context,
+                            [&console](const Result<QString> &log) { console = log; });
+        QVERIFY(QTest::qWaitFor([&] { return console.has_value(); }, kCallTimeoutMs));
+    }
+    QVERIFY2(console->ok(), describe(*console));
+    QVERIFY(!(*console)->isEmpty()); // the fake driver's canned console text
+    std::optional<Result<void>> unknown;
+    {
+        QObject context;
+        backend->act(424242, CloudBackend::Action::Stop, &context,
+                     [&unknown](const Result<void> &done) { unknown = done; });
+        QVERIFY(QTest::qWaitFor([&] { return unknown.has_value(); }, kCallTimeoutMs));
+    }
+    QCOMPARE(unknown->error().code, std::string("cloud.not_found"));
 
     QVERIFY(backend->remove(1));
     QCOMPARE(backend->status(1).state, InstanceStatus::State::Missing);

@@ -4,6 +4,7 @@
 // the test stand-in while it is not built). Answers are checked against the contract only.
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/gatewaytls.h"
 #include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/labpki.h>
@@ -66,7 +67,6 @@ private slots:
     void stopsCleanly();
 
 private:
-    QSslConfiguration gatewayTls(const QString &gatewayId);
     Answer call(const QSslConfiguration &tls, const QByteArray &method, const QString &pathOrUrl,
                 const QByteArray &body = QByteArray());
     Answer attach(const QSslConfiguration &tls, const QString &deviceId, const QString &vendor,
@@ -83,39 +83,6 @@ private:
     QByteArray m_secureKey = newDeviceKeyBase64();
     QJsonObject m_ready;
 };
-
-QSslConfiguration TestPortald::gatewayTls(const QString &gatewayId)
-{
-    auto caCertificate = Crypto::Certificate::fromPem(
-        Testing::readFile(m_pki.portalCa.certificatePath).toStdString());
-    auto caKey =
-        Crypto::PrivateKey::fromPem(Testing::readFile(m_pki.portalCa.keyPath).toStdString());
-    auto key = Crypto::PrivateKey::generateP256();
-    if (!caCertificate || !caKey || !key)
-        return {};
-    const Crypto::PublicKey publicKey = key->publicKey();
-    Crypto::IssueRequest request;
-    request.issuerCertificate = &*caCertificate;
-    request.issuerKey = &*caKey;
-    request.subjectPublicKey = &publicKey;
-    request.commonName = gatewayId.toStdString();
-    request.profile = Crypto::CertificateProfile::TlsClient;
-    request.validitySeconds = 3600;
-    auto certificate = Crypto::issueCertificate(request);
-    if (!certificate)
-        return {};
-    const Crypto::SecretBytes keyPem = key->toPem();
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificate(
-        QSslCertificate(QByteArray::fromStdString(certificate->toPem()), QSsl::Pem));
-    tls.setPrivateKey(
-        QSslKey(QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size())),
-                QSsl::Ec, QSsl::Pem));
-    tls.setCaCertificates(
-        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
-    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    return tls;
-}
 
 Answer TestPortald::call(const QSslConfiguration &tls, const QByteArray &method,
                          const QString &pathOrUrl, const QByteArray &body)
@@ -174,8 +141,8 @@ void TestPortald::initTestCase()
     QVERIFY(pki);
     m_pki = *pki;
     m_database = m_dir.filePath(QStringLiteral("portal.sqlite"));
-    m_gw1 = gatewayTls(QStringLiteral("gw1"));
-    m_gw2 = gatewayTls(QStringLiteral("gw2"));
+    m_gw1 = Testing::gatewayTls(m_pki, QStringLiteral("gw1"));
+    m_gw2 = Testing::gatewayTls(m_pki, QStringLiteral("gw2"));
     QVERIFY(!m_gw1.localCertificate().isNull() && !m_gw2.localCertificate().isNull());
 
     QCOMPARE(runCli({QStringLiteral("template"), QStringLiteral("add"), QStringLiteral("--name"),

@@ -9,6 +9,8 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <csignal>
+
 namespace Portal::Cloud {
 
 using namespace OpenStack;
@@ -259,6 +261,12 @@ void OpenStackBackend::sendCreate(const std::shared_ptr<Instance> &instance,
                                   const ServerCreateRequest &request)
 {
     m_nova->createServer(request, m_callbacks, [this, instance](const Result<Server> &server) {
+        if (server && qEnvironmentVariable("PORTAL_TEST_FAULT") ==
+                          QLatin1String("kill-after-server-create")) {
+            qWarning("openstack backend: test fault point: SIGKILL after creating server %s",
+                     qPrintable(server->id));
+            ::raise(SIGKILL);
+        }
         if (m_instances.value(instance->spec.instanceId) != instance) {
             // Removed while the create was in flight: the server must not outlive it.
             if (server)
@@ -364,7 +372,7 @@ void OpenStackBackend::applyServer(Instance &instance, const Server &server)
                                          ? QStringLiteral("no fault given")
                                          : server.faultMessage));
     } else if (server.status == QLatin1String("SHUTOFF")) {
-        setState(instance, State::Failed,
+        setState(instance, State::Stopped,
                  QStringLiteral("server %1 is stopped (SHUTOFF)").arg(server.id));
     } else if (isTransitional(server.status)) {
         if (server.status == QLatin1String("BUILD") &&
@@ -438,6 +446,59 @@ Result<QList<qint64>> OpenStackBackend::listByOwner(const QString &ownerTag) con
     QList<qint64> ids = m_listedServers.keys();
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+std::optional<Error> OpenStackBackend::refusal(qint64 instanceId, const QString &server) const
+{
+    if (!m_callbacks)
+        return makeError("cloud.shut_down", "the openstack backend has been shut down");
+    if (server.isEmpty())
+        return makeError("cloud.not_found",
+                         "no server is known for instance " + std::to_string(instanceId));
+    return std::nullopt;
+}
+
+void OpenStackBackend::act(qint64 instanceId, Action action, QObject *context, Done done)
+{
+    const QString server = serverId(instanceId);
+    if (auto refused = refusal(instanceId, server)) {
+        QMetaObject::invokeMethod(
+            context, [done = std::move(done), error = *refused] { done(error); },
+            Qt::QueuedConnection);
+        return;
+    }
+    auto answered = [this, done = std::move(done)](const Result<NovaClient::Done> &result) {
+        QTimer::singleShot(0, this, &OpenStackBackend::poll); // follow the new state at once
+        if (result)
+            done({});
+        else
+            done(result.error());
+    };
+    switch (action) {
+    case Action::Start:
+        m_nova->startServer(server, context, answered);
+        break;
+    case Action::Stop:
+        m_nova->stopServer(server, context, answered);
+        break;
+    case Action::SoftReboot:
+    case Action::HardReboot:
+        m_nova->rebootServer(server, action == Action::HardReboot, context, answered);
+        break;
+    }
+}
+
+void OpenStackBackend::consoleLog(qint64 instanceId, int lastLines, QObject *context,
+                                  std::function<void(const Result<QString> &)> done)
+{
+    const QString server = serverId(instanceId);
+    if (auto refused = refusal(instanceId, server)) {
+        QMetaObject::invokeMethod(
+            context, [done = std::move(done), error = *refused] { done(error); },
+            Qt::QueuedConnection);
+        return;
+    }
+    m_nova->consoleLog(server, lastLines, context, std::move(done));
 }
 
 QString OpenStackBackend::serverId(qint64 instanceId) const

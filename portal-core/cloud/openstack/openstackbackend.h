@@ -14,7 +14,7 @@
 // looked up in one go and a create is sent only when all exist; else the instance is Failed
 // with a reason naming every missing one. Servers are then followed by listing ownerTag every
 // pollIntervalMs: BUILD (and other transitional states) → Building, ACTIVE → Running at
-// https://<first address>:<adminPort>, SHUTOFF → Failed ("stopped"), ERROR → Failed with
+// https://<first address>:<adminPort>, SHUTOFF → Stopped, ERROR → Failed with
 // Nova's fault, gone → Missing. listByOwner() answers from that list and fails with
 // `cloud.not_ready` until it has been read once.
 //
@@ -25,6 +25,11 @@
 // resources (`glance.image_not_found`, `nova.flavor_not_found`, `neutron.network_not_found`
 // messages joined), Nova's fault, or the create call's `openstack.*` error (quota exceeded, …).
 // listByOwner(): `cloud.not_ready`, `cloud.owner_mismatch`.
+//
+// Test-only fault point: with PORTAL_TEST_FAULT=kill-after-server-create in the environment
+// the process SIGKILLs itself as soon as Nova has accepted a create call, before the answer is
+// used, so a test can show that a restarted portal adopts that server instead of making a
+// second one.
 
 #include "../cloudbackend.h"
 #include "cloudsconfig.h"
@@ -35,6 +40,7 @@
 #include <QSet>
 
 #include <memory>
+#include <optional>
 
 class QTimer;
 
@@ -71,6 +77,12 @@ public:
     InstanceStatus status(qint64 instanceId) const override;
     Result<QList<qint64>> listByOwner(const QString &ownerTag) const override;
     void shutdown() override;
+    // Nova's start/stop/reboot and console log on the instance's server. Errors:
+    // `cloud.not_found` (no server known for the instance), `cloud.shut_down`, and Nova's
+    // `openstack.*` (e.g. 409 `openstack.conflict` when the server's state forbids it).
+    void act(qint64 instanceId, Action action, QObject *context, Done done) override;
+    void consoleLog(qint64 instanceId, int lastLines, QObject *context,
+                    std::function<void(const Result<QString> &)> done) override;
 
     // For tests: the Nova server id of an instance (empty when none is known).
     QString serverId(qint64 instanceId) const;
@@ -87,6 +99,8 @@ private:
     void setState(Instance &instance, InstanceStatus::State state,
                   const QString &reason = QString());
     void deleteServer(const QString &serverId);
+    // Why an admin action on the instance (whose server is `server`) cannot be sent, if so.
+    std::optional<Error> refusal(qint64 instanceId, const QString &server) const;
 
     OpenStackBackendConfig m_config;
     std::unique_ptr<OpenStack::KeystoneClient> m_keystone;

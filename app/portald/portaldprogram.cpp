@@ -5,14 +5,18 @@
 #include <portal-core/cloud/openstack/openstackbackend.h>
 #include <portal-core/crypto/es256.h>
 #include <portal-core/crypto/labpki.h>
+#include <portal-core/provisioning/puppetmanifest.h>
+#include <portal-core/provisioning/sshsession.h>
 #include <portal-core/runtime/portfile.h>
 #include <portal-core/runtime/programoptions.h>
 #include <portal-core/runtime/shutdownsignals.h>
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -42,6 +46,15 @@ Error usage(const std::string &message)
     return makeError("options.invalid", message);
 }
 
+// The PEM files of the lab PKI are small; a larger one is not a PEM file of ours.
+QByteArray readSmallFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() > 256 * 1024)
+        return QByteArray();
+    return file.readAll();
+}
+
 QString defaultM2mServicePath()
 {
     const QString inBuildTree = QDir(QCoreApplication::applicationDirPath())
@@ -54,6 +67,29 @@ QString defaultM2mServicePath()
 Result<std::unique_ptr<Store::Store>> openStore(Runtime::ProgramOptions &options)
 {
     return Store::Store::open(options.value(QStringLiteral("database")));
+}
+
+// --ssh-target user@host[:port] with --ssh-key / --ssh-agent / --known-hosts.
+Result<Provisioning::SshTarget> sshTargetOption(Runtime::ProgramOptions &options,
+                                                const QString &pkiDir)
+{
+    Provisioning::SshTarget target;
+    const QString text = options.value(QStringLiteral("ssh-target"));
+    const int at = text.indexOf(QLatin1Char('@'));
+    const int colon = text.lastIndexOf(QLatin1Char(':'));
+    target.user = text.left(at);
+    target.host = text.mid(at + 1, colon > at ? colon - at - 1 : -1);
+    bool portOk = true;
+    if (colon > at)
+        target.port = quint16(text.mid(colon + 1).toUInt(&portOk));
+    if (at <= 0 || target.host.isEmpty() || !portOk || target.port == 0)
+        return usage("--ssh-target must be user@host[:port]");
+    target.identityFile = options.value(QStringLiteral("ssh-key"));
+    target.useAgent = options.isSet(QStringLiteral("ssh-agent"));
+    target.knownHostsPath = options.isSet(QStringLiteral("known-hosts"))
+                                ? options.value(QStringLiteral("known-hosts"))
+                                : QDir(pkiDir).filePath(QStringLiteral("known_hosts"));
+    return target;
 }
 
 int runTemplateCommand(Runtime::ProgramOptions &options, Store::Store &store)
@@ -74,6 +110,18 @@ int runTemplateCommand(Runtime::ProgramOptions &options, Store::Store &store)
             QStringLiteral("securityGroups"),
             QJsonArray::fromStringList(options.value(QStringLiteral("security-groups"))
                                            .split(QLatin1Char(','), Qt::SkipEmptyParts)));
+    if (options.isSet(QStringLiteral("puppet-file"))) {
+        const QByteArray text = readSmallFile(options.value(QStringLiteral("puppet-file")));
+        QJsonParseError parsed;
+        const QJsonDocument document = QJsonDocument::fromJson(text, &parsed);
+        if (parsed.error != QJsonParseError::NoError || !document.isObject())
+            return fail(ExitUsage, usage("--puppet-file must be a JSON object of at most 256 KiB "
+                                         "(the template's puppet part)"));
+        vmTemplate.spec.insert(QStringLiteral("puppet"), document.object());
+        if (auto rendered = Provisioning::renderManifest(vmTemplate.spec, vmTemplate.name);
+            !rendered)
+            return fail(ExitUsage, rendered.error());
+    }
     if (options.isSet(QStringLiteral("admin-port"))) {
         auto adminPort = options.integer(QStringLiteral("admin-port"), 1, 65535);
         if (!adminPort)
@@ -163,6 +211,36 @@ int runDeviceCommand(Runtime::ProgramOptions &options, Store::Store &store)
     return ExitOk;
 }
 
+// `ssh trust`: the admin's explicit decision to trust an SSH host key, by its fingerprint.
+int runSshTrust(Runtime::ProgramOptions &options)
+{
+    if (options.positionalArguments().value(1) != QLatin1String("trust") ||
+        !options.isSet(QStringLiteral("ssh-target")) || !options.isSet(QStringLiteral("pki-dir")))
+        return fail(ExitUsage, usage("use: ssh trust --ssh-target user@host[:port] --pki-dir DIR "
+                                     "[--known-hosts FILE] [--fingerprint SHA256:…]"));
+    auto target = sshTargetOption(options, options.value(QStringLiteral("pki-dir")));
+    if (!target)
+        return fail(ExitUsage, target.error());
+    if (!options.isSet(QStringLiteral("fingerprint"))) {
+        // Shows the fingerprint (in the refusal) for the admin to check, and records nothing.
+        auto session = Provisioning::SshSession::connect(*target);
+        if (session || session.error().code == "ssh.auth") {
+            QTextStream(stdout) << "the host key of " << target->host << ':' << target->port
+                                << " is already trusted in " << target->knownHostsPath << '\n';
+            return ExitOk;
+        }
+        return fail(ExitFailure, session.error());
+    }
+    auto trusted = Provisioning::SshSession::trustHostKey(
+        *target, options.value(QStringLiteral("fingerprint")));
+    if (!trusted)
+        return fail(ExitFailure, trusted.error());
+    QTextStream(stdout) << "trusted " << options.value(QStringLiteral("fingerprint")) << " for "
+                        << target->host << ':' << target->port << " in " << target->knownHostsPath
+                        << '\n';
+    return ExitOk;
+}
+
 int runGatewayCommand(Runtime::ProgramOptions &options, Store::Store &store)
 {
     const QString action = options.positionalArguments().value(1);
@@ -217,6 +295,14 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
         config.cloudBackend != QLatin1String("openstack"))
         return usage("--cloud must be local or openstack");
     config.osCloud = options.value(QStringLiteral("os-cloud"));
+    if (options.isSet(QStringLiteral("ssh-target"))) {
+        auto target = sshTargetOption(options, options.value(QStringLiteral("pki-dir")));
+        if (!target)
+            return target.error();
+        config.engine.configuration.sshTarget = *target;
+    }
+    config.engine.configuration.portalCaPem =
+        QString::fromUtf8(readSmallFile(config.portalCaCertificatePath));
     config.engine.ownerTag = options.value(QStringLiteral("owner-tag"));
     if (!Store::isValidName(config.engine.ownerTag))
         return usage("--owner-tag must be 1..64 of [A-Za-z0-9._-]");
@@ -418,11 +504,12 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald class add|list --name N --template T [--vendor …] [--sharing …]\n"
         "  iot-portald device register --id HEX16 --public-key B64 --class N\n"
         "  iot-portald gateway block|unblock --id G\n"
+        "  iot-portald ssh trust --ssh-target U@H[:P] --pki-dir DIR [--fingerprint SHA256:…]\n"
         "  iot-portald pki init --pki-dir DIR            create the lab PKI (once)"));
     auto &parser = options.parser();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default), template, class, device, "
-                                                "gateway"));
+                                                "gateway, ssh, pki"));
     using O = QCommandLineOption;
     const auto add = [&options](const char *name, const char *help, const char *valueName,
                                 const QString &defaultValue = QString()) {
@@ -453,6 +540,14 @@ int runPortaldProgram(const QStringList &arguments)
         "openstack: the clouds.yaml entry (default: OS_CLOUD, or the only one; "
         "OS_* variables without a clouds.yaml work too).",
         "name");
+    add("ssh-target",
+        "Configure instances with Puppet through this SSH login (user@host[:port]); without it "
+        "the local backend's Puppet step is skipped. ssh trust: the host to trust.",
+        "login");
+    add("ssh-key", "Private key for --ssh-target (no passphrase; or use --ssh-agent).", "file");
+    options.addOption(O(QStringLiteral("ssh-agent"), QStringLiteral("Also try ssh-agent.")));
+    add("known-hosts", "The portal's known_hosts (default: <pki-dir>/known_hosts).", "file");
+    add("fingerprint", "ssh trust: the host key fingerprint (SHA256:…) you checked.", "text");
     add("bsf-zn-url", "Serve the NAF: the BSF's Zn URL (https://…/zn).", "url");
     add("naf-port", "NAF Ua port (0: any free port).", "port", QStringLiteral("0"));
     add("naf-port-file", "Write the bound NAF port to this file.", "file");
@@ -469,6 +564,10 @@ int runPortaldProgram(const QStringList &arguments)
     add("network", "template add: network (openstack: name or id, or none).", "name");
     add("key-name", "template add: Nova key pair.", "name");
     add("security-groups", "template add: security groups, comma separated.", "names");
+    add("puppet-file",
+        "template add: JSON file with the template's Puppet content (classes, packages, files, "
+        "services, modules, portalFilesDir).",
+        "file");
     add("admin-port", "template add: the instance's HTTPS port (openstack; default 8443).", "port");
     add("vendor", "class add: vendor to match (empty: any).", "text");
     add("type", "class add: type to match (empty: any).", "text");
@@ -487,6 +586,8 @@ int runPortaldProgram(const QStringList &arguments)
     const QString command = options.positionalArguments().value(0, QStringLiteral("serve"));
     if (command == QLatin1String("serve"))
         return runServe(options);
+    if (command == QLatin1String("ssh"))
+        return runSshTrust(options);
     if (command == QLatin1String("pki")) {
         if (options.positionalArguments().value(1) != QLatin1String("init") ||
             !options.isSet(QStringLiteral("pki-dir")))
@@ -509,8 +610,8 @@ int runPortaldProgram(const QStringList &arguments)
     else if (command == QLatin1String("gateway"))
         run = runGatewayCommand;
     if (!run)
-        return fail(ExitUsage, usage("unknown command; use serve, template, class, device or "
-                                     "gateway"));
+        return fail(ExitUsage, usage("unknown command; use serve, template, class, device, "
+                                     "gateway, ssh or pki"));
     auto store = openStore(options);
     if (!store)
         return fail(ExitCannotStart, store.error());

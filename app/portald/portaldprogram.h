@@ -40,7 +40,7 @@ struct PortaldConfig
     QString m2mServicePath;
     QString cloudBackend = QStringLiteral("local"); // or "openstack"
     QString osCloud; // openstack: the clouds.yaml entry; empty: OS_CLOUD or the only one
-    Engine::EngineConfig engine;
+    Engine::EngineConfig engine; // engine.configuration: Puppet over SSH
     // The NAF (Ua enrolment) runs when bsfZnUrl is set.
     QUrl bsfZnUrl;
     quint16 nafPort = 0;

@@ -154,6 +154,18 @@ QJsonObject toJson(const DeviceView &view)
     return object;
 }
 
+constexpr int kMaxReasonChars = 480; // the store keeps at most 500
+
+// A reason as the store keeps it: one line of printable text, cut at maxChars.
+QString oneLine(QString text, int maxChars)
+{
+    for (QChar &c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QLatin1Char(' ');
+    }
+    return text.size() > maxChars ? text.left(maxChars - 1) + QChar(0x2026) : text;
+}
+
 } // namespace
 
 PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
@@ -161,8 +173,10 @@ PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
                            EngineConfig config, QObject *parent)
     : QObject(parent), m_store(store), m_backend(backend), m_credentials(std::move(credentials)),
       m_config(std::move(config)), m_admin(new InstanceAdminClient(std::move(adminTls), this)),
+      m_configurator(new InstanceConfigurator(store, m_config.configuration, this)),
       m_timer(new QTimer(this))
 {
+    connect(m_configurator, &InstanceConfigurator::finished, this, &PortalEngine::onConfigured);
     if (m_config.leaseHolder.isEmpty())
         m_config.leaseHolder = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_timer->setInterval(m_config.tickMs);
@@ -559,19 +573,8 @@ void PortalEngine::superviseInstances()
 
 void PortalEngine::advanceInstance(Store::Instance instance)
 {
-    const QString subject = QStringLiteral("instance:%1").arg(instance.id);
     const auto transition = [&](Store::InstanceState next, const QString &reason = QString()) {
-        const Store::InstanceState previous = instance.state;
-        instance.state = next;
-        instance.reason = reason;
-        if (auto updated = m_store.updateInstance(instance); !updated) {
-            qCWarning(lcEngine) << "cannot record instance state:"
-                                << QString::fromStdString(updated.error().message);
-            return;
-        }
-        if (previous != next)
-            audit(QStringLiteral("portald"), QStringLiteral("instance.") + Store::toText(next),
-                  subject, reason);
+        recordInstanceState(instance, next, reason);
     };
     Cloud::InstanceStatus status = m_backend.status(instance.id);
     if (status.state == Cloud::InstanceStatus::State::Missing) {
@@ -606,17 +609,67 @@ void PortalEngine::advanceInstance(Store::Instance instance)
     instance.dataDir = status.dataDir;
     if (instance.state == Store::InstanceState::Requested ||
         instance.state == Store::InstanceState::Building) {
-        // The local backend has no SSH target: Puppet is skipped, and recorded as skipped.
         transition(Store::InstanceState::Configuring);
-        audit(QStringLiteral("portald"), QStringLiteral("instance.puppet_skipped"), subject,
-              QStringLiteral("no SSH target for the %1 backend").arg(m_backend.name()));
-        transition(Store::InstanceState::Ready);
+        m_configurator->configure(instance, m_backend.name());
     } else if (instance.state == Store::InstanceState::Configuring) {
-        transition(Store::InstanceState::Ready);
+        // Resumed after a restart (or a lost leadership): Puppet runs are idempotent.
+        if (!m_configurator->isConfiguring(instance.id)) {
+            if (addressChanged)
+                transition(Store::InstanceState::Configuring);
+            m_configurator->configure(instance, m_backend.name());
+        }
     } else if (addressChanged) {
         transition(Store::InstanceState::Ready);
         qCInfo(lcEngine).noquote() << "instance" << instance.id << "now at" << instance.url;
     }
+}
+
+void PortalEngine::recordInstanceState(Store::Instance &instance, Store::InstanceState next,
+                                       const QString &reason)
+{
+    const Store::InstanceState previous = instance.state;
+    instance.state = next;
+    instance.reason = oneLine(reason, kMaxReasonChars);
+    if (auto updated = m_store.updateInstance(instance); !updated) {
+        qCWarning(lcEngine) << "cannot record instance state:"
+                            << QString::fromStdString(updated.error().message);
+        return;
+    }
+    if (previous != next)
+        audit(QStringLiteral("portald"), QStringLiteral("instance.") + Store::toText(next),
+              QStringLiteral("instance:%1").arg(instance.id), reason);
+}
+
+void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Outcome outcome,
+                                const QString &reason, const QString &log)
+{
+    using Outcome = InstanceConfigurator::Outcome;
+    auto instance = m_store.findInstance(instanceId);
+    if (!instance || instance->state != Store::InstanceState::Configuring)
+        return; // removed or moved on meanwhile
+    const QString subject = QStringLiteral("instance:%1").arg(instanceId);
+    switch (outcome) {
+    case Outcome::Skipped:
+        audit(QStringLiteral("portald"), QStringLiteral("instance.puppet_skipped"), subject,
+              reason);
+        recordInstanceState(*instance, Store::InstanceState::Ready);
+        break;
+    case Outcome::Unchanged:
+    case Outcome::Changed:
+        audit(QStringLiteral("portald"), QStringLiteral("instance.puppet_applied"), subject,
+              (outcome == Outcome::Changed ? QStringLiteral("changed\n")
+                                           : QStringLiteral("unchanged\n")) +
+                  log);
+        recordInstanceState(*instance, Store::InstanceState::Ready);
+        break;
+    case Outcome::Failed:
+        audit(QStringLiteral("portald"), QStringLiteral("instance.puppet_failed"), subject,
+              reason + QLatin1Char('\n') + log);
+        recordInstanceState(*instance, Store::InstanceState::Failed,
+                            QStringLiteral("configuring failed: ") + reason);
+        break;
+    }
+    QTimer::singleShot(0, this, &PortalEngine::tick);
 }
 
 void PortalEngine::pushPendingDevices()

@@ -14,11 +14,13 @@
 //
 // tick() (a timer, every tickMs) drives the rest: the holder of the store's leader lease
 // moves instances requested → building → configuring → ready (or failed) through the
-// backend, resumes them after a restart and removes backend instances the store no longer
-// owns; every portald pushes pending devices' keys to ready instances.
+// backend and InstanceConfigurator (Puppet over SSH, or `skipped`), resumes them after a restart
+// and removes backend instances the store no longer owns; every portald pushes pending devices'
+// keys to ready instances.
 
 #include "classmatcher.h"
 #include "devicecredential.h"
+#include "instanceconfigurator.h"
 
 #include <portal-core/base/result.h>
 #include <portal-core/cloud/cloudbackend.h>
@@ -44,6 +46,7 @@ struct EngineConfig
     int leaseTtlS = 15;
     int retryAfterS = 1;
     int tickMs = 250;
+    ConfiguratorConfig configuration; // Puppet over SSH for the configuring step
 };
 
 struct AttachRequest
@@ -95,6 +98,10 @@ private:
     Result<DeviceView> view(const Store::Device &device);
     void superviseInstances();
     void advanceInstance(Store::Instance instance);
+    void recordInstanceState(Store::Instance &instance, Store::InstanceState next,
+                             const QString &reason = QString());
+    void onConfigured(qint64 instanceId, InstanceConfigurator::Outcome outcome,
+                      const QString &reason, const QString &log);
     void reconcileBackend();
     void pushPendingDevices();
     void audit(const QString &actor, const QString &action, const QString &subject,
@@ -105,6 +112,7 @@ private:
     DeviceCredentials m_credentials;
     EngineConfig m_config;
     InstanceAdminClient *m_admin;
+    InstanceConfigurator *m_configurator;
     QTimer *m_timer;
     QSet<QString> m_pushing;
     bool m_leader = false;

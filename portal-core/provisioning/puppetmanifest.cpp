@@ -136,7 +136,8 @@ QString puppetQuote(const QString &text)
 }
 
 Result<RenderedManifest> renderManifest(const QJsonObject &templateSpec, const QString &title,
-                                        const QList<ManagedFile> &extraFiles)
+                                        const QList<ManagedFile> &extraFiles,
+                                        const QStringList &extraDirectories)
 {
     const QJsonValue puppetValueOfTemplate = templateSpec.value(QStringLiteral("puppet"));
     if (!puppetValueOfTemplate.isUndefined() && !puppetValueOfTemplate.isObject())
@@ -192,6 +193,11 @@ Result<RenderedManifest> renderManifest(const QJsonObject &templateSpec, const Q
         managed.append(file);
     }
     managed += extraFiles;
+    for (const QString &directory : extraDirectories) {
+        if (!isAbsoluteCleanPath(directory))
+            return invalid(QStringLiteral("%1 is not an absolute path").arg(directory.left(80)));
+        out += QStringLiteral("file { %1: ensure => directory }\n").arg(puppetQuote(directory));
+    }
     for (const ManagedFile &file : managed) {
         if (!isAbsoluteCleanPath(file.path))
             return invalid(
@@ -244,8 +250,8 @@ Result<RenderedManifest> renderManifest(const QJsonObject &templateSpec, const Q
     if (rendered.sitePp.size() > kMaxManifestBytes)
         return invalid(
             QStringLiteral("the rendered manifest is over %1 bytes").arg(kMaxManifestBytes));
-    rendered.hasContent =
-        !classes->isEmpty() || !packages->isEmpty() || !managed.isEmpty() || !services->isEmpty();
+    rendered.hasContent = !classes->isEmpty() || !packages->isEmpty() || !files->isEmpty() ||
+                          !services->isEmpty() || !moduleObject.isEmpty();
     return rendered;
 }
 

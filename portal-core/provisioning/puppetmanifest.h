@@ -23,6 +23,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 namespace Portal::Provisioning {
 
@@ -37,7 +38,7 @@ struct RenderedManifest
 {
     QByteArray sitePp;                     // the manifest `puppet apply` runs
     QMap<QString, QByteArray> moduleFiles; // path under modules/ → content
-    bool hasContent = false;               // false: the template asks Puppet for nothing
+    bool hasContent = false; // false: the template asks Puppet for nothing (extraFiles aside)
 };
 
 inline constexpr qsizetype kMaxManifestBytes = 1024 * 1024;
@@ -45,8 +46,10 @@ inline constexpr int kMaxEntries = 256;
 
 // templateSpec is the whole template (its "puppet" key is read); title names the manifest in
 // its header comment (e.g. "instance 7 from template meters-vm").
+// extraDirectories (absolute) are made before the files, in the order given.
 Result<RenderedManifest> renderManifest(const QJsonObject &templateSpec, const QString &title,
-                                        const QList<ManagedFile> &extraFiles = {});
+                                        const QList<ManagedFile> &extraFiles = {},
+                                        const QStringList &extraDirectories = {});
 
 // A Puppet single-quoted string literal of text.
 QString puppetQuote(const QString &text);

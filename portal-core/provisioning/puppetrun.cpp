@@ -91,6 +91,10 @@ Result<PuppetOutcome> PuppetRun::work()
         return made.error();
     if (*made != 0 || !directory.startsWith(QLatin1String("/tmp/iot-portal-puppet.")))
         return makeError("ssh.command", "cannot make a temporary directory on the instance");
+    post([this, directory] {
+        m_remoteDirectory = directory;
+        m_log.append(QStringLiteral("== working in ") + directory);
+    });
 
     const auto apply = [&]() -> Result<PuppetOutcome> {
         step(QStringLiteral("uploading the manifest"));

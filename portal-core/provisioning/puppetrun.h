@@ -54,6 +54,8 @@ public:
     const std::optional<Result<PuppetOutcome>> &result() const { return m_result; }
     // Every step and output line so far, in order ("[stderr] " marks standard error).
     const QStringList &log() const { return m_log; }
+    // The temp dir the run made on the instance (removed when the run ends); empty before.
+    const QString &remoteDirectory() const { return m_remoteDirectory; }
 
 signals:
     void stepStarted(const QString &step); // connecting, uploading, applying, cleaning up
@@ -69,6 +71,7 @@ private:
     QThread *m_thread = nullptr;
     std::optional<Result<PuppetOutcome>> m_result;
     QStringList m_log;
+    QString m_remoteDirectory;
 };
 
 } // namespace Portal::Provisioning

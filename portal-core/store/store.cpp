@@ -875,8 +875,8 @@ Result<void> Store::audit(const QString &actor, const QString &action, const QSt
     StoreQuery query(m_connectionName,
                      QStringLiteral("INSERT INTO audit_log (time_ms, actor, action, subject,"
                                     " detail) VALUES (?, ?, ?, ?, ?)"));
-    if (!query.exec(
-            {nowMs(), actor.left(100), action.left(100), subject.left(200), detail.left(1000)}))
+    if (!query.exec({nowMs(), actor.left(100), action.left(100), subject.left(200),
+                     detail.left(kMaxAuditDetailChars)}))
         return sqlError("store.sql", query.error());
     return {};
 }

@@ -88,6 +88,8 @@ public:
                                   const QString &backend, const QString &ownerTag);
 
     // Audit log (append only); newest first, at most `limit` entries.
+    // detail keeps at most kMaxAuditDetailChars (a Puppet run's log fits).
+    static constexpr int kMaxAuditDetailChars = 64 * 1024 + 1024;
     Result<void> audit(const QString &actor, const QString &action, const QString &subject,
                        const QString &detail = QString());
     Result<QList<AuditEntry>> auditLog(int limit = 100) const;

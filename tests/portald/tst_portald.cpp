@@ -40,14 +40,6 @@ struct Answer
     QString networkError;
 };
 
-QByteArray newDeviceKeyBase64()
-{
-    auto key = Crypto::PrivateKey::generateP256();
-    const auto point = key->publicKeyUncompressedPoint();
-    return QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()))
-        .toBase64();
-}
-
 } // namespace
 
 class TestPortald : public QObject
@@ -79,8 +71,8 @@ private:
     std::unique_ptr<Testing::DaemonProcess> m_portald;
     QSslConfiguration m_gw1;
     QSslConfiguration m_gw2;
-    QByteArray m_openKey = newDeviceKeyBase64();
-    QByteArray m_secureKey = newDeviceKeyBase64();
+    QByteArray m_openKey = Testing::newDeviceKeyBase64();
+    QByteArray m_secureKey = Testing::newDeviceKeyBase64();
     QJsonObject m_ready;
 };
 
@@ -228,7 +220,7 @@ void TestPortald::reattachGivesTheSameAnswer()
 void TestPortald::preregisteredClassRefusesAnotherKey()
 {
     const Answer refused =
-        attach(m_gw1, kSecureDevice, QStringLiteral("secure"), newDeviceKeyBase64());
+        attach(m_gw1, kSecureDevice, QStringLiteral("secure"), Testing::newDeviceKeyBase64());
     QCOMPARE(refused.status, 403);
     QCOMPARE(refused.json.value(QStringLiteral("error"))
                  .toObject()
@@ -240,7 +232,7 @@ void TestPortald::preregisteredClassRefusesAnotherKey()
     const Answer accepted = attach(m_gw1, kSecureDevice, QStringLiteral("secure"), m_secureKey);
     QVERIFY(accepted.status == 202 || accepted.status == 200);
     const Answer noClass = attach(m_gw1, QStringLiteral("2122232425262728"),
-                                  QStringLiteral("nobody"), newDeviceKeyBase64());
+                                  QStringLiteral("nobody"), Testing::newDeviceKeyBase64());
     QCOMPARE(noClass.status, 422);
 }
 
@@ -309,9 +301,10 @@ void TestPortald::badRequestsChangeNothing()
     offCurve[0] = 0x04;
     QCOMPARE(attach(m_gw1, fresh, QStringLiteral("acme"), offCurve.toBase64()).status, 400);
     // A valid attach padded beyond 16 KiB is refused before it is parsed.
-    QJsonObject valid{{QStringLiteral("deviceId"), fresh},
-                      {QStringLiteral("vendor"), QStringLiteral("acme")},
-                      {QStringLiteral("publicKey"), QString::fromLatin1(newDeviceKeyBase64())}};
+    QJsonObject valid{
+        {QStringLiteral("deviceId"), fresh},
+        {QStringLiteral("vendor"), QStringLiteral("acme")},
+        {QStringLiteral("publicKey"), QString::fromLatin1(Testing::newDeviceKeyBase64())}};
     const QByteArray oversized = QJsonDocument(valid).toJson() + QByteArray(17 * 1024, ' ');
     QCOMPARE(call(m_gw1, "POST", QStringLiteral("/api/v1/devices"), oversized).status, 413);
     QCOMPARE(call(m_gw1, "POST", QStringLiteral("/api/v1/gateways/gw1/heartbeat"),

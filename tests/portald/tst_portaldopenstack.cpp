@@ -39,14 +39,6 @@ const QString kPortald = QStringLiteral(IOT_PORTALD_PATH);
 constexpr int kCallTimeoutMs = Testing::kOpenStackCallTimeoutMs;
 constexpr int kReadyTimeoutMs = 180000;
 
-QByteArray newDeviceKeyBase64()
-{
-    auto key = Crypto::PrivateKey::generateP256();
-    const auto point = key->publicKeyUncompressedPoint();
-    return QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()))
-        .toBase64();
-}
-
 } // namespace
 
 class TestPortaldOpenStack : public QObject
@@ -64,7 +56,10 @@ private:
     std::unique_ptr<Testing::DaemonProcess> startPortald(const QStringList &extraArguments = {},
                                                          const QString &project = QString(),
                                                          const QString &fault = QString());
-    int attach(const QString &deviceId, const QString &vendor);
+    int attach(const QString &deviceId, const QString &vendor)
+    {
+        return Testing::attachDevice(m_gateway, m_portald->port(), deviceId, vendor);
+    }
     // A fresh store (m_database) holding the template lab-vm and the classes meters
     // (vendor acme, shared) and valves (vendor valveco, dedicated).
     void prepareStore(const QString &fileName);
@@ -116,27 +111,6 @@ TestPortaldOpenStack::startPortald(const QStringList &extraArguments, const QStr
         environment.insert(QStringLiteral("PORTAL_TEST_FAULT"), fault);
     portald->process().setProcessEnvironment(environment);
     return portald;
-}
-
-int TestPortaldOpenStack::attach(const QString &deviceId, const QString &vendor)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request{
-        QUrl(QStringLiteral("https://127.0.0.1:%1/api/v1/devices").arg(m_portald->port()))};
-    request.setSslConfiguration(m_gateway);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    const QJsonObject body{
-        {QStringLiteral("deviceId"), deviceId},
-        {QStringLiteral("vendor"), vendor},
-        {QStringLiteral("type"), QStringLiteral("meter")},
-        {QStringLiteral("subscriber"), QStringLiteral("lab")},
-        {QStringLiteral("publicKey"), QString::fromLatin1(newDeviceKeyBase64())}};
-    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson());
-    QSignalSpy finished(reply, &QNetworkReply::finished);
-    if (!finished.wait(15000))
-        return -1;
-    reply->deleteLater();
-    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 void TestPortaldOpenStack::prepareStore(const QString &fileName)

@@ -1,14 +1,20 @@
 #pragma once
-// A gateway's TLS client configuration made the way the NAF makes it at enrolment: a fresh
-// P-256 key and a client certificate for CN=<gateway id> signed by the lab PKI's portal CA,
-// trusting that CA for the portal API. Header-only, so only the tests that include it link
-// Portal::Crypto and Qt Network.
+// A gateway as the portal API sees it, for tests: its TLS client configuration made the way
+// the NAF makes it at enrolment (a fresh P-256 key and a client certificate for CN=<gateway
+// id> signed by the lab PKI's portal CA, trusting that CA), a device's public key, and an
+// attach request. Header-only, so only the tests that include it link Portal::Crypto and Qt
+// Network.
 
 #include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -46,6 +52,38 @@ inline QSslConfiguration gatewayTls(const Crypto::LabPkiPaths &pki, const QStrin
     tls.setCaCertificates(QSslCertificate::fromData(readFile(pki.portalCa.certificatePath)));
     tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
     return tls;
+}
+
+// Base64 of a fresh device key's 65-byte uncompressed public point.
+inline QByteArray newDeviceKeyBase64()
+{
+    auto key = Crypto::PrivateKey::generateP256();
+    const auto point = key->publicKeyUncompressedPoint();
+    return QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()))
+        .toBase64();
+}
+
+// POST /api/v1/devices for a device with a fresh key (type meter, subscriber lab) to the
+// portal API on 127.0.0.1:port; answers the HTTP status, -1 when no answer came in 15 s.
+inline int attachDevice(const QSslConfiguration &gateway, quint16 port, const QString &deviceId,
+                        const QString &vendor)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request{QUrl(QStringLiteral("https://127.0.0.1:%1/api/v1/devices").arg(port))};
+    request.setSslConfiguration(gateway);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    const QJsonObject body{
+        {QStringLiteral("deviceId"), deviceId},
+        {QStringLiteral("vendor"), vendor},
+        {QStringLiteral("type"), QStringLiteral("meter")},
+        {QStringLiteral("subscriber"), QStringLiteral("lab")},
+        {QStringLiteral("publicKey"), QString::fromLatin1(newDeviceKeyBase64())}};
+    QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson());
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(15000))
+        return -1;
+    reply->deleteLater();
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
 } // namespace Portal::Testing

@@ -1,0 +1,119 @@
+#include "instanceconfigurator.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+#include <QUrl>
+
+namespace Portal::Engine {
+
+namespace {
+
+const QString kDefaultPortalFilesDir = QStringLiteral("/etc/iot-portal");
+
+QString boundedLog(const QStringList &lines)
+{
+    QString log = lines.join(QLatin1Char('\n'));
+    if (log.size() > InstanceConfigurator::kMaxLogBytes)
+        log = QStringLiteral("[…]\n") + log.right(InstanceConfigurator::kMaxLogBytes);
+    return log;
+}
+
+} // namespace
+
+InstanceConfigurator::InstanceConfigurator(Store::Store &store, ConfiguratorConfig config,
+                                           QObject *parent)
+    : QObject(parent), m_store(store), m_config(std::move(config))
+{
+}
+
+InstanceConfigurator::~InstanceConfigurator() = default;
+
+std::optional<Provisioning::SshTarget>
+InstanceConfigurator::targetFor(const Store::Instance &instance, const QString &backendName) const
+{
+    if (m_config.sshTarget)
+        return m_config.sshTarget;
+    if (backendName == QLatin1String("local") || instance.url.isEmpty())
+        return std::nullopt;
+    Provisioning::SshTarget target = m_config.instanceDefaults;
+    target.host = QUrl(instance.url).host();
+    if (target.host.isEmpty() || target.user.isEmpty())
+        return std::nullopt;
+    return target;
+}
+
+void InstanceConfigurator::configure(const Store::Instance &instance, const QString &backendName)
+{
+    const qint64 id = instance.id;
+    if (isConfiguring(id))
+        return;
+    const auto answer = [this, id](Outcome outcome, const QString &reason) {
+        m_answering.insert(id);
+        QTimer::singleShot(0, this, [this, id, outcome, reason] {
+            m_answering.erase(id);
+            emit finished(id, outcome, reason, QString());
+        });
+    };
+    auto vmTemplate = m_store.findTemplate(instance.templateName);
+    if (!vmTemplate)
+        return answer(
+            Outcome::Failed,
+            QStringLiteral("template %1: %2")
+                .arg(instance.templateName, QString::fromStdString(vmTemplate.error().message)));
+    const QJsonObject puppet = vmTemplate->spec.value(QStringLiteral("puppet")).toObject();
+    const QString filesRoot =
+        puppet.value(QStringLiteral("portalFilesDir")).toString(kDefaultPortalFilesDir);
+    const QString filesDir = filesRoot + QStringLiteral("/instance-%1").arg(id);
+    QJsonArray devices;
+    if (auto placed = m_store.devicesOfInstance(id)) {
+        for (const Store::Device &device : *placed)
+            devices.append(QJsonObject{
+                {QStringLiteral("id"), device.id},
+                {QStringLiteral("publicKey"), QString::fromLatin1(device.publicKey.toBase64())},
+                {QStringLiteral("revoked"), device.revoked}});
+    }
+    const QList<Provisioning::ManagedFile> portalFiles{
+        {filesDir + QStringLiteral("/portal-ca.pem"), m_config.portalCaPem.toUtf8(),
+         QStringLiteral("0644")},
+        {filesDir + QStringLiteral("/devices.json"),
+         QJsonDocument(devices).toJson(QJsonDocument::Indented), QStringLiteral("0644")}};
+    auto manifest = Provisioning::renderManifest(
+        vmTemplate->spec,
+        QStringLiteral("instance %1 from template %2").arg(id).arg(instance.templateName),
+        portalFiles, {filesRoot, filesDir});
+    if (!manifest)
+        return answer(Outcome::Failed, QString::fromStdString(manifest.error().message));
+    if (!manifest->hasContent)
+        return answer(
+            Outcome::Skipped,
+            QStringLiteral("template %1 has no Puppet content").arg(instance.templateName));
+    const auto target = targetFor(instance, backendName);
+    if (!target)
+        return answer(Outcome::Skipped,
+                      QStringLiteral("no SSH target for the %1 backend").arg(backendName));
+
+    Provisioning::PuppetJob job;
+    job.target = *target;
+    job.manifest = *manifest;
+    job.timeoutMs = m_config.puppetTimeoutMs;
+    auto run = std::make_unique<Provisioning::PuppetRun>(std::move(job));
+    Provisioning::PuppetRun *started = run.get();
+    connect(started, &Provisioning::PuppetRun::finished, this, [this, id, started] {
+        const auto &result = *started->result();
+        const QString log = boundedLog(started->log());
+        const Outcome outcome = !result ? Outcome::Failed
+                                : *result == Provisioning::PuppetOutcome::Changed
+                                    ? Outcome::Changed
+                                    : Outcome::Unchanged;
+        const QString reason = result ? QString() : QString::fromStdString(result.error().message);
+        // The run is deleted after this slot returns, not inside its own signal.
+        QTimer::singleShot(0, this, [this, id] { m_runs.erase(id); });
+        emit finished(id, outcome, reason, log);
+    });
+    m_runs.emplace(id, std::move(run));
+    started->start();
+}
+
+} // namespace Portal::Engine

@@ -9,15 +9,18 @@
 #include "tests/support/daemonprocess.h"
 #include "tests/support/gatewaytls.h"
 #include "tests/support/openstacklab.h"
+#include "tests/support/sshserver.h"
 
 #include <portal-core/cloud/openstack/cloudsconfig.h>
 #include <portal-core/cloud/openstack/keystoneclient.h>
 #include <portal-core/cloud/openstack/novaclient.h>
 #include <portal-core/cloud/openstack/openstacksession.h>
 #include <portal-core/crypto/labpki.h>
+#include <portal-core/provisioning/sshsession.h>
 #include <portal-core/store/store.h>
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -50,6 +53,7 @@ private slots:
     void sharedAndDedicatedClassesGetTheirServers();
     void killedAfterCreateAdoptsTheServerOnRestart();
     void quotaExceededFailsCleanly();
+    void configuringRunsPuppetThroughTheSshTarget();
     void cleanupTestCase();
 
 private:
@@ -366,6 +370,83 @@ void TestPortaldOpenStack::quotaExceededFailsCleanly()
     QCOMPARE(serversTagged().size(), 4);
     QVERIFY(m_portald->stop(20000));
     m_portald.reset();
+}
+
+void TestPortaldOpenStack::configuringRunsPuppetThroughTheSshTarget()
+{
+    // Nova's fake driver runs no VM, so nothing listens at a server's address: the portal is
+    // told to configure every instance through --ssh-target, here a real sshd on 127.0.0.1
+    // logging in to this machine. Everything else is the OpenStack path.
+    Testing::SshServer sshd;
+    QVERIFY2(sshd.start(), sshd.output().constData());
+    const QString knownHosts = m_dir.filePath(QStringLiteral("known_hosts"));
+    Provisioning::SshTarget target;
+    target.host = QStringLiteral("127.0.0.1");
+    target.port = sshd.port();
+    target.user = sshd.userName();
+    target.knownHostsPath = knownHosts;
+    QVERIFY(Provisioning::SshSession::trustHostKey(target, sshd.hostKeyFingerprint()).ok());
+
+    prepareStore(QStringLiteral("puppet.sqlite"));
+    if (QTest::currentTestFailed())
+        return;
+    const QString configured = m_dir.filePath(QStringLiteral("configured"));
+    QVERIFY(QDir().mkpath(configured));
+    QFile puppet(m_dir.filePath(QStringLiteral("puppet.json")));
+    QVERIFY(puppet.open(QIODevice::WriteOnly));
+    puppet.write(
+        QJsonDocument(
+            QJsonObject{{"portalFilesDir", configured},
+                        {"files", QJsonArray{QJsonObject{{"path", configured + "/m2m-service.conf"},
+                                                         {"content", "listen 8443\n"}}}}})
+            .toJson());
+    puppet.close();
+    QCOMPARE(
+        runCli({"template", "add", "--name", "lab-puppet", "--image", "cirros-fake", "--flavor",
+                "m1.tiny", "--network", "lab-net", "--puppet-file", puppet.fileName()}),
+        0);
+    QCOMPARE(runCli({"class", "add", "--name", "puppeted", "--template", "lab-puppet", "--vendor",
+                     "puppetco", "--sharing", "dedicated", "--enrolment", "open"}),
+             0);
+    // An owner tag of its own: this store's instance ids start at 1 again, and servers of the
+    // first store's owner tag would rightly be adopted or removed by this portal.
+    const QString ownerTag = m_ownerTag + QStringLiteral("-puppet");
+    m_portald =
+        startPortald({QStringLiteral("--owner-tag"), ownerTag, QStringLiteral("--ssh-target"),
+                      QStringLiteral("%1@127.0.0.1:%2").arg(sshd.userName()).arg(sshd.port()),
+                      QStringLiteral("--ssh-key"), sshd.userKeyPath(),
+                      QStringLiteral("--known-hosts"), knownHosts});
+    QVERIFY2(m_portald->start(), m_portald->output().constData());
+    QCOMPARE(attach(deviceId(7), QStringLiteral("puppetco")), 202);
+    QVERIFY2(instanceReaches(deviceId(7), Store::InstanceState::Ready),
+             m_portald->output().right(3000).constData());
+    const auto instance = instanceOfDevice(deviceId(7));
+    QCOMPARE(Testing::readFile(configured + QStringLiteral("/m2m-service.conf")),
+             QByteArray("listen 8443\n"));
+    QCOMPARE(Testing::readFile(configured +
+                               QStringLiteral("/instance-%1/portal-ca.pem").arg(instance->id)),
+             Testing::readFile(m_pki.portalCa.certificatePath));
+    QStringList actions;
+    auto log = m_store->auditLog(1000);
+    QVERIFY(log);
+    for (const Store::AuditEntry &entry : *log) {
+        if (entry.subject == QStringLiteral("instance:%1").arg(instance->id))
+            actions.append(entry.action);
+    }
+    QVERIFY2(actions.contains(QStringLiteral("instance.configuring")) &&
+                 actions.contains(QStringLiteral("instance.puppet_applied")),
+             qPrintable(actions.join(' ')));
+    QVERIFY(m_portald->stop(20000));
+    m_portald.reset();
+    auto listed = await<QList<Server>>(
+        [&](QObject *context, auto done) { m_nova->listServers(ownerTag, context, done); });
+    QVERIFY(listed && listed->ok());
+    QCOMPARE((*listed)->size(), 1);
+    const Server server = (*listed)->first();
+    await<NovaClient::Done>([&](QObject *c, auto d) { m_nova->deleteServer(server.id, c, d); });
+    QCOMPARE(server.status, QStringLiteral("ACTIVE"));
+    QCOMPARE(server.metadata.value(QStringLiteral("portal_instance_id")),
+             QString::number(instance->id));
 }
 
 void TestPortaldOpenStack::cleanupTestCase()

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QUuid>
 
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
@@ -17,6 +18,9 @@ namespace Portal::Provisioning {
 namespace {
 
 constexpr char kPidMarker[] = "iot-portal-pid:";
+// Set in every command's environment (a fresh token per command), inherited by everything it
+// starts, so a stop finds processes that left its process tree.
+constexpr char kRunTokenVariable[] = "IOT_PORTAL_RUN";
 constexpr qint64 kMaxKnownHostsBytes = 4 * 1024 * 1024;
 
 struct KeyDeleter
@@ -342,11 +346,14 @@ Result<int> SshSession::run(const QString &command, int timeoutMs, const LineHan
     // a connection that dies: it ends the command's process group a little after our own
     // deadline.
     const int backstopS = (timeoutMs + kLocalDeadlineSlackMs + 999) / 1000;
-    const QByteArray wrapped = QStringLiteral("echo %1$$ >&2; exec timeout -k 5 %2 /bin/sh -c %3")
-                                   .arg(QLatin1String(kPidMarker))
-                                   .arg(backstopS)
-                                   .arg(shellQuote(command))
-                                   .toUtf8();
+    const QString token = QUuid::createUuid().toString(QUuid::Id128);
+    const QByteArray wrapped =
+        QStringLiteral("echo %1$$ >&2; export %4=%5; exec timeout -k 5 %2 /bin/sh -c %3")
+            .arg(QLatin1String(kPidMarker))
+            .arg(backstopS)
+            .arg(shellQuote(command))
+            .arg(QLatin1String(kRunTokenVariable), token)
+            .toUtf8();
     if (ssh_channel_request_exec(channel.get(), wrapped.constData()) != SSH_OK)
         return sshError("ssh.channel", QStringLiteral("cannot start the command"), session);
 
@@ -382,10 +389,10 @@ Result<int> SshSession::run(const QString &command, int timeoutMs, const LineHan
     };
     // TERM to the whole tree, then KILL to whatever is left; the last output is still read.
     const auto stop = [&] {
-        killRemoteTree(remotePid, "TERM");
+        killRemoteTree(remotePid, token, "TERM");
         drain(kStopDrainMs / 2);
         if (!ssh_channel_is_eof(channel.get())) {
-            killRemoteTree(remotePid, "KILL");
+            killRemoteTree(remotePid, token, "KILL");
             drain(kStopDrainMs / 2);
         }
         out.finish();
@@ -423,20 +430,31 @@ Result<int> SshSession::run(const QString &command, int timeoutMs, const LineHan
     return status;
 }
 
-void SshSession::killRemoteTree(qint64 pid, const char *signal)
+void SshSession::killRemoteTree(qint64 pid, const QString &token, const char *signal)
 {
     if (pid <= 1)
         return;
     ChannelPtr channel(ssh_channel_new(m_handles->session.get()));
     if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK)
         return;
-    // Children first in the list, all signalled by one kill, so none is reparented away
-    // between finding it and signalling it.
+    // The command's processes are its tree below pid plus any process carrying the run's
+    // token in its environment (Puppet's execs run in sessions of their own and can be
+    // reparented away). They are frozen first (SIGSTOP, repeated until no new one shows up,
+    // at most 50 rounds), so none forks a child between being listed and being signalled;
+    // then all get the signal at once, then CONT so they can act on it.
     const QByteArray script =
-        QStringLiteral("t() { for c in $(pgrep -P \"$1\"); do t \"$c\"; done; echo \"$1\"; }; "
-                       "kill -s %1 $(t %2) 2>/dev/null; true")
+        QStringLiteral(
+            "t() { for c in $(pgrep -P \"$1\"); do t \"$c\"; done; echo \"$1\"; }; "
+            "e() { for f in /proc/[0-9]*/environ; do "
+            "tr '\\000' '\\n' < \"$f\" 2>/dev/null | grep -qxF %3 && "
+            "{ p=${f#/proc/}; echo \"${p%/environ}\"; }; done; }; "
+            "seen=; i=0; while [ $i -lt 50 ]; do i=$((i+1)); "
+            "now=$( { t %2; e; } | sort -nu | tr '\\n' ' '); "
+            "kill -STOP $now 2>/dev/null; [ \"$now\" = \"$seen\" ] && break; seen=$now; done; "
+            "kill -s %1 $now 2>/dev/null; kill -CONT $now 2>/dev/null; true")
             .arg(QLatin1String(signal))
             .arg(pid)
+            .arg(shellQuote(QLatin1String(kRunTokenVariable) + QLatin1Char('=') + token))
             .toUtf8();
     if (ssh_channel_request_exec(channel.get(), script.constData()) != SSH_OK)
         return;

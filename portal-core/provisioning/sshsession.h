@@ -13,10 +13,11 @@
 // ~/.ssh/config is read only when SshTarget::useSshConfig is set.
 //
 // Bounds and hazards: connect and every command have timeouts. When a command's time is up
-// (or it is cancelled) its whole remote process tree gets TERM, then KILL (found with pgrep
-// over a second channel: Puppet starts its execs in sessions of their own); coreutils
-// `timeout` on the remote side is the backstop that ends the command's process group a little
-// later should the connection die. The instance needs sh, timeout and pgrep. Output is split
+// (or it is cancelled) its remote processes get TERM, then KILL: its process tree (pgrep) and
+// every process whose environment carries the command's IOT_PORTAL_RUN token (Puppet starts
+// its execs in sessions of their own), frozen with SIGSTOP first, over a second channel;
+// coreutils `timeout` on the remote side is the backstop that ends the command's process group a
+// little later should the connection die. The instance needs sh, timeout and pgrep. Output is split
 // into lines of at most kMaxLineBytes (longer lines are cut and marked), and a command's
 // whole output is bounded only by its time. Cancellation (an atomic flag) is checked at least
 // every kPollMs.
@@ -85,8 +86,9 @@ public:
 private:
     struct Handles;
     explicit SshSession(std::unique_ptr<Handles> handles, const std::atomic_bool *cancel);
-    // Signals the remote process pid and all its descendants, over a channel of its own.
-    void killRemoteTree(qint64 pid, const char *signal);
+    // Signals the remote process pid, its descendants and every process carrying the
+    // command's token, over a channel of its own.
+    void killRemoteTree(qint64 pid, const QString &token, const char *signal);
 
     std::unique_ptr<Handles> m_handles;
     const std::atomic_bool *m_cancel;

@@ -46,7 +46,8 @@ Error usage(const std::string &message)
     return makeError("options.invalid", message);
 }
 
-// The PEM files of the lab PKI are small; a larger one is not a PEM file of ours.
+// Small input files (PEM, a template's Puppet JSON): at most 256 KiB; a larger or unreadable
+// one reads as empty, which its parser then refuses.
 QByteArray readSmallFile(const QString &path)
 {
     QFile file(path);
@@ -80,8 +81,11 @@ Result<Provisioning::SshTarget> sshTargetOption(Runtime::ProgramOptions &options
     target.user = text.left(at);
     target.host = text.mid(at + 1, colon > at ? colon - at - 1 : -1);
     bool portOk = true;
-    if (colon > at)
-        target.port = quint16(text.mid(colon + 1).toUInt(&portOk));
+    if (colon > at) {
+        const uint port = text.mid(colon + 1).toUInt(&portOk);
+        portOk = portOk && port <= 65535;
+        target.port = quint16(port);
+    }
     if (at <= 0 || target.host.isEmpty() || !portOk || target.port == 0)
         return usage("--ssh-target must be user@host[:port]");
     target.identityFile = options.value(QStringLiteral("ssh-key"));

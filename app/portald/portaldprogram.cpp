@@ -12,6 +12,7 @@
 #include <portal-core/runtime/shutdownsignals.h>
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -20,6 +21,9 @@
 #include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QThread>
+
+#include <limits>
 
 Q_LOGGING_CATEGORY(lcPortald, "portal.portald")
 
@@ -305,6 +309,21 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
             return target.error();
         config.engine.configuration.sshTarget = *target;
     }
+    if (options.isSet(QStringLiteral("instance-ssh-user"))) {
+        // Instances reached at their own address (openstack), with the portal's keys.
+        Provisioning::SshTarget &defaults = config.engine.configuration.instanceDefaults;
+        defaults.user = options.value(QStringLiteral("instance-ssh-user"));
+        auto sshPort = options.integer(QStringLiteral("instance-ssh-port"), 1, 65535);
+        if (!sshPort)
+            return sshPort.error();
+        defaults.port = quint16(*sshPort);
+        defaults.identityFile = options.value(QStringLiteral("ssh-key"));
+        defaults.useAgent = options.isSet(QStringLiteral("ssh-agent"));
+        defaults.knownHostsPath = options.isSet(QStringLiteral("known-hosts"))
+                                      ? options.value(QStringLiteral("known-hosts"))
+                                      : QDir(options.value(QStringLiteral("pki-dir")))
+                                            .filePath(QStringLiteral("known_hosts"));
+    }
     config.engine.configuration.portalCaPem =
         QString::fromUtf8(readSmallFile(config.portalCaCertificatePath));
     config.engine.ownerTag = options.value(QStringLiteral("owner-tag"));
@@ -332,6 +351,74 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
             config.portalApiUrl = QUrl(options.value(QStringLiteral("portal-url")));
     }
     return config;
+}
+
+// Queues an admin request for the leading iot-portald (any process sharing the database) and
+// waits for its outcome: prints the result, exit 0 done, 1 failed or not taken in --wait-s.
+int runAdminRequest(Runtime::ProgramOptions &options, Store::Store &store, const QString &action,
+                    const QString &subject, const QJsonObject &requestOptions)
+{
+    auto waitS = options.integer(QStringLiteral("wait-s"), 1, 24 * 3600);
+    if (!waitS)
+        return fail(ExitUsage, waitS.error());
+    auto id = store.requestAdminAction(action, subject, requestOptions, QStringLiteral("cli"));
+    if (!id)
+        return fail(ExitFailure, id.error());
+    (void)store.audit(QStringLiteral("cli"), action + QStringLiteral(".requested"),
+                      subject.isEmpty() ? QStringLiteral("request:%1").arg(*id) : subject);
+    QDeadlineTimer deadline(*waitS * 1000);
+    for (;;) {
+        auto request = store.findAdminRequest(*id);
+        if (!request)
+            return fail(ExitFailure, request.error());
+        if (request->state != Store::AdminRequestState::Pending) {
+            QTextStream out(request->state == Store::AdminRequestState::Done ? stdout : stderr);
+            out << request->result << (request->result.endsWith(QLatin1Char('\n')) ? "" : "\n");
+            return request->state == Store::AdminRequestState::Done ? ExitOk : ExitFailure;
+        }
+        if (deadline.hasExpired())
+            return fail(ExitFailure,
+                        makeError("portald.no_leader",
+                                  QStringLiteral("no running iot-portald did request %1 within "
+                                                 "%2 s; it stays queued for the next leader")
+                                      .arg(*id)
+                                      .arg(*waitS)
+                                      .toStdString()));
+        QThread::msleep(200);
+    }
+}
+
+int runReconcileCommand(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    return runAdminRequest(options, store, QStringLiteral("reconcile"), QString(), {});
+}
+
+int runInstanceCommand(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    const QString action = options.positionalArguments().value(1);
+    if (action == QLatin1String("list")) {
+        auto instances = store.instances();
+        if (!instances)
+            return fail(ExitFailure, instances.error());
+        QTextStream out(stdout);
+        for (const Store::Instance &instance : *instances) {
+            out << instance.id << " backend=" << instance.backend << " class=" << instance.className
+                << " template=" << instance.templateName
+                << " state=" << Store::toText(instance.state) << " url=" << instance.url;
+            if (!instance.reason.isEmpty())
+                out << " reason=\"" << instance.reason << '"';
+            out << '\n';
+        }
+        return ExitOk;
+    }
+    if (action != QLatin1String("reprovision"))
+        return fail(ExitUsage, usage("instance needs one of: list, reprovision"));
+    auto id = options.integer(QStringLiteral("id"), 1, std::numeric_limits<qint64>::max());
+    if (!id)
+        return fail(ExitUsage, usage("instance reprovision needs --id <instance id>"));
+    return runAdminRequest(options, store, QStringLiteral("instance.reprovision"),
+                           QStringLiteral("instance:%1").arg(*id),
+                           {{QStringLiteral("noop"), options.isSet(QStringLiteral("noop"))}});
 }
 
 int runServe(Runtime::ProgramOptions &options)
@@ -508,12 +595,14 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald class add|list --name N --template T [--vendor …] [--sharing …]\n"
         "  iot-portald device register --id HEX16 --public-key B64 --class N\n"
         "  iot-portald gateway block|unblock --id G\n"
+        "  iot-portald instance list | reprovision --id N [--noop]\n"
+        "  iot-portald reconcile                         compare the store with the cloud now\n"
         "  iot-portald ssh trust --ssh-target U@H[:P] --pki-dir DIR [--fingerprint SHA256:…]\n"
         "  iot-portald pki init --pki-dir DIR            create the lab PKI (once)"));
     auto &parser = options.parser();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default), template, class, device, "
-                                                "gateway, ssh, pki"));
+                                                "gateway, instance, reconcile, ssh, pki"));
     using O = QCommandLineOption;
     const auto add = [&options](const char *name, const char *help, const char *valueName,
                                 const QString &defaultValue = QString()) {
@@ -548,7 +637,15 @@ int runPortaldProgram(const QStringList &arguments)
         "Configure instances with Puppet through this SSH login (user@host[:port]); without it "
         "the local backend's Puppet step is skipped. ssh trust: the host to trust.",
         "login");
-    add("ssh-key", "Private key for --ssh-target (no passphrase; or use --ssh-agent).", "file");
+    add("instance-ssh-user",
+        "openstack: configure each instance with Puppet over SSH at its own address, as this "
+        "user; host keys are the ones the portal gave the servers (no trust decision).",
+        "user");
+    add("instance-ssh-port", "The instances' SSH port.", "port", QStringLiteral("22"));
+    add("ssh-key",
+        "Private key for --ssh-target and --instance-ssh-user (no passphrase; or use "
+        "--ssh-agent).",
+        "file");
     options.addOption(O(QStringLiteral("ssh-agent"), QStringLiteral("Also try ssh-agent.")));
     add("known-hosts", "The portal's known_hosts (default: <pki-dir>/known_hosts).", "file");
     add("fingerprint", "ssh trust: the host key fingerprint (SHA256:…) you checked.", "text");
@@ -584,6 +681,10 @@ int runPortaldProgram(const QStringList &arguments)
     add("id", "device register: device id; gateway: gateway id.", "id");
     add("public-key", "device register: base64 of the 65-byte public key.", "base64");
     add("class", "device register: the device class.", "name");
+    options.addOption(O(QStringLiteral("noop"),
+                        QStringLiteral("instance reprovision: a dry run (puppet --noop).")));
+    add("wait-s", "reconcile, instance reprovision: how long to wait for the leader.", "seconds",
+        QStringLiteral("900"));
     if (auto parsed = options.parse(arguments); !parsed)
         return fail(ExitUsage, parsed.error());
 
@@ -613,9 +714,13 @@ int runPortaldProgram(const QStringList &arguments)
         run = runDeviceCommand;
     else if (command == QLatin1String("gateway"))
         run = runGatewayCommand;
+    else if (command == QLatin1String("instance"))
+        run = runInstanceCommand;
+    else if (command == QLatin1String("reconcile"))
+        run = runReconcileCommand;
     if (!run)
         return fail(ExitUsage, usage("unknown command; use serve, template, class, device, "
-                                     "gateway, ssh or pki"));
+                                     "gateway, instance, reconcile, ssh or pki"));
     auto store = openStore(options);
     if (!store)
         return fail(ExitCannotStart, store.error());

@@ -3,7 +3,9 @@
 // gateway client certificates from the portal CA) over one Portal::Engine with one cloud
 // backend: `local` (iot-m2m-service children, the default) or `openstack` (Nova servers in
 // the cloud that clouds.yaml / OS_* name); the CLI commands edit the store: `template add`,
-// `class add|list`, `device register`, `gateway block|unblock`.
+// `class add|list`, `device register`, `gateway block|unblock`, `instance list`; `reconcile`
+// and `instance reprovision [--noop]` queue an admin request for the leading iot-portald
+// (Store::AdminRequest) and print its outcome.
 // Exit codes: 0 success, 1 runtime failure, 2 bad usage or config, 3 cannot start (database,
 // TLS files, PKI, port).
 

@@ -21,6 +21,10 @@ struct InstanceSpec
     QString ownerTag; // the portal's mark on everything it creates
     QString templateName;
     QJsonObject templateSpec;
+    // For a backend whose machines take one at boot (acceptsSshHostKey()): the SSH host key
+    // the portal made for this machine. Empty: the machine makes its own.
+    QByteArray sshHostPrivateKey; // a secret: only ever sent to the machine
+    QString sshHostPublicKey;     // "ssh-ed25519 AAAA…"
 };
 
 struct InstanceStatus
@@ -31,7 +35,8 @@ struct InstanceStatus
     QString url; // https://127.0.0.1:port once Running
     int port = 0;
     QString dataDir;
-    QString reason; // set when Failed
+    QString reason;           // set when Failed
+    QString sshHostPublicKey; // the host key the machine was given, when the portal made one
 };
 
 class CloudBackend : public QObject
@@ -52,6 +57,8 @@ public:
     virtual Result<QList<qint64>> listByOwner(const QString &ownerTag) const = 0;
     // Stops supervising without deleting anything (orderly shutdown of the portal).
     virtual void shutdown() = 0;
+    // Whether create() hands InstanceSpec's SSH host key to the machine (cloud-init).
+    virtual bool acceptsSshHostKey() const { return false; }
 
     // Admin actions on an instance's machine (DESIGN §2.1). Asynchronous: done is called once,
     // in context's thread, with the cloud's answer to the request (the state then moves on

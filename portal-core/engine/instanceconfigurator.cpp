@@ -44,16 +44,17 @@ InstanceConfigurator::targetFor(const Store::Instance &instance, const QString &
     return target;
 }
 
-void InstanceConfigurator::configure(const Store::Instance &instance, const QString &backendName)
+void InstanceConfigurator::configure(const Store::Instance &instance, const QString &backendName,
+                                     Purpose purpose)
 {
     const qint64 id = instance.id;
     if (isConfiguring(id))
         return;
-    const auto answer = [this, id](Outcome outcome, const QString &reason) {
+    const auto answer = [this, id, purpose](Outcome outcome, const QString &reason) {
         m_answering.insert(id);
-        QTimer::singleShot(0, this, [this, id, outcome, reason] {
+        QTimer::singleShot(0, this, [this, id, purpose, outcome, reason] {
             m_answering.erase(id);
-            emit finished(id, outcome, reason, QString());
+            emit finished(id, purpose, outcome, reason, QString());
         });
     };
     auto vmTemplate = m_store.findTemplate(instance.templateName);
@@ -97,23 +98,64 @@ void InstanceConfigurator::configure(const Store::Instance &instance, const QStr
     Provisioning::PuppetJob job;
     job.target = *target;
     job.manifest = *manifest;
+    job.noop = purpose == Purpose::DryRun;
     job.timeoutMs = m_config.puppetTimeoutMs;
-    auto run = std::make_unique<Provisioning::PuppetRun>(std::move(job));
+    startRun(id, purpose, job);
+}
+
+void InstanceConfigurator::startRun(qint64 id, Purpose purpose, const Provisioning::PuppetJob &job)
+{
+    auto run = std::make_unique<Provisioning::PuppetRun>(job);
     Provisioning::PuppetRun *started = run.get();
-    connect(started, &Provisioning::PuppetRun::finished, this, [this, id, started] {
+    connect(started, &Provisioning::PuppetRun::finished, this, [this, id, purpose, started, job] {
         const auto &result = *started->result();
-        const QString log = boundedLog(started->log());
-        const Outcome outcome = !result ? Outcome::Failed
-                                : *result == Provisioning::PuppetOutcome::Changed
-                                    ? Outcome::Changed
-                                    : Outcome::Unchanged;
-        const QString reason = result ? QString() : QString::fromStdString(result.error().message);
         // The run is deleted after this slot returns, not inside its own signal.
         QTimer::singleShot(0, this, [this, id] { m_runs.erase(id); });
-        emit finished(id, outcome, reason, log);
+        if (!result && result.error().code == "ssh.connect") {
+            auto first = m_firstAttempt.try_emplace(id).first;
+            if (!first->second.isValid())
+                first->second.start();
+            if (first->second.elapsed() < m_config.bootWaitMs) {
+                QTimer::singleShot(m_config.connectRetryMs, this, [this, id, purpose, job] {
+                    if (m_firstAttempt.count(id) && !m_runs.count(id))
+                        startRun(id, purpose, job);
+                });
+                return;
+            }
+        }
+        m_firstAttempt.erase(id);
+        const QString log = boundedLog(started->log());
+        Outcome outcome = !result                                           ? Outcome::Failed
+                          : *result == Provisioning::PuppetOutcome::Changed ? Outcome::Changed
+                                                                            : Outcome::Unchanged;
+        // `puppet apply --noop` exits 0 even when it would change something; its events
+        // carry "(noop)".
+        if (purpose == Purpose::DryRun && outcome == Outcome::Unchanged) {
+            for (const QString &line : started->log()) {
+                if (line.endsWith(QLatin1String("(noop)")))
+                    outcome = Outcome::Changed;
+            }
+        }
+        const QString reason = result ? QString() : QString::fromStdString(result.error().message);
+        emit finished(id, purpose, outcome, reason, log);
     });
-    m_runs.emplace(id, std::move(run));
+    m_runs.insert_or_assign(id, std::move(run));
     started->start();
+}
+
+Result<QString> InstanceConfigurator::recordHostKey(const Store::Instance &instance,
+                                                    const QString &backendName,
+                                                    const QString &publicKey) const
+{
+    if (publicKey.isEmpty() || m_config.sshTarget)
+        return QString();
+    const auto target = targetFor(instance, backendName);
+    if (!target)
+        return QString();
+    if (auto recorded = Provisioning::SshSession::recordHostKey(*target, publicKey); !recorded)
+        return recorded.error();
+    return Provisioning::publicKeyFingerprint(publicKey) +
+           QStringLiteral(" for %1:%2").arg(target->host).arg(target->port);
 }
 
 } // namespace Portal::Engine

@@ -14,6 +14,7 @@
 #include <portal-core/provisioning/puppetrun.h>
 #include <portal-core/store/store.h>
 
+#include <QElapsedTimer>
 #include <QObject>
 
 #include <map>
@@ -32,6 +33,10 @@ struct ConfiguratorConfig
     Provisioning::SshTarget instanceDefaults; // user, key, known_hosts for instance addresses
     QString portalCaPem;
     int puppetTimeoutMs = 15 * 60 * 1000;
+    // A machine is ACTIVE before its sshd listens: connection failures are retried every
+    // connectRetryMs for this long after the first attempt.
+    int bootWaitMs = 5 * 60 * 1000;
+    int connectRetryMs = 3000;
 };
 
 class InstanceConfigurator : public QObject
@@ -41,31 +46,47 @@ public:
     static constexpr qsizetype kMaxLogBytes = 64 * 1024;
 
     enum class Outcome { Skipped, Unchanged, Changed, Failed };
+    // LifeCycle: the configuring step. Reprovision: the same idempotent run on an instance
+    // already in service (an admin action). DryRun: `puppet apply --noop`, which shows what
+    // would change and changes nothing (its Changed means "would change").
+    enum class Purpose { LifeCycle, Reprovision, DryRun };
 
     InstanceConfigurator(Store::Store &store, ConfiguratorConfig config, QObject *parent = nullptr);
     ~InstanceConfigurator() override;
 
     // Starts configuring (or answers at once through finished() when there is nothing to do).
     // A second call for an instance still running is ignored.
-    void configure(const Store::Instance &instance, const QString &backendName);
+    void configure(const Store::Instance &instance, const QString &backendName,
+                   Purpose purpose = Purpose::LifeCycle);
     bool isConfiguring(qint64 instanceId) const
     {
-        return m_runs.count(instanceId) > 0 || m_answering.count(instanceId) > 0;
+        return m_runs.count(instanceId) > 0 || m_answering.count(instanceId) > 0 ||
+               m_firstAttempt.count(instanceId) > 0;
     }
+
+    // Records the host key the portal made for the instance's machine in the known_hosts of
+    // the target the instance is configured through, when that target is the machine itself
+    // (not a configured --ssh-target, whose key is the admin's decision). Answers the
+    // fingerprint, or an empty string when nothing is to be recorded.
+    Result<QString> recordHostKey(const Store::Instance &instance, const QString &backendName,
+                                  const QString &publicKey) const;
 
 signals:
     // reason: why skipped or failed; log: the run's steps and output.
-    void finished(qint64 instanceId, Portal::Engine::InstanceConfigurator::Outcome outcome,
-                  const QString &reason, const QString &log);
+    void finished(qint64 instanceId, Portal::Engine::InstanceConfigurator::Purpose purpose,
+                  Portal::Engine::InstanceConfigurator::Outcome outcome, const QString &reason,
+                  const QString &log);
 
 private:
     std::optional<Provisioning::SshTarget> targetFor(const Store::Instance &instance,
                                                      const QString &backendName) const;
+    void startRun(qint64 instanceId, Purpose purpose, const Provisioning::PuppetJob &job);
 
     Store::Store &m_store;
     ConfiguratorConfig m_config;
     std::map<qint64, std::unique_ptr<Provisioning::PuppetRun>> m_runs;
     std::set<qint64> m_answering; // answered without a run, finished() not emitted yet
+    std::map<qint64, QElapsedTimer> m_firstAttempt; // runs waiting for the machine to boot
 };
 
 } // namespace Portal::Engine

@@ -3,6 +3,7 @@
 #include "instanceadminclient.h"
 
 #include <portal-core/crypto/es256.h>
+#include <portal-core/provisioning/sshsession.h>
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -528,36 +529,162 @@ void PortalEngine::tick()
         qCInfo(lcEngine) << (leader ? "took the leader lease" : "lost the leader lease");
         m_leader = leader;
         m_reconciled = false;
+        m_known.clear();
     }
     if (m_leader) {
-        if (!m_reconciled)
-            reconcileBackend();
-        superviseInstances();
+        // Nothing is created before the store and the cloud have been compared: a machine
+        // that vanished while no portal was leading must be marked, not replaced.
+        if (!m_reconciled) {
+            if (auto report = reconcile(); report) {
+                m_reconciled = true;
+            } else if (report.error().code != "cloud.not_ready") {
+                qCWarning(lcEngine).noquote()
+                    << "reconciliation failed:" << QString::fromStdString(report.error().message);
+            }
+        }
+        if (m_reconciled) {
+            superviseInstances();
+            doAdminRequests();
+        }
     }
     pushPendingDevices();
     m_inTick = false;
 }
 
-void PortalEngine::reconcileBackend()
+QJsonObject ReconcileReport::toJson() const
 {
+    const auto ids = [](const QList<qint64> &list) {
+        QJsonArray array;
+        for (qint64 id : list)
+            array.append(id);
+        return array;
+    };
+    return {{QStringLiteral("found"), ids(found)},
+            {QStringLiteral("waiting"), ids(waiting)},
+            {QStringLiteral("vanished"), ids(vanished)},
+            {QStringLiteral("removed"), ids(removed)}};
+}
+
+Result<ReconcileReport> PortalEngine::reconcile()
+{
+    if (!m_leader)
+        return makeError("portal.not_leader", "only the leading iot-portald reconciles");
     auto owned = m_backend.listByOwner(m_config.ownerTag);
+    if (!owned)
+        return owned.error();
     auto instances = m_store.instances();
-    if (!owned || !instances)
-        return;
+    if (!instances)
+        return instances.error();
+    const QSet<qint64> listed(owned->cbegin(), owned->cend());
+    ReconcileReport report;
     QSet<qint64> wanted;
-    for (const Store::Instance &instance : *instances) {
-        if (instance.backend == m_backend.name() && instance.state != Store::InstanceState::Failed)
-            wanted.insert(instance.id);
+    for (Store::Instance instance : *instances) {
+        if (instance.backend != m_backend.name() || instance.state == Store::InstanceState::Failed)
+            continue;
+        wanted.insert(instance.id);
+        if (listed.contains(instance.id)) {
+            report.found.append(instance.id);
+        } else if (instance.state == Store::InstanceState::Requested ||
+                   instance.state == Store::InstanceState::Building) {
+            report.waiting.append(instance.id);
+        } else if (m_backend.status(instance.id).state == Cloud::InstanceStatus::State::Missing) {
+            // Created by this process and not in the backend's last list yet is not vanished:
+            // status() then still knows it.
+            report.vanished.append(instance.id);
+            recordInstanceState(instance, Store::InstanceState::Failed,
+                                QStringLiteral("its %1 machine vanished (deleted outside the "
+                                               "portal); not recreated")
+                                    .arg(m_backend.name()));
+        } else {
+            report.found.append(instance.id);
+        }
     }
     for (qint64 id : *owned) {
         if (!wanted.contains(id)) {
             qCInfo(lcEngine) << "removing instance" << id << "that the store does not want";
             (void)m_backend.remove(id);
-            audit(QStringLiteral("portald"), QStringLiteral("instance.orphan_removed"),
-                  QStringLiteral("instance:%1").arg(id));
+            report.removed.append(id);
         }
     }
-    m_reconciled = true;
+    const QString summary =
+        QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact));
+    qCInfo(lcEngine).noquote() << "reconciled" << m_backend.name() << "with the store:" << summary;
+    audit(QStringLiteral("portald"), QStringLiteral("instance.reconciled"),
+          QStringLiteral("cloud:") + m_backend.name(), summary);
+    return report;
+}
+
+void PortalEngine::doAdminRequests()
+{
+    auto pending = m_store.pendingAdminRequests();
+    if (!pending)
+        return;
+    for (const Store::AdminRequest &request : *pending) {
+        if (request.action == QLatin1String("reconcile")) {
+            auto report = reconcile();
+            if (!report && report.error().code == "cloud.not_ready")
+                continue;
+            (void)m_store.finishAdminRequest(
+                request.id, bool(report),
+                report ? QString::fromUtf8(QJsonDocument(report->toJson()).toJson())
+                       : QString::fromStdString(report.error().message));
+        } else if (request.action == QLatin1String("instance.reprovision")) {
+            startReprovision(request);
+        } else {
+            (void)m_store.finishAdminRequest(
+                request.id, false,
+                QStringLiteral("iot-portald does not know the action %1").arg(request.action));
+        }
+    }
+}
+
+bool PortalEngine::startReprovision(const Store::AdminRequest &request)
+{
+    for (qint64 requestId : std::as_const(m_requestOfRun)) {
+        if (requestId == request.id)
+            return false; // running
+    }
+    const auto refuse = [&](const QString &why) {
+        (void)m_store.finishAdminRequest(request.id, false, why);
+        return true;
+    };
+    bool isNumber = false;
+    const qint64 id = request.subject.startsWith(QLatin1String("instance:"))
+                          ? request.subject.mid(9).toLongLong(&isNumber)
+                          : 0;
+    if (!isNumber)
+        return refuse(
+            QStringLiteral("the subject must be instance:<id>, not %1").arg(request.subject));
+    auto instance = m_store.findInstance(id);
+    if (!instance)
+        return refuse(QStringLiteral("no instance %1").arg(id));
+    if (instance->backend != m_backend.name())
+        return refuse(QStringLiteral("instance %1 runs on the %2 backend, this portal leads %3")
+                          .arg(id)
+                          .arg(instance->backend, m_backend.name()));
+    // A failed instance may be re-provisioned once its machine runs again (a fixed template
+    // after Puppet failed); success makes it ready.
+    const bool running = m_backend.status(id).state == Cloud::InstanceStatus::State::Running;
+    if (instance->state != Store::InstanceState::Ready &&
+        !(instance->state == Store::InstanceState::Failed && running))
+        return refuse(QStringLiteral("instance %1 is %2; only a ready instance, or a failed one "
+                                     "whose machine runs, can be re-provisioned")
+                          .arg(id)
+                          .arg(Store::toText(instance->state)));
+    if (!running)
+        return refuse(QStringLiteral("instance %1's machine is not running").arg(id));
+    if (m_configurator->isConfiguring(id))
+        return false; // one run per instance: after the current one
+    m_requestOfRun.insert(id, request.id);
+    const bool noop = request.options.value(QStringLiteral("noop")).toBool();
+    audit(request.requestedBy,
+          noop ? QStringLiteral("instance.dry_run_requested")
+               : QStringLiteral("instance.reprovision_requested"),
+          request.subject);
+    m_configurator->configure(*instance, m_backend.name(),
+                              noop ? InstanceConfigurator::Purpose::DryRun
+                                   : InstanceConfigurator::Purpose::Reprovision);
+    return true;
 }
 
 void PortalEngine::superviseInstances()
@@ -577,10 +704,36 @@ void PortalEngine::advanceInstance(Store::Instance instance)
         recordInstanceState(instance, next, reason);
     };
     Cloud::InstanceStatus status = m_backend.status(instance.id);
+    if (status.state != Cloud::InstanceStatus::State::Missing)
+        m_known.insert(instance.id); // also machines the backend adopted on its own
+    if (status.state == Cloud::InstanceStatus::State::Missing && m_known.contains(instance.id) &&
+        (instance.state == Store::InstanceState::Configuring ||
+         instance.state == Store::InstanceState::Ready)) {
+        transition(Store::InstanceState::Failed,
+                   QStringLiteral("its %1 machine vanished (deleted outside the portal); not "
+                                  "recreated")
+                       .arg(m_backend.name()));
+        return;
+    }
     if (status.state == Cloud::InstanceStatus::State::Missing) {
+        m_known.insert(instance.id);
         auto vmTemplate = m_store.findTemplate(instance.templateName);
-        Cloud::InstanceSpec spec{instance.id, m_config.ownerTag, instance.templateName,
-                                 vmTemplate ? vmTemplate->spec : QJsonObject()};
+        Cloud::InstanceSpec spec;
+        spec.instanceId = instance.id;
+        spec.ownerTag = m_config.ownerTag;
+        spec.templateName = instance.templateName;
+        spec.templateSpec = vmTemplate ? vmTemplate->spec : QJsonObject();
+        // A machine the portal creates gets a host key the portal made, so its first SSH
+        // contact needs no trust decision. (An adopted server keeps the key it was given.)
+        if (m_backend.acceptsSshHostKey() && instance.state == Store::InstanceState::Requested) {
+            if (auto hostKey = Provisioning::generateHostKey()) {
+                spec.sshHostPrivateKey = hostKey->privateKey;
+                spec.sshHostPublicKey = hostKey->publicKey;
+            } else {
+                qCWarning(lcEngine).noquote() << "instance" << instance.id << ":"
+                                              << QString::fromStdString(hostKey.error().message);
+            }
+        }
         if (auto created = m_backend.create(spec); !created) {
             transition(Store::InstanceState::Failed,
                        QString::fromStdString(created.error().message));
@@ -604,24 +757,42 @@ void PortalEngine::advanceInstance(Store::Instance instance)
         break;
     }
     const bool addressChanged = instance.url != status.url || instance.adminPort != status.port;
+    const QString previousUrl = instance.url;
     instance.url = status.url;
     instance.adminPort = status.port;
     instance.dataDir = status.dataDir;
     if (instance.state == Store::InstanceState::Requested ||
         instance.state == Store::InstanceState::Building) {
         transition(Store::InstanceState::Configuring);
+        recordHostKey(instance, status);
         m_configurator->configure(instance, m_backend.name());
     } else if (instance.state == Store::InstanceState::Configuring) {
         // Resumed after a restart (or a lost leadership): Puppet runs are idempotent.
         if (!m_configurator->isConfiguring(instance.id)) {
             if (addressChanged)
                 transition(Store::InstanceState::Configuring);
+            recordHostKey(instance, status);
             m_configurator->configure(instance, m_backend.name());
         }
     } else if (addressChanged) {
         transition(Store::InstanceState::Ready);
-        qCInfo(lcEngine).noquote() << "instance" << instance.id << "now at" << instance.url;
+        qCInfo(lcEngine).noquote() << "instance" << instance.id << "now at" << instance.url
+                                   << "(was" << (previousUrl.isEmpty() ? "-" : previousUrl) + ')';
     }
+}
+
+void PortalEngine::recordHostKey(const Store::Instance &instance,
+                                 const Cloud::InstanceStatus &status)
+{
+    auto recorded =
+        m_configurator->recordHostKey(instance, m_backend.name(), status.sshHostPublicKey);
+    const QString subject = QStringLiteral("instance:%1").arg(instance.id);
+    if (!recorded)
+        audit(QStringLiteral("portald"), QStringLiteral("instance.host_key_not_recorded"), subject,
+              QString::fromStdString(recorded.error().message));
+    else if (!recorded->isEmpty())
+        audit(QStringLiteral("portald"), QStringLiteral("instance.host_key_recorded"), subject,
+              *recorded);
 }
 
 void PortalEngine::recordInstanceState(Store::Instance &instance, Store::InstanceState next,
@@ -635,15 +806,65 @@ void PortalEngine::recordInstanceState(Store::Instance &instance, Store::Instanc
                             << QString::fromStdString(updated.error().message);
         return;
     }
-    if (previous != next)
-        audit(QStringLiteral("portald"), QStringLiteral("instance.") + Store::toText(next),
-              QStringLiteral("instance:%1").arg(instance.id), reason);
+    if (previous == next)
+        return;
+    audit(QStringLiteral("portald"), QStringLiteral("instance.") + Store::toText(next),
+          QStringLiteral("instance:%1").arg(instance.id), reason);
+    if (next != Store::InstanceState::Failed)
+        return;
+    // Its devices fail with it, so gateways learn it (heartbeat, GET device) and their next
+    // attach places them on a working instance.
+    auto devices = m_store.devicesOfInstance(instance.id);
+    if (!devices)
+        return;
+    for (Store::Device device : *devices) {
+        if (device.state == Store::DeviceState::Failed)
+            continue;
+        device.state = Store::DeviceState::Failed;
+        device.reason = QStringLiteral("instance failed: ") + instance.reason.left(400);
+        if (m_store.updateDevice(device))
+            audit(QStringLiteral("portald"), QStringLiteral("device.failed"),
+                  QStringLiteral("device:") + device.id, device.reason);
+    }
 }
 
-void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Outcome outcome,
-                                const QString &reason, const QString &log)
+void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose purpose,
+                                InstanceConfigurator::Outcome outcome, const QString &reason,
+                                const QString &log)
 {
     using Outcome = InstanceConfigurator::Outcome;
+    using Purpose = InstanceConfigurator::Purpose;
+    if (purpose != Purpose::LifeCycle) {
+        const qint64 requestId = m_requestOfRun.take(instanceId);
+        const bool succeeded = outcome == Outcome::Unchanged || outcome == Outcome::Changed;
+        const QString outcomeText =
+            outcome == Outcome::Changed
+                ? (purpose == Purpose::DryRun ? QStringLiteral("would change")
+                                              : QStringLiteral("changed"))
+            : outcome == Outcome::Unchanged ? QStringLiteral("unchanged")
+            : outcome == Outcome::Skipped   ? QStringLiteral("skipped")
+                                            : QStringLiteral("failed");
+        const QString subject = QStringLiteral("instance:%1").arg(instanceId);
+        audit(QStringLiteral("portald"),
+              purpose == Purpose::DryRun ? QStringLiteral("instance.dry_run")
+                                         : QStringLiteral("instance.reprovisioned"),
+              subject,
+              outcomeText + (reason.isEmpty() ? QString() : QStringLiteral(": ") + reason) +
+                  QLatin1Char('\n') + log);
+        if (requestId != 0)
+            (void)m_store.finishAdminRequest(
+                requestId, succeeded,
+                QString::fromUtf8(
+                    QJsonDocument(QJsonObject{{QStringLiteral("outcome"), outcomeText},
+                                              {QStringLiteral("reason"), reason},
+                                              {QStringLiteral("log"), log}})
+                        .toJson()));
+        auto instance = m_store.findInstance(instanceId);
+        if (purpose == Purpose::Reprovision && succeeded && instance &&
+            instance->state == Store::InstanceState::Failed)
+            recordInstanceState(*instance, Store::InstanceState::Ready);
+        return;
+    }
     auto instance = m_store.findInstance(instanceId);
     if (!instance || instance->state != Store::InstanceState::Configuring)
         return; // removed or moved on meanwhile

@@ -13,10 +13,15 @@
 // the same key gives the same answer; a failed device is retried on its next attach.
 //
 // tick() (a timer, every tickMs) drives the rest: the holder of the store's leader lease
-// moves instances requested → building → configuring → ready (or failed) through the
-// backend and InstanceConfigurator (Puppet over SSH, or `skipped`), resumes them after a restart
-// and removes backend instances the store no longer owns; every portald pushes pending devices'
-// keys to ready instances.
+// reconciles the backend with the store once (reconcile()), then moves instances requested →
+// building → configuring → ready (or failed) through the backend and InstanceConfigurator
+// (Puppet over SSH, or `skipped`), resumes them after a restart, and does the admin requests
+// queued in the store (`reconcile`, `instance.reprovision`); every portald pushes pending
+// devices' keys to ready instances.
+//
+// A machine that vanishes (deleted outside the portal) from an instance the store holds as
+// configuring or ready is never silently replaced: the instance becomes failed with a reason
+// saying so, and its devices fail on their next push (they re-attach to a new instance).
 
 #include "classmatcher.h"
 #include "devicecredential.h"
@@ -27,6 +32,8 @@
 #include <portal-core/http/httpmessage.h>
 #include <portal-core/store/store.h>
 
+#include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QSet>
 #include <QSslConfiguration>
@@ -54,6 +61,17 @@ struct AttachRequest
     QString deviceId;
     DeviceAttributes attributes;
     QByteArray publicKey; // 65-byte uncompressed P-256 point
+};
+
+// What one reconciliation found and did. Machines without the portal's owner tag are never
+// listed, so never touched.
+struct ReconcileReport
+{
+    QList<qint64> found;    // store instances whose machine the backend lists (adopted by id)
+    QList<qint64> waiting;  // requested or building, no machine yet: it is created next
+    QList<qint64> vanished; // configuring or ready in the store, no machine: marked failed
+    QList<qint64> removed;  // machines with the owner tag that no live store instance wants
+    QJsonObject toJson() const;
 };
 
 // What the portal API answers about one device.
@@ -90,6 +108,11 @@ public:
     Result<void> detach(const QString &gatewayId, const QString &deviceId);
     Result<QList<DeviceView>> heartbeat(const Store::Gateway &report);
 
+    // Compares the store with the machines the backend finds carrying the owner tag, marks
+    // vanished ones, removes unwanted ones, audits `instance.reconciled`. Leader only.
+    // Errors: `portal.not_leader`, the backend's (`cloud.not_ready` before its first list).
+    Result<ReconcileReport> reconcile();
+
 public slots:
     void tick();
 
@@ -98,11 +121,17 @@ private:
     Result<DeviceView> view(const Store::Device &device);
     void superviseInstances();
     void advanceInstance(Store::Instance instance);
+    // The host key the portal gave the instance's machine, into the known_hosts it is
+    // configured with (audited), before the first SSH contact.
+    void recordHostKey(const Store::Instance &instance, const Cloud::InstanceStatus &status);
     void recordInstanceState(Store::Instance &instance, Store::InstanceState next,
                              const QString &reason = QString());
-    void onConfigured(qint64 instanceId, InstanceConfigurator::Outcome outcome,
-                      const QString &reason, const QString &log);
-    void reconcileBackend();
+    void onConfigured(qint64 instanceId, InstanceConfigurator::Purpose purpose,
+                      InstanceConfigurator::Outcome outcome, const QString &reason,
+                      const QString &log);
+    void doAdminRequests();
+    // An `instance.reprovision` request ({"noop": bool}): false while it must wait.
+    bool startReprovision(const Store::AdminRequest &request);
     void pushPendingDevices();
     void audit(const QString &actor, const QString &action, const QString &subject,
                const QString &detail = QString());
@@ -115,6 +144,8 @@ private:
     InstanceConfigurator *m_configurator;
     QTimer *m_timer;
     QSet<QString> m_pushing;
+    QSet<qint64> m_known;                 // instances the backend has had since this process leads
+    QHash<qint64, qint64> m_requestOfRun; // instance id → admin request its run answers
     bool m_leader = false;
     bool m_reconciled = false;
     bool m_inTick = false;

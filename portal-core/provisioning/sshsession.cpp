@@ -4,6 +4,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QUuid>
 
 #include <libssh/libssh.h>
@@ -11,6 +13,8 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 
 namespace Portal::Provisioning {
@@ -301,6 +305,85 @@ Result<std::unique_ptr<SshSession>> SshSession::connect(const SshTarget &target,
     handles->target.keyPassphrase.fill('\0');
     handles->target.keyPassphrase.clear();
     return std::unique_ptr<SshSession>(new SshSession(std::move(handles), cancel));
+}
+
+Result<GeneratedHostKey> generateHostKey()
+{
+    ssh_key raw = nullptr;
+    if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &raw) != SSH_OK)
+        return makeError("ssh.keygen", "cannot generate an Ed25519 host key");
+    KeyPtr key(raw);
+    char *privateText = nullptr;
+    char *publicText = nullptr;
+    if (ssh_pki_export_privkey_base64(key.get(), nullptr, nullptr, nullptr, &privateText) !=
+            SSH_OK ||
+        ssh_pki_export_pubkey_base64(key.get(), &publicText) != SSH_OK) {
+        ssh_string_free_char(privateText);
+        return makeError("ssh.keygen", "cannot export the generated host key");
+    }
+    GeneratedHostKey generated;
+    generated.privateKey = QByteArray(privateText);
+    generated.publicKey = QStringLiteral("%1 %2").arg(
+        QLatin1String(ssh_key_type_to_char(ssh_key_type(key.get()))), QLatin1String(publicText));
+    generated.fingerprint = fingerprintOf(key.get());
+    // The private text is a secret: wiped before libssh frees it.
+    std::fill(privateText, privateText + std::strlen(privateText), '\0');
+    ssh_string_free_char(privateText);
+    ssh_string_free_char(publicText);
+    return generated;
+}
+
+QString publicKeyFingerprint(const QString &publicKey)
+{
+    const QStringList fields = publicKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (fields.size() < 2 || publicKey.size() > 16 * 1024)
+        return QString();
+    const enum ssh_keytypes_e type = ssh_key_type_from_name(fields[0].toLatin1().constData());
+    if (type == SSH_KEYTYPE_UNKNOWN)
+        return QString();
+    ssh_key raw = nullptr;
+    if (ssh_pki_import_pubkey_base64(fields[1].toLatin1().constData(), type, &raw) != SSH_OK)
+        return QString();
+    KeyPtr key(raw);
+    return fingerprintOf(key.get());
+}
+
+Result<void> SshSession::recordHostKey(const SshTarget &target, const QString &publicKey)
+{
+    const QStringList fields = publicKey.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (publicKeyFingerprint(publicKey).isEmpty() || target.host.isEmpty() ||
+        target.host.contains(QRegularExpression(QStringLiteral("[\\s,\\[\\]#|]"))))
+        return makeError("ssh.invalid_key", "not a public key line, or not a host name");
+    const QString hostToken = target.port == 22
+                                  ? target.host
+                                  : QStringLiteral("[%1]:%2").arg(target.host).arg(target.port);
+    QByteArray kept;
+    QFile file(target.knownHostsPath);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly) || file.size() > kMaxKnownHostsBytes)
+            return makeError(
+                "ssh.known_hosts",
+                ("cannot read " + target.knownHostsPath + " (or it is over 4 MiB)").toStdString());
+        while (!file.atEnd()) {
+            const QByteArray line = file.readLine(16 * 1024);
+            const QList<QByteArray> lineFields = line.simplified().split(' ');
+            if (!lineFields.isEmpty() &&
+                QString::fromUtf8(lineFields[0]).split(QLatin1Char(',')).contains(hostToken))
+                continue;
+            kept += line.endsWith('\n') ? line : line + '\n';
+        }
+        file.close();
+    }
+    kept += (hostToken + QLatin1Char(' ') + fields[0] + QLatin1Char(' ') + fields[1] +
+             QLatin1Char('\n'))
+                .toUtf8();
+    // Whole file replaced at once: a reader never sees half of it.
+    QSaveFile out(target.knownHostsPath);
+    if (!out.open(QIODevice::WriteOnly) || out.write(kept) != kept.size() ||
+        !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || !out.commit())
+        return makeError("ssh.known_hosts",
+                         ("cannot write " + target.knownHostsPath).toStdString());
+    return {};
 }
 
 Result<void> SshSession::trustHostKey(const SshTarget &target, const QString &expectedFingerprint)

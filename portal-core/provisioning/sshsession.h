@@ -52,6 +52,21 @@ struct SshTarget
     int connectTimeoutMs = 10000;
 };
 
+// A host key the portal makes for a machine it creates (DESIGN §5): handed to the machine by
+// cloud-init and recorded in the portal's known_hosts before first contact, so no one has to
+// make a trust decision for it. Ed25519.
+struct GeneratedHostKey
+{
+    QByteArray privateKey; // OpenSSH format, unencrypted: a secret, never stored by the portal
+    QString publicKey;     // "ssh-ed25519 AAAA…", as a known_hosts or authorized_keys line has it
+    QString fingerprint;   // "SHA256:…"
+};
+
+// Errors: `ssh.keygen`.
+Result<GeneratedHostKey> generateHostKey();
+// "SHA256:…" of a public key line ("<type> <base64> [comment]"); empty when it is not one.
+QString publicKeyFingerprint(const QString &publicKey);
+
 enum class OutputStream { Stdout, Stderr };
 using LineHandler = std::function<void(OutputStream stream, const QString &line)>;
 
@@ -72,6 +87,12 @@ public:
     // its fingerprint ("SHA256:…") is expectedFingerprint: the explicit trust decision. A key
     // already recorded with another fingerprint is `ssh.host_changed` (never replaced here).
     static Result<void> trustHostKey(const SshTarget &target, const QString &expectedFingerprint);
+    // Records publicKey (a line as GeneratedHostKey has it) as the key of target's host and
+    // port, without connecting: for machines whose key the portal made. Unhashed entries for
+    // that host and port are replaced (an address the cloud reuses belongs to the new
+    // machine). Errors: `ssh.invalid_key`, `ssh.known_hosts` (unreadable, over 4 MiB, or not
+    // writable).
+    static Result<void> recordHostKey(const SshTarget &target, const QString &publicKey);
 
     ~SshSession();
     SshSession(const SshSession &) = delete;

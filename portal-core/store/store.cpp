@@ -81,6 +81,14 @@ const char *const kMigrations[] = {
 
     // The IMPI that first enrolled a gateway id at the NAF; later enrolments must match.
     "ALTER TABLE gateways ADD COLUMN impi TEXT",
+
+    "CREATE TABLE admin_requests ("
+    " id %SERIAL%, action TEXT NOT NULL, subject TEXT NOT NULL, options TEXT NOT NULL,"
+    " requested_by TEXT NOT NULL, requested_ms BIGINT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),"
+    " result TEXT NOT NULL DEFAULT '', done_ms BIGINT)",
+    // The leader asks for pending requests on every tick.
+    "CREATE INDEX admin_requests_state ON admin_requests (state, id)",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -182,6 +190,25 @@ Instance instanceFromQuery(const QSqlQuery &query)
     instance.ownerTag = query.value(11).toString();
     instance.updatedAt = fromMs(query.value(12));
     return instance;
+}
+
+constexpr const char *kAdminRequestColumns =
+    "id, action, subject, options, requested_by, requested_ms, state, result, done_ms";
+
+AdminRequest adminRequestFromQuery(const QSqlQuery &query)
+{
+    AdminRequest request;
+    request.id = query.value(0).toLongLong();
+    request.action = query.value(1).toString();
+    request.subject = query.value(2).toString();
+    request.options = QJsonDocument::fromJson(query.value(3).toString().toUtf8()).object();
+    request.requestedBy = query.value(4).toString();
+    request.requestedAt = fromMs(query.value(5));
+    request.state =
+        adminRequestStateFromText(query.value(6).toString()).value_or(AdminRequestState::Failed);
+    request.result = query.value(7).toString();
+    request.doneAt = fromMs(query.value(8));
+    return request;
 }
 
 DeviceClass classFromQuery(const QSqlQuery &query)
@@ -895,6 +922,62 @@ Result<QList<AuditEntry>> Store::auditLog(int limit) const
                        row.value(3).toString(), row.value(4).toString()});
     }
     return result;
+}
+
+Result<qint64> Store::requestAdminAction(const QString &action, const QString &subject,
+                                         const QJsonObject &options, const QString &requestedBy)
+{
+    const QString optionsText =
+        QString::fromUtf8(QJsonDocument(options).toJson(QJsonDocument::Compact));
+    if (!isValidName(action) || !isBoundedText(subject, 200) || !isBoundedText(requestedBy, 100) ||
+        optionsText.size() > 4096)
+        return makeError("store.invalid",
+                         "admin request action, subject, requester or options out of bounds");
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO admin_requests (action, subject, options,"
+                                    " requested_by, requested_ms, state)"
+                                    " VALUES (?, ?, ?, ?, ?, 'pending') RETURNING id"));
+    if (!query.exec({action, subject, optionsText, requestedBy, nowMs()}) || !query.query().next())
+        return sqlError("store.sql", query.error());
+    return query.query().value(0).toLongLong();
+}
+
+Result<AdminRequest> Store::findAdminRequest(qint64 id) const
+{
+    StoreQuery query(m_connectionName, QStringLiteral("SELECT %1 FROM admin_requests WHERE id = ?")
+                                           .arg(QLatin1String(kAdminRequestColumns)));
+    if (!query.exec({id}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such admin request");
+    return adminRequestFromQuery(query.query());
+}
+
+Result<QList<AdminRequest>> Store::pendingAdminRequests(int limit) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT %1 FROM admin_requests WHERE state = 'pending'"
+                                    " ORDER BY id LIMIT ?")
+                         .arg(QLatin1String(kAdminRequestColumns)));
+    if (!query.exec({qBound(1, limit, 1000)}))
+        return sqlError("store.sql", query.error());
+    QList<AdminRequest> result;
+    while (query.query().next())
+        result.append(adminRequestFromQuery(query.query()));
+    return result;
+}
+
+Result<void> Store::finishAdminRequest(qint64 id, bool succeeded, const QString &result)
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("UPDATE admin_requests SET state = ?, result = ?, done_ms = ?"
+                                    " WHERE id = ? AND state = 'pending'"));
+    if (!query.exec({toText(succeeded ? AdminRequestState::Done : AdminRequestState::Failed),
+                     result.left(kMaxAuditDetailChars), nowMs(), id}))
+        return sqlError("store.sql", query.error());
+    if (query.query().numRowsAffected() != 1)
+        return makeError("store.not_found", "no such pending admin request");
+    return {};
 }
 
 Result<bool> Store::acquireLease(const QString &name, const QString &holder, int ttlS)

@@ -94,6 +94,17 @@ public:
                        const QString &detail = QString());
     Result<QList<AuditEntry>> auditLog(int limit = 100) const;
 
+    // Admin requests for the leader (see AdminRequest). request…() answers the new id.
+    // Errors: `store.invalid` (action not a name, subject, requester or options too long).
+    Result<qint64> requestAdminAction(const QString &action, const QString &subject,
+                                      const QJsonObject &options, const QString &requestedBy);
+    Result<AdminRequest> findAdminRequest(qint64 id) const;
+    // Oldest first, at most limit.
+    Result<QList<AdminRequest>> pendingAdminRequests(int limit = 10) const;
+    // Records the outcome of a pending request; `store.not_found` when it is not pending
+    // (finished already, by this or another leader).
+    Result<void> finishAdminRequest(qint64 id, bool succeeded, const QString &result);
+
     // Leader lease: true when `holder` holds `name` until now + ttlS after this call (taken
     // when free or lapsed, renewed when already held); false when another holder has it.
     Result<bool> acquireLease(const QString &name, const QString &holder, int ttlS);

@@ -18,6 +18,7 @@ const char *const kSharing[] = {"shared", "dedicated"};
 const char *const kEnrolment[] = {"preregistered", "open"};
 const char *const kDeviceState[] = {"pending", "ready", "failed"};
 const char *const kInstanceState[] = {"requested", "building", "configuring", "ready", "failed"};
+const char *const kAdminRequestState[] = {"pending", "done", "failed"};
 
 } // namespace
 
@@ -37,6 +38,10 @@ QString toText(InstanceState value)
 {
     return QLatin1String(kInstanceState[int(value)]);
 }
+QString toText(AdminRequestState value)
+{
+    return QLatin1String(kAdminRequestState[int(value)]);
+}
 std::optional<Sharing> sharingFromText(const QString &text)
 {
     return lookup<Sharing>(kSharing, text);
@@ -52,6 +57,10 @@ std::optional<DeviceState> deviceStateFromText(const QString &text)
 std::optional<InstanceState> instanceStateFromText(const QString &text)
 {
     return lookup<InstanceState>(kInstanceState, text);
+}
+std::optional<AdminRequestState> adminRequestStateFromText(const QString &text)
+{
+    return lookup<AdminRequestState>(kAdminRequestState, text);
 }
 
 } // namespace Portal::Store

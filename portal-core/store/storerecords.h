@@ -91,13 +91,33 @@ struct AuditEntry
     QString detail;
 };
 
+// An admin action queued for the leading iot-portald (DESIGN §2.1): the CLI or the GUI asks,
+// the leader does it and records the outcome, so whoever asks need not hold the lease.
+// Life cycle: pending → done | failed; a finished request never changes again.
+enum class AdminRequestState { Pending, Done, Failed }; // "pending" | "done" | "failed"
+
+struct AdminRequest
+{
+    qint64 id = 0;
+    QString action;      // "reconcile", "instance.reprovision", …; a name, ≤ 64
+    QString subject;     // "instance:3", or empty for the whole cloud; ≤ 200
+    QJsonObject options; // the action's options, ≤ 4 KiB as JSON
+    QString requestedBy; // "cli", "gui:<user>"; ≤ 100
+    QDateTime requestedAt;
+    AdminRequestState state = AdminRequestState::Pending;
+    QString result; // the outcome (a JSON report, a log), ≤ Store::kMaxAuditDetailChars
+    QDateTime doneAt;
+};
+
 QString toText(Sharing value);
 QString toText(Enrolment value);
 QString toText(DeviceState value);
 QString toText(InstanceState value);
+QString toText(AdminRequestState value);
 std::optional<Sharing> sharingFromText(const QString &text);
 std::optional<Enrolment> enrolmentFromText(const QString &text);
 std::optional<DeviceState> deviceStateFromText(const QString &text);
 std::optional<InstanceState> instanceStateFromText(const QString &text);
+std::optional<AdminRequestState> adminRequestStateFromText(const QString &text);
 
 } // namespace Portal::Store

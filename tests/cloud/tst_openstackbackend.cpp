@@ -26,6 +26,17 @@ using Portal::Testing::describe;
 
 namespace {
 
+Portal::Cloud::InstanceSpec makeSpec(qint64 instanceId, const QString &ownerTag,
+                                     const QString &templateName, const QJsonObject &templateSpec)
+{
+    Portal::Cloud::InstanceSpec spec;
+    spec.instanceId = instanceId;
+    spec.ownerTag = ownerTag;
+    spec.templateName = templateName;
+    spec.templateSpec = templateSpec;
+    return spec;
+}
+
 constexpr int kCallTimeoutMs = Testing::kOpenStackCallTimeoutMs;
 constexpr int kActiveTimeoutMs = 120000;
 
@@ -56,6 +67,8 @@ private slots:
     void missingResourcesAreNamed_data();
     void missingResourcesAreNamed();
     void refusals();
+    void userDataCarriesThePortalsHostKey_data();
+    void userDataCarriesThePortalsHostKey();
     void cleanupTestCase();
 
 private:
@@ -140,7 +153,7 @@ void TestOpenStackBackend::lifeCycle()
     auto backend = makeBackend();
     QCOMPARE(backend->name(), QString("openstack"));
     QSignalSpy changes(backend.get(), &CloudBackend::statusChanged);
-    QVERIFY(backend->create(InstanceSpec{1, m_ownerTag, "meters-vm", labTemplate()}));
+    QVERIFY(backend->create(makeSpec(1, m_ownerTag, "meters-vm", labTemplate())));
     QCOMPARE(backend->status(1).state, InstanceStatus::State::Building);
     QVERIFY(QTest::qWaitFor(
         [&] {
@@ -264,7 +277,7 @@ void TestOpenStackBackend::restartAdoptsInsteadOfCreatingTwice()
     QString firstServerId;
     {
         auto first = makeBackend();
-        QVERIFY(first->create(InstanceSpec{2, m_ownerTag, "meters-vm", labTemplate()}));
+        QVERIFY(first->create(makeSpec(2, m_ownerTag, "meters-vm", labTemplate())));
         QVERIFY(QTest::qWaitFor([&] { return !first->serverId(2).isEmpty(); }, kCallTimeoutMs));
         firstServerId = first->serverId(2);
         first->shutdown(); // the portal stops (or dies) before the server is ACTIVE
@@ -272,7 +285,7 @@ void TestOpenStackBackend::restartAdoptsInsteadOfCreatingTwice()
     auto second = makeBackend();
     QVERIFY(QTest::qWaitFor([&] { return second->listByOwner(m_ownerTag).ok(); }, kCallTimeoutMs));
     QCOMPARE(*second->listByOwner(m_ownerTag), QList<qint64>{2});
-    QVERIFY(second->create(InstanceSpec{2, m_ownerTag, "meters-vm", labTemplate()}));
+    QVERIFY(second->create(makeSpec(2, m_ownerTag, "meters-vm", labTemplate())));
     QVERIFY(
         QTest::qWaitFor([&] { return second->status(2).state == InstanceStatus::State::Running; },
                         kActiveTimeoutMs));
@@ -316,7 +329,7 @@ void TestOpenStackBackend::missingResourcesAreNamed()
     spec["image"] = image;
     spec["flavor"] = flavor;
     spec["network"] = network;
-    QVERIFY(backend->create(InstanceSpec{3, m_ownerTag, "broken-vm", spec}));
+    QVERIFY(backend->create(makeSpec(3, m_ownerTag, "broken-vm", spec)));
     QVERIFY(
         QTest::qWaitFor([&] { return backend->status(3).state != InstanceStatus::State::Building; },
                         kCallTimeoutMs));
@@ -334,14 +347,13 @@ void TestOpenStackBackend::refusals()
     auto backend = makeBackend();
     QJsonObject noFlavor = labTemplate();
     noFlavor.remove("flavor");
-    auto refused = backend->create(InstanceSpec{4, m_ownerTag, "half-vm", noFlavor});
+    auto refused = backend->create(makeSpec(4, m_ownerTag, "half-vm", noFlavor));
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().code, std::string("cloud.invalid_template"));
     QVERIFY2(refused.error().message.find("flavor") != std::string::npos, describe(refused));
     QCOMPARE(backend->status(4).state, InstanceStatus::State::Missing);
 
-    auto otherOwner =
-        backend->create(InstanceSpec{4, m_ownerTag + "-x", "meters-vm", labTemplate()});
+    auto otherOwner = backend->create(makeSpec(4, m_ownerTag + "-x", "meters-vm", labTemplate()));
     QVERIFY(!otherOwner.ok());
     QCOMPARE(otherOwner.error().code, std::string("cloud.owner_mismatch"));
 
@@ -359,6 +371,47 @@ void TestOpenStackBackend::cleanupTestCase()
         return;
     for (const Server &server : serversTagged(m_ownerTag))
         removeServer(server.id);
+}
+
+void TestOpenStackBackend::userDataCarriesThePortalsHostKey_data()
+{
+    QTest::addColumn<QByteArray>("templateUserData");
+    QTest::addColumn<QByteArray>("templatePartType"); // empty: no multipart
+    QTest::newRow("no template user data") << QByteArray() << QByteArray();
+    QTest::newRow("cloud-config") << QByteArray("#cloud-config\npackages: [nginx]\n")
+                                  << QByteArray("text/cloud-config");
+    QTest::newRow("shell script") << QByteArray("#!/bin/sh\necho hi\n")
+                                  << QByteArray("text/x-shellscript");
+}
+
+void TestOpenStackBackend::userDataCarriesThePortalsHostKey()
+{
+    QFETCH(QByteArray, templateUserData);
+    QFETCH(QByteArray, templatePartType);
+    const QByteArray privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbg==\n"
+                                  "-----END OPENSSH PRIVATE KEY-----\n";
+    const QString publicKey = QStringLiteral("ssh-ed25519 AAAAC3Nza");
+    // Without a host key the template's user data goes as it is.
+    QCOMPARE(OpenStackBackend::userData(templateUserData, {}, {}), templateUserData);
+    const QByteArray userData = OpenStackBackend::userData(templateUserData, privateKey, publicKey);
+    QVERIFY(userData.contains("ssh_deletekeys: true\n"));
+    QVERIFY(userData.contains("  ed25519_private: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n"
+                              "    b3Blbg==\n    -----END OPENSSH PRIVATE KEY-----\n"));
+    QVERIFY(userData.contains("  ed25519_public: ssh-ed25519 AAAAC3Nza\n"));
+    if (templatePartType.isEmpty()) {
+        QVERIFY(userData.startsWith("#cloud-config\n"));
+        return;
+    }
+    QVERIFY(userData.startsWith("Content-Type: multipart/mixed; boundary=\""));
+    QVERIFY(userData.contains("Content-Type: " + templatePartType));
+    QVERIFY(userData.contains(templateUserData));
+    QVERIFY(userData.contains("Content-Type: text/cloud-config; charset=\"utf-8\"\n"
+                              "MIME-Version: 1.0\nContent-Disposition: attachment; "
+                              "filename=\"iot-portal-host-key.cfg\""));
+    const QByteArray boundary =
+        userData.mid(userData.indexOf("boundary=\"") + 10).split('"').first();
+    QCOMPARE(userData.count("--" + boundary + "\n"), 2);
+    QVERIFY(userData.endsWith("--" + boundary + "--\n"));
 }
 
 QTEST_GUILESS_MAIN(TestOpenStackBackend)

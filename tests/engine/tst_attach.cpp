@@ -9,6 +9,7 @@
 #include <portal-core/engine/portalengine.h>
 
 #include <QCryptographicHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -22,6 +23,14 @@
 
 // QCOMPARE prints the store's enumerations by their stored words.
 namespace Portal::Store {
+inline char *toString(AdminRequestState value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
+inline char *toString(InstanceState value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
 inline char *toString(DeviceState value)
 {
     return qstrdup(qPrintable(toText(value)));
@@ -57,9 +66,16 @@ private slots:
     void unknownAttributesHaveNoClass();
     void otherGatewayIsForbidden();
     void killedInstanceIsRestarted();
+    void reconcileRequestReportsWhatItFound();
+    void adminRequestsTheEngineCannotDoFail_data();
+    void adminRequestsTheEngineCannotDoFail();
+    void vanishedInstanceIsMarkedNotRecreated();
 
 private:
     Engine::DeviceView waitUntilSettled(const QString &gatewayId, const QString &deviceId);
+    // Queues an admin request and waits (ticks run meanwhile) until the engine finished it.
+    Store::AdminRequest doAdminRequest(const QString &action, const QString &subject,
+                                       const QJsonObject &options = {});
     QJsonObject instanceHealth(const QString &url);
 
     QTemporaryDir m_dir;
@@ -140,6 +156,23 @@ Engine::DeviceView TestAttach::waitUntilSettled(const QString &gatewayId, const 
         QTest::qWait(50);
     }
     return view;
+}
+
+Store::AdminRequest TestAttach::doAdminRequest(const QString &action, const QString &subject,
+                                               const QJsonObject &options)
+{
+    auto id = m_store->requestAdminAction(action, subject, options, QStringLiteral("test"));
+    if (!id)
+        return {};
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < kReadyTimeoutMs) {
+        auto request = m_store->findAdminRequest(*id);
+        if (request && request->state != Store::AdminRequestState::Pending)
+            return *request;
+        QTest::qWait(50);
+    }
+    return {};
 }
 
 QJsonObject TestAttach::instanceHealth(const QString &url)
@@ -321,6 +354,79 @@ void TestAttach::killedInstanceIsRestarted()
     }
     QVERIFY(found);
     QVERIFY(!instanceHealth(url).isEmpty());
+}
+
+void TestAttach::reconcileRequestReportsWhatItFound()
+{
+    auto device = m_store->findDevice(QStringLiteral("00000000000000a1"));
+    QVERIFY(device);
+    const Store::AdminRequest request = doAdminRequest(QStringLiteral("reconcile"), QString());
+    QCOMPARE(request.state, Store::AdminRequestState::Done);
+    const QJsonObject report = QJsonDocument::fromJson(request.result.toUtf8()).object();
+    QVERIFY2(report.value(QStringLiteral("found")).toArray().contains(device->instanceId),
+             qPrintable(request.result));
+    for (const char *key : {"vanished", "removed"})
+        QVERIFY2(report.value(QLatin1String(key)).toArray().isEmpty(), qPrintable(request.result));
+    QCOMPARE(m_store->auditLog(1)->value(0).action, QStringLiteral("instance.reconciled"));
+}
+
+void TestAttach::adminRequestsTheEngineCannotDoFail_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<QString>("subject");
+    QTest::addColumn<QString>("resultPart");
+    QTest::newRow("unknown action") << "instance.teleport"
+                                    << "instance:1"
+                                    << "does not know the action instance.teleport";
+    QTest::newRow("subject not an instance") << "instance.reprovision"
+                                             << "device:1"
+                                             << "must be instance:<id>";
+    QTest::newRow("no such instance") << "instance.reprovision"
+                                      << "instance:999"
+                                      << "no instance 999";
+    // The local backend has no SSH target here: Puppet is skipped, which is not a success.
+    QTest::newRow("nothing to run Puppet on")
+        << "instance.reprovision" << QString() << "\"outcome\": \"skipped\"";
+}
+
+void TestAttach::adminRequestsTheEngineCannotDoFail()
+{
+    QFETCH(QString, action);
+    QFETCH(QString, subject);
+    QFETCH(QString, resultPart);
+    if (subject.isEmpty())
+        subject = QStringLiteral("instance:%1")
+                      .arg(m_store->findDevice(QStringLiteral("00000000000000a1"))->instanceId);
+    const Store::AdminRequest request = doAdminRequest(action, subject);
+    QCOMPARE(request.state, Store::AdminRequestState::Failed);
+    QVERIFY2(request.result.contains(resultPart), qPrintable(request.result));
+}
+
+void TestAttach::vanishedInstanceIsMarkedNotRecreated()
+{
+    // Someone removes the machine behind a ready instance (here: the local backend's process
+    // and supervision, as `openstack server delete` would a server).
+    auto device = m_store->findDevice(QStringLiteral("00000000000000a1"));
+    QVERIFY(device);
+    const qint64 instanceId = device->instanceId;
+    QCOMPARE(m_store->findInstance(instanceId)->state, Store::InstanceState::Ready);
+    QVERIFY(m_backend->remove(instanceId));
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->findInstance(instanceId)->state,
+                              Store::InstanceState::Failed, kReadyTimeoutMs);
+    QVERIFY2(m_store->findInstance(instanceId)->reason.contains(QLatin1String("vanished")),
+             qPrintable(m_store->findInstance(instanceId)->reason));
+    // Its devices fail with it, so their gateway re-attaches them elsewhere.
+    QCOMPARE(m_store->findDevice(device->id)->state, Store::DeviceState::Failed);
+    QTest::qWait(1000); // ten ticks
+    QCOMPARE(m_backend->status(instanceId).state, Cloud::InstanceStatus::State::Missing);
+    QCOMPARE(m_backend->processId(instanceId), 0);
+    // Re-attaching places the device on a new instance that becomes ready.
+    const Engine::AttachRequest request{
+        device->id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, m_keyA};
+    QVERIFY(m_engine->attach(QStringLiteral("gw1"), request));
+    const Engine::DeviceView ready = waitUntilSettled(QStringLiteral("gw1"), device->id);
+    QCOMPARE(ready.state, Store::DeviceState::Ready);
+    QVERIFY(m_store->findDevice(device->id)->instanceId != instanceId);
 }
 
 QTEST_GUILESS_MAIN(TestAttach)

@@ -2,15 +2,19 @@
 // gateways attach devices over the portal API (client certificates from the lab PKI), the
 // portal creates Nova servers from its VM template, and the store follows them to `ready`.
 // Nova's fake driver runs no VM, so nothing answers at a server's address: these tests end at
-// the instance being ready (devices stay pending, since no M2M service takes their keys).
+// the instance being ready (devices stay pending, since no M2M service takes their keys), but
+// for readingsFlowThroughAMappedInstance, which maps every server's address to an
+// iot-m2m-service of its own on 127.0.0.1 (a test-only mapping) and says so.
 // Every claim about servers is checked in Nova itself, and the untagged server is made with
 // Debian's `openstack` CLI.
 
 #include "tests/support/daemonprocess.h"
 #include "tests/support/gatewaytls.h"
 #include "tests/support/openstacklab.h"
+#include "tests/support/signedreading.h"
 #include "tests/support/sshserver.h"
 
+#include <portal-core/cloud/admintls.h>
 #include <portal-core/cloud/openstack/cloudsconfig.h>
 #include <portal-core/cloud/openstack/keystoneclient.h>
 #include <portal-core/cloud/openstack/novaclient.h>
@@ -39,6 +43,7 @@ using Portal::Testing::await;
 namespace {
 
 const QString kPortald = QStringLiteral(IOT_PORTALD_PATH);
+const QString kM2mService = QStringLiteral(IOT_M2M_SERVICE_PATH);
 constexpr int kCallTimeoutMs = Testing::kOpenStackCallTimeoutMs;
 constexpr int kReadyTimeoutMs = 180000;
 
@@ -52,14 +57,18 @@ private slots:
     void initTestCase();
     void sharedAndDedicatedClassesGetTheirServers();
     void killedAfterCreateAdoptsTheServerOnRestart();
+    void vanishedServersAreMarkedNotReplaced();
+    void readingsFlowThroughAMappedInstance();
     void quotaExceededFailsCleanly();
     void configuringRunsPuppetThroughTheSshTarget();
+    void portalMadeHostKeyNeedsNoTrustDecision();
     void cleanupTestCase();
 
 private:
     std::unique_ptr<Testing::DaemonProcess> startPortald(const QStringList &extraArguments = {},
                                                          const QString &project = QString(),
-                                                         const QString &fault = QString());
+                                                         const QString &fault = QString(),
+                                                         const QString &instanceEndpoint = {});
     int attach(const QString &deviceId, const QString &vendor)
     {
         return Testing::attachDevice(m_gateway, m_portald->port(), deviceId, vendor);
@@ -68,6 +77,9 @@ private:
     // (vendor acme, shared) and valves (vendor valveco, dedicated).
     void prepareStore(const QString &fileName);
     int runCli(const QStringList &arguments);
+    // The running portald's log without its retried key pushes (nothing serves at a fake
+    // server's address), last 3000 characters.
+    QByteArray portaldLog();
     int runOpenStack(const QStringList &arguments, QByteArray *output = nullptr);
     QList<Server> serversTagged();
     // The store's instance of a device (its dedicated one, or its class's shared one).
@@ -96,7 +108,7 @@ private:
 
 std::unique_ptr<Testing::DaemonProcess>
 TestPortaldOpenStack::startPortald(const QStringList &extraArguments, const QString &project,
-                                   const QString &fault)
+                                   const QString &fault, const QString &instanceEndpoint)
 {
     auto portald = std::make_unique<Testing::DaemonProcess>(
         kPortald, QStringList{QStringLiteral("--database"), m_database, QStringLiteral("--pki-dir"),
@@ -113,6 +125,8 @@ TestPortaldOpenStack::startPortald(const QStringList &extraArguments, const QStr
         environment.insert(QStringLiteral("OS_PROJECT_NAME"), project);
     if (!fault.isEmpty())
         environment.insert(QStringLiteral("PORTAL_TEST_FAULT"), fault);
+    if (!instanceEndpoint.isEmpty())
+        environment.insert(QStringLiteral("PORTAL_TEST_INSTANCE_ENDPOINT"), instanceEndpoint);
     portald->process().setProcessEnvironment(environment);
     return portald;
 }
@@ -133,6 +147,16 @@ void TestPortaldOpenStack::prepareStore(const QString &fileName)
     auto store = Store::Store::open(m_database);
     QVERIFY(store);
     m_store = std::move(*store);
+}
+
+QByteArray TestPortaldOpenStack::portaldLog()
+{
+    QByteArray kept;
+    for (const QByteArray &line : m_portald->output().split('\n')) {
+        if (!line.contains("pushing device"))
+            kept += line + '\n';
+    }
+    return kept.right(3000);
 }
 
 int TestPortaldOpenStack::runCli(const QStringList &arguments)
@@ -336,6 +360,194 @@ void TestPortaldOpenStack::killedAfterCreateAdoptsTheServerOnRestart()
     QCOMPARE(output.trimmed(), QByteArray("ACTIVE"));
 }
 
+void TestPortaldOpenStack::vanishedServersAreMarkedNotReplaced()
+{
+    const auto valve3 = instanceOfDevice(deviceId(3));
+    const auto valve4 = instanceOfDevice(deviceId(4));
+    QVERIFY(valve3 && valve4);
+    QCOMPARE(valve3->state, Store::InstanceState::Ready);
+    const auto serverOf = [&](qint64 instanceId) {
+        for (const Server &server : serversTagged()) {
+            if (server.metadata.value(QStringLiteral("portal_instance_id")) ==
+                QString::number(instanceId))
+                return server.id;
+        }
+        return QString();
+    };
+    // Deleted behind the portal's back while no portal runs: found at start-up.
+    QCOMPARE(runOpenStack(
+                 {"--os-cloud", "oslab-demo", "server", "delete", "--wait", serverOf(valve3->id)}),
+             0);
+    m_portald = startPortald();
+    QVERIFY2(m_portald->start(), m_portald->output().constData());
+    QVERIFY2(instanceReaches(deviceId(3), Store::InstanceState::Failed, kCallTimeoutMs),
+             portaldLog().constData());
+    QVERIFY2(instanceOfDevice(deviceId(3))->reason.contains(QLatin1String("vanished")),
+             qPrintable(instanceOfDevice(deviceId(3))->reason));
+    // The instance is written first, then its devices.
+    QVERIFY(QTest::qWaitFor(
+        [&] { return m_store->findDevice(deviceId(3))->state == Store::DeviceState::Failed; },
+        kCallTimeoutMs));
+    // Deleted while the portal runs: found by its next list.
+    QCOMPARE(runOpenStack(
+                 {"--os-cloud", "oslab-demo", "server", "delete", "--wait", serverOf(valve4->id)}),
+             0);
+    QVERIFY2(instanceReaches(deviceId(4), Store::InstanceState::Failed, kCallTimeoutMs),
+             portaldLog().constData());
+    QTest::qWait(3 * 2000);              // three of the backend's list intervals
+    QCOMPARE(serversTagged().size(), 2); // neither was made again
+
+    // Reconciliation on demand, through the running portal's queue.
+    QByteArray output;
+    QCOMPARE(Testing::runCommand(kPortald,
+                                 {QStringLiteral("reconcile"), QStringLiteral("--database"),
+                                  m_database, QStringLiteral("--wait-s"), QStringLiteral("60")},
+                                 &output, 90000, true),
+             0);
+    const QJsonObject report = QJsonDocument::fromJson(output).object();
+    QVERIFY2(
+        report.value(QStringLiteral("found")).toArray().contains(instanceOfDevice(deviceId(1))->id),
+        output.constData());
+    QVERIFY2(
+        report.value(QStringLiteral("found")).toArray().contains(instanceOfDevice(deviceId(5))->id),
+        output.constData());
+    for (const char *key : {"vanished", "removed", "waiting"})
+        QVERIFY2(report.value(QLatin1String(key)).toArray().isEmpty(), output.constData());
+    QVERIFY(m_portald->stop(20000));
+    m_portald.reset();
+}
+
+void TestPortaldOpenStack::readingsFlowThroughAMappedInstance()
+{
+    // Test-only mapping (PORTAL_TEST_INSTANCE_ENDPOINT): Nova's fake driver runs no VM, so the
+    // server the portal creates is reached at an iot-m2m-service this test runs on 127.0.0.1,
+    // with a server certificate from the portal CA as an instance's would be. Everything else
+    // is the OpenStack path: the portal creates the server, waits for ACTIVE, pushes the
+    // device's key to "its" service, and the device's signed readings are stored there.
+    auto caCertificate = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki.portalCa.certificatePath).toStdString());
+    auto caKey =
+        Crypto::PrivateKey::fromPem(Testing::readFile(m_pki.portalCa.keyPath).toStdString());
+    auto serviceKey = Crypto::PrivateKey::generateP256();
+    QVERIFY(caCertificate && caKey && serviceKey);
+    const Crypto::PublicKey servicePublicKey = serviceKey->publicKey();
+    Crypto::IssueRequest issue;
+    issue.issuerCertificate = &*caCertificate;
+    issue.issuerKey = &*caKey;
+    issue.subjectPublicKey = &servicePublicKey;
+    issue.commonName = "mapped-instance";
+    issue.ipAddresses = {"127.0.0.1"};
+    issue.profile = Crypto::CertificateProfile::TlsServer;
+    issue.validitySeconds = 3600;
+    auto serviceCertificate = Crypto::issueCertificate(issue);
+    QVERIFY(serviceCertificate);
+    const QString serviceDir = m_dir.filePath(QStringLiteral("mapped-service"));
+    QVERIFY(QDir().mkpath(serviceDir + QStringLiteral("/data")));
+    QVERIFY(Testing::writeFile(serviceDir + QStringLiteral("/server.crt"),
+                               QByteArray::fromStdString(serviceCertificate->toPem())));
+    const Crypto::SecretBytes keyPem = serviceKey->toPem();
+    QVERIFY(Testing::writeFile(
+        serviceDir + QStringLiteral("/server.key"),
+        QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size()))));
+    Testing::DaemonProcess service(
+        kM2mService,
+        {QStringLiteral("--data-dir"), serviceDir + QStringLiteral("/data"),
+         QStringLiteral("--listen"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+         QStringLiteral("0"), QStringLiteral("--tls-cert"),
+         serviceDir + QStringLiteral("/server.crt"), QStringLiteral("--tls-key"),
+         serviceDir + QStringLiteral("/server.key"), QStringLiteral("--admin-client-ca"),
+         QString::fromStdString(m_pki.portalCa.certificatePath), QStringLiteral("--name"),
+         QStringLiteral("mapped-instance")});
+    QVERIFY2(service.start(), service.output().constData());
+    const QString endpoint = QStringLiteral("127.0.0.1:%1").arg(service.port());
+
+    prepareStore(QStringLiteral("mapped.sqlite"));
+    if (QTest::currentTestFailed())
+        return;
+    const QString ownerTag = m_ownerTag + QStringLiteral("-mapped");
+    m_portald =
+        startPortald({QStringLiteral("--owner-tag"), ownerTag}, QString(), QString(), endpoint);
+    QVERIFY2(m_portald->start(), m_portald->output().constData());
+    const QString id = deviceId(8);
+    const Testing::Device device = Testing::makeDevice(id);
+    Testing::AttachAnswer answer;
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     answer = Testing::attachDeviceWithKey(m_gateway, m_portald->port(), id,
+                                                           QStringLiteral("valveco"),
+                                                           device.publicKey.toBase64());
+                     return answer.status == 200;
+                 },
+                 kReadyTimeoutMs),
+             m_portald->output().right(3000).constData());
+    QCOMPARE(answer.json.value(QStringLiteral("instanceUrl")).toString(),
+             QStringLiteral("https://") + endpoint);
+    const QByteArray credential =
+        answer.json.value(QStringLiteral("credential")).toString().toLatin1();
+    QVERIFY(!credential.isEmpty());
+    // The portal really made (only) this instance's server, and it is ACTIVE.
+    auto listed = await<QList<Server>>(
+        [&](QObject *context, auto done) { m_nova->listServers(ownerTag, context, done); });
+    QVERIFY(listed && listed->ok());
+    QCOMPARE((*listed)->size(), 1);
+    const Server server = (*listed)->first();
+    QCOMPARE(server.status, QStringLiteral("ACTIVE"));
+    QVERIFY(m_portald->output().contains("test-only: server " + server.id.toLatin1()));
+
+    QNetworkAccessManager network;
+    QSslConfiguration gatewayTls = QSslConfiguration::defaultConfiguration();
+    gatewayTls.setCaCertificates(
+        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
+    const auto post = [&](const QByteArray &cose) {
+        QNetworkRequest request(QUrl(QStringLiteral("https://%1/m2m/%2/data").arg(endpoint, id)));
+        request.setSslConfiguration(gatewayTls);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json;ty=4"));
+        request.setRawHeader("X-M2M-Origin", "Cgw-os");
+        request.setRawHeader("X-M2M-RI", "os-reading");
+        request.setRawHeader("Authorization", "Bearer " + credential);
+        QNetworkReply *reply = network.post(request, Testing::readingBody(cose));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        finished.wait(10000);
+        reply->deleteLater();
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    };
+    constexpr int kReadings = 10;
+    for (quint32 counter = 1; counter <= kReadings; ++counter)
+        QCOMPARE(post(Testing::signReading(device, counter, 200 + qint32(counter))), 201);
+    // A reading signed by another key is refused and not stored.
+    const Testing::Device impostor = Testing::makeDevice(id);
+    QCOMPARE(post(Testing::signReading(impostor, kReadings + 1, 1)), 400);
+
+    auto adminTls =
+        Cloud::makeAdminTlsConfiguration({QString::fromStdString(m_pki.portalAdmin.certificatePath),
+                                          QString::fromStdString(m_pki.portalAdmin.keyPath),
+                                          QString::fromStdString(m_pki.portalCa.certificatePath)});
+    QVERIFY(adminTls);
+    QNetworkAccessManager adminNetwork; // its own connections: the admin's client certificate
+    QNetworkRequest containerRequest(
+        QUrl(QStringLiteral("https://%1/m2m/%2/data").arg(endpoint, id)));
+    containerRequest.setSslConfiguration(*adminTls);
+    containerRequest.setRawHeader("X-M2M-Origin", "Cportal-admin");
+    containerRequest.setRawHeader("X-M2M-RI", "os-container");
+    QNetworkReply *reply = adminNetwork.get(containerRequest);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10000));
+    reply->deleteLater();
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    const QJsonObject container = QJsonDocument::fromJson(reply->readAll())
+                                      .object()
+                                      .value(QStringLiteral("m2m:cnt"))
+                                      .toObject();
+    QCOMPARE(container.value(QStringLiteral("cni")).toInt(), kReadings);
+    qInfo("%d verified readings stored through OpenStack server %s (mapped to %s)", kReadings,
+          qPrintable(server.id), qPrintable(endpoint));
+
+    QVERIFY(m_portald->stop(20000));
+    m_portald.reset();
+    QVERIFY(service.stop());
+    await<NovaClient::Done>([&](QObject *c, auto d) { m_nova->deleteServer(server.id, c, d); });
+}
+
 void TestPortaldOpenStack::quotaExceededFailsCleanly()
 {
     // A project of its own with an instance quota of 0, so other users of the lab are not
@@ -351,7 +563,7 @@ void TestPortaldOpenStack::quotaExceededFailsCleanly()
                  {"--os-cloud", "oslab-admin", "quota", "set", "--instances", "0", m_quotaProject}),
              0);
     // A store of its own: the demo project's instances would look vanished from this
-    // project, and the portal would (rightly) try to make them again.
+    // project, and the portal would (rightly) mark them failed.
     prepareStore(QStringLiteral("quota.sqlite"));
     if (QTest::currentTestFailed())
         return;
@@ -367,7 +579,7 @@ void TestPortaldOpenStack::quotaExceededFailsCleanly()
         [&] { return m_store->findDevice(deviceId(6))->state == Store::DeviceState::Failed; },
         kCallTimeoutMs));
     // The instances of the demo project are as they were: no server was made, none removed.
-    QCOMPARE(serversTagged().size(), 4);
+    QCOMPARE(serversTagged().size(), 2);
     QVERIFY(m_portald->stop(20000));
     m_portald.reset();
 }
@@ -447,6 +659,112 @@ void TestPortaldOpenStack::configuringRunsPuppetThroughTheSshTarget()
     QCOMPARE(server.status, QStringLiteral("ACTIVE"));
     QCOMPARE(server.metadata.value(QStringLiteral("portal_instance_id")),
              QString::number(instance->id));
+}
+
+void TestPortaldOpenStack::portalMadeHostKeyNeedsNoTrustDecision()
+{
+    // Nova's fake driver runs no VM and no cloud-init, so this test plays the booting server:
+    // it reads the host key the portal gave the server out of the server's user data (Nova's
+    // admin API), and starts an sshd with that key, as cloud-init would have set up the
+    // server's own. The portal reaches every server at 127.0.0.1 (test-only mapping) with
+    // --instance-ssh-user and configures it without anyone deciding to trust a key.
+    Testing::SshServer sshd;
+    QVERIFY2(sshd.prepare(), sshd.output().constData());
+    prepareStore(QStringLiteral("hostkey.sqlite"));
+    if (QTest::currentTestFailed())
+        return;
+    const QString configured = m_dir.filePath(QStringLiteral("hostkey-configured"));
+    QVERIFY(QDir().mkpath(configured));
+    QFile puppet(m_dir.filePath(QStringLiteral("hostkey-puppet.json")));
+    QVERIFY(puppet.open(QIODevice::WriteOnly));
+    puppet.write(
+        QJsonDocument(QJsonObject{{"portalFilesDir", configured},
+                                  {"files", QJsonArray{QJsonObject{{"path", configured + "/motd"},
+                                                                   {"content", "keyed\n"}}}}})
+            .toJson());
+    puppet.close();
+    QCOMPARE(runCli({"template", "add", "--name", "lab-keyed", "--image", "cirros-fake", "--flavor",
+                     "m1.tiny", "--network", "lab-net", "--puppet-file", puppet.fileName()}),
+             0);
+    QCOMPARE(runCli({"class", "add", "--name", "keyed", "--template", "lab-keyed", "--vendor",
+                     "keyco", "--sharing", "dedicated", "--enrolment", "open"}),
+             0);
+    const QString knownHosts = m_dir.filePath(QStringLiteral("hostkey_known_hosts"));
+    const QString ownerTag = m_ownerTag + QStringLiteral("-keyed");
+    m_portald = startPortald({QStringLiteral("--owner-tag"), ownerTag,
+                              QStringLiteral("--instance-ssh-user"), sshd.userName(),
+                              QStringLiteral("--instance-ssh-port"), QString::number(sshd.port()),
+                              QStringLiteral("--ssh-key"), sshd.userKeyPath(),
+                              QStringLiteral("--known-hosts"), knownHosts},
+                             QString(), QString(), QStringLiteral("127.0.0.1:8443"));
+    QVERIFY2(m_portald->start(), m_portald->output().constData());
+    QCOMPARE(attach(deviceId(9), QStringLiteral("keyco")), 202);
+
+    Server server;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            auto listed = await<QList<Server>>(
+                [&](QObject *context, auto done) { m_nova->listServers(ownerTag, context, done); });
+            if (!listed || !listed->ok() || (*listed)->isEmpty())
+                return false;
+            server = (*listed)->first();
+            return server.status == QLatin1String("ACTIVE");
+        },
+        kReadyTimeoutMs));
+    const QString publicKey = server.metadata.value(QStringLiteral("portal_ssh_host_key"));
+    QVERIFY2(publicKey.startsWith(QLatin1String("ssh-ed25519 ")), qPrintable(publicKey));
+    QByteArray shown;
+    QCOMPARE(runOpenStack({"--os-cloud", "oslab-admin", "--os-compute-api-version", "2.3", "server",
+                           "show", "-f", "json", server.id},
+                          &shown),
+             0);
+    const QByteArray userData =
+        QByteArray::fromBase64(QJsonDocument::fromJson(shown)
+                                   .object()
+                                   .value(QStringLiteral("OS-EXT-SRV-ATTR:user_data"))
+                                   .toString()
+                                   .toLatin1());
+    QVERIFY2(userData.startsWith("#cloud-config\n"), userData.left(200).constData());
+    QVERIFY(userData.contains("ed25519_public: " + publicKey.toUtf8()));
+    QByteArray privateKey;
+    bool inKey = false;
+    for (const QByteArray &line : userData.split('\n')) {
+        if (line.startsWith("  ed25519_private: |")) {
+            inKey = true;
+        } else if (inKey && line.startsWith("    ")) {
+            privateKey += line.mid(4) + '\n';
+        } else {
+            inKey = false;
+        }
+    }
+    QVERIFY2(privateKey.startsWith("-----BEGIN OPENSSH PRIVATE KEY-----"), userData.constData());
+    QVERIFY(sshd.useHostKey(privateKey));
+    QVERIFY2(sshd.start(), sshd.output().constData());
+    QCOMPARE(sshd.hostKeyFingerprint(), Provisioning::publicKeyFingerprint(publicKey));
+
+    QVERIFY2(instanceReaches(deviceId(9), Store::InstanceState::Ready), portaldLog().constData());
+    QCOMPARE(Testing::readFile(configured + QStringLiteral("/motd")), QByteArray("keyed\n"));
+    const QByteArray recorded = Testing::readFile(knownHosts);
+    QVERIFY2(recorded.contains(QStringLiteral("[127.0.0.1]:%1 %2")
+                                   .arg(sshd.port())
+                                   .arg(publicKey.section(QLatin1Char(' '), 0, 1))
+                                   .toUtf8()),
+             recorded.constData());
+    const auto instance = instanceOfDevice(deviceId(9));
+    QStringList actions;
+    const auto log = m_store->auditLog(1000);
+    QVERIFY(log);
+    for (const Store::AuditEntry &entry : *log) {
+        if (entry.subject == QStringLiteral("instance:%1").arg(instance->id))
+            actions.prepend(entry.action);
+    }
+    const int recordedAt = actions.indexOf(QStringLiteral("instance.host_key_recorded"));
+    const int appliedAt = actions.indexOf(QStringLiteral("instance.puppet_applied"));
+    QVERIFY2(recordedAt >= 0 && appliedAt > recordedAt, qPrintable(actions.join(' ')));
+    QVERIFY(m_portald->stop(20000));
+    m_portald.reset();
+    sshd.stop();
+    await<NovaClient::Done>([&](QObject *c, auto d) { m_nova->deleteServer(server.id, c, d); });
 }
 
 void TestPortaldOpenStack::cleanupTestCase()

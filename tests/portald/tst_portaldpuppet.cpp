@@ -44,6 +44,7 @@ private slots:
     void initTestCase();
     void hostKeyIsTrustedOnlyByItsFingerprint();
     void configuredInstanceServesItsDevices();
+    void reprovisionAndDryRunAreAdminActions();
     void failingManifestFailsTheInstance();
     void templateWithoutPuppetIsSkipped();
     void cleanupTestCase();
@@ -254,6 +255,51 @@ void TestPortaldPuppet::configuredInstanceServesItsDevices()
              qPrintable(actions.join(' ')));
     QVERIFY2(applied.startsWith(QLatin1String("changed\n")), qPrintable(applied.left(300)));
     QVERIFY2(applied.contains(QLatin1String("Notice:")), qPrintable(applied.left(2000)));
+}
+
+void TestPortaldPuppet::reprovisionAndDryRunAreAdminActions()
+{
+    QVERIFY(m_portald);
+    const auto instance = instanceOf(QStringLiteral("a1a2a3a4a5a6a7a8"));
+    QVERIFY(instance);
+    const QString motd = m_dir.filePath(QStringLiteral("out/motd"));
+    QVERIFY(Testing::writeFile(motd, "changed by hand\n"));
+    // The CLI queues the request; the running portald does it and the CLI prints the outcome.
+    const auto reprovision = [&](const QStringList &extra) {
+        QByteArray output;
+        const int code = Testing::runCommand(
+            kPortald,
+            QStringList{QStringLiteral("instance"), QStringLiteral("reprovision"),
+                        QStringLiteral("--id"), QString::number(instance->id),
+                        QStringLiteral("--wait-s"), QStringLiteral("120"),
+                        QStringLiteral("--database"), m_database} +
+                extra,
+            &output, 150000, true);
+        QJsonObject result = QJsonDocument::fromJson(output).object();
+        result.insert(QStringLiteral("exitCode"), code);
+        return result;
+    };
+    const QJsonObject dryRun = reprovision({QStringLiteral("--noop")});
+    QCOMPARE(dryRun.value(QStringLiteral("exitCode")).toInt(), 0);
+    QCOMPARE(dryRun.value(QStringLiteral("outcome")).toString(), QStringLiteral("would change"));
+    QVERIFY2(dryRun.value(QStringLiteral("log")).toString().contains(QLatin1String("(noop)")),
+             qPrintable(dryRun.value(QStringLiteral("log")).toString().left(2000)));
+    QCOMPARE(Testing::readFile(motd), QByteArray("changed by hand\n")); // a dry run changes nothing
+
+    const QJsonObject applied = reprovision({});
+    QCOMPARE(applied.value(QStringLiteral("exitCode")).toInt(), 0);
+    QCOMPARE(applied.value(QStringLiteral("outcome")).toString(), QStringLiteral("changed"));
+    QCOMPARE(Testing::readFile(motd), QByteArray("configured by puppet\n"));
+    const QJsonObject again = reprovision({});
+    QCOMPARE(again.value(QStringLiteral("outcome")).toString(), QStringLiteral("unchanged"));
+    QCOMPARE(m_store->findInstance(instance->id)->state, Store::InstanceState::Ready);
+
+    QStringList actions;
+    for (const Store::AuditEntry &entry : auditOf(instance->id))
+        actions.append(entry.action);
+    for (const char *action : {"instance.dry_run_requested", "instance.dry_run",
+                               "instance.reprovision_requested", "instance.reprovisioned"})
+        QVERIFY2(actions.contains(QLatin1String(action)), qPrintable(actions.join(' ')));
 }
 
 void TestPortaldPuppet::failingManifestFailsTheInstance()

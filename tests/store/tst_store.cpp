@@ -4,6 +4,7 @@
 
 #include <portal-core/store/store.h>
 
+#include <QJsonObject>
 #include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
@@ -21,6 +22,10 @@ inline char *toString(Sharing value)
     return qstrdup(qPrintable(toText(value)));
 }
 inline char *toString(Enrolment value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
+inline char *toString(AdminRequestState value)
 {
     return qstrdup(qPrintable(toText(value)));
 }
@@ -91,6 +96,9 @@ private slots:
     void concurrentAttachCreatesExactlyOneInstance();
     void concurrentAttachRespectsCapacity();
     void leaseHasOneHolder();
+    void adminRequestsFinishOnce();
+    void adminRequestsOutOfBoundsWriteNothing_data();
+    void adminRequestsOutOfBoundsWriteNothing();
 
 private:
     std::unique_ptr<Store::Store> openStore();
@@ -431,6 +439,73 @@ void TestStore::leaseHasOneHolder()
     QCOMPARE(*a->acquireLease(QStringLiteral("leader"), QStringLiteral("A"), 30), false);
     QVERIFY(b->releaseLease(QStringLiteral("leader"), QStringLiteral("B")));
     QCOMPARE(*a->acquireLease(QStringLiteral("leader"), QStringLiteral("A"), 30), true);
+}
+
+void TestStore::adminRequestsFinishOnce()
+{
+    auto asker = openStore();
+    auto leader = openStore();
+    QVERIFY(asker && leader);
+    auto first = asker->requestAdminAction(QStringLiteral("reconcile"), QString(), {},
+                                           QStringLiteral("cli"));
+    auto second = asker->requestAdminAction(
+        QStringLiteral("instance.reprovision"), QStringLiteral("instance:3"),
+        {{QStringLiteral("noop"), true}}, QStringLiteral("gui"));
+    QVERIFY(first && second);
+    QVERIFY(*second > *first);
+    auto pending = leader->pendingAdminRequests();
+    QVERIFY(pending);
+    QCOMPARE(pending->size(), 2);
+    QCOMPARE(pending->at(0).id, *first); // oldest first
+    QCOMPARE(pending->at(1).subject, QStringLiteral("instance:3"));
+    QCOMPARE(pending->at(1).options.value(QStringLiteral("noop")).toBool(), true);
+    QCOMPARE(pending->at(1).requestedBy, QStringLiteral("gui"));
+    QVERIFY(pending->at(1).requestedAt.isValid());
+
+    QVERIFY(leader->finishAdminRequest(*first, true, QStringLiteral("{\"found\": [1]}")));
+    // A finished request never changes again, whoever tries.
+    QCOMPARE(leader->finishAdminRequest(*first, false, QStringLiteral("late")).error().code,
+             std::string("store.not_found"));
+    auto finished = asker->findAdminRequest(*first);
+    QVERIFY(finished);
+    QCOMPARE(finished->state, Store::AdminRequestState::Done);
+    QCOMPARE(finished->result, QStringLiteral("{\"found\": [1]}"));
+    QVERIFY(finished->doneAt.isValid());
+    QVERIFY(leader->finishAdminRequest(*second, false, QStringLiteral("no such instance")));
+    QCOMPARE(asker->findAdminRequest(*second)->state, Store::AdminRequestState::Failed);
+    QCOMPARE(leader->pendingAdminRequests()->size(), 0);
+    QCOMPARE(asker->findAdminRequest(*second + 100).error().code, std::string("store.not_found"));
+}
+
+void TestStore::adminRequestsOutOfBoundsWriteNothing_data()
+{
+    QTest::addColumn<QString>("action");
+    QTest::addColumn<QString>("subject");
+    QTest::addColumn<QString>("requestedBy");
+    QTest::addColumn<int>("optionChars");
+    QTest::newRow("empty action") << QString() << QString() << "cli" << 0;
+    QTest::newRow("action not a name") << "re concile" << QString() << "cli" << 0;
+    QTest::newRow("subject 201 chars")
+        << "reconcile" << QString(201, QLatin1Char('s')) << "cli" << 0;
+    QTest::newRow("requester 101 chars")
+        << "reconcile" << QString() << QString(101, QLatin1Char('r')) << 0;
+    QTest::newRow("options over 4 KiB") << "reconcile" << QString() << "cli" << 4100;
+}
+
+void TestStore::adminRequestsOutOfBoundsWriteNothing()
+{
+    QFETCH(QString, action);
+    QFETCH(QString, subject);
+    QFETCH(QString, requestedBy);
+    QFETCH(int, optionChars);
+    auto store = openStore();
+    QVERIFY(store);
+    QJsonObject options;
+    if (optionChars > 0)
+        options.insert(QStringLiteral("note"), QString(optionChars, QLatin1Char('n')));
+    QCOMPARE(store->requestAdminAction(action, subject, options, requestedBy).error().code,
+             std::string("store.invalid"));
+    QCOMPARE(store->pendingAdminRequests()->size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestStore)

@@ -66,6 +66,7 @@ private slots:
     void concurrentPlacementCreatesOneInstancePerSlot_data();
     void concurrentPlacementCreatesOneInstancePerSlot();
     void leaseHasOneHolder();
+    void adminRequestsFinishOnce();
 
 private:
     QStringList psql(const QString &sql);
@@ -228,6 +229,23 @@ void TestStorePostgres::leaseHasOneHolder()
     QCOMPARE(*(*b)->acquireLease(QStringLiteral("leader"), QStringLiteral("B"), 30), false);
     QVERIFY((*a)->releaseLease(QStringLiteral("leader"), QStringLiteral("A")));
     QCOMPARE(*(*b)->acquireLease(QStringLiteral("leader"), QStringLiteral("B"), 30), true);
+}
+
+void TestStorePostgres::adminRequestsFinishOnce()
+{
+    auto asker = Store::Store::open(m_url);
+    auto leader = Store::Store::open(m_url);
+    QVERIFY(asker && leader);
+    auto id = (*asker)->requestAdminAction(QStringLiteral("reconcile"), QString(), {},
+                                           QStringLiteral("cli"));
+    QVERIFY2(id, id ? "" : id.error().message.c_str());
+    QCOMPARE((*leader)->pendingAdminRequests()->value(0).id, *id);
+    QVERIFY((*leader)->finishAdminRequest(*id, true, QStringLiteral("report")));
+    QCOMPARE((*leader)->finishAdminRequest(*id, true, QStringLiteral("again")).error().code,
+             std::string("store.not_found"));
+    QCOMPARE((*asker)->findAdminRequest(*id)->result, QStringLiteral("report"));
+    QCOMPARE(psql(QStringLiteral("SELECT state FROM admin_requests")),
+             QStringList{QStringLiteral("done")});
 }
 
 QTEST_GUILESS_MAIN(TestStorePostgres)

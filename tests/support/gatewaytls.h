@@ -63,27 +63,43 @@ inline QByteArray newDeviceKeyBase64()
         .toBase64();
 }
 
-// POST /api/v1/devices for a device with a fresh key (type meter, subscriber lab) to the
-// portal API on 127.0.0.1:port; answers the HTTP status, -1 when no answer came in 15 s.
-inline int attachDevice(const QSslConfiguration &gateway, quint16 port, const QString &deviceId,
-                        const QString &vendor)
+// The portal API's answer to an attach: HTTP status (-1 when no answer came in 15 s) and body.
+struct AttachAnswer
+{
+    int status = -1;
+    QJsonObject json;
+};
+
+// POST /api/v1/devices (type meter, subscriber lab) to the portal API on 127.0.0.1:port.
+inline AttachAnswer attachDeviceWithKey(const QSslConfiguration &gateway, quint16 port,
+                                        const QString &deviceId, const QString &vendor,
+                                        const QByteArray &publicKeyBase64)
 {
     QNetworkAccessManager network;
     QNetworkRequest request{QUrl(QStringLiteral("https://127.0.0.1:%1/api/v1/devices").arg(port))};
     request.setSslConfiguration(gateway);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    const QJsonObject body{
-        {QStringLiteral("deviceId"), deviceId},
-        {QStringLiteral("vendor"), vendor},
-        {QStringLiteral("type"), QStringLiteral("meter")},
-        {QStringLiteral("subscriber"), QStringLiteral("lab")},
-        {QStringLiteral("publicKey"), QString::fromLatin1(newDeviceKeyBase64())}};
+    const QJsonObject body{{QStringLiteral("deviceId"), deviceId},
+                           {QStringLiteral("vendor"), vendor},
+                           {QStringLiteral("type"), QStringLiteral("meter")},
+                           {QStringLiteral("subscriber"), QStringLiteral("lab")},
+                           {QStringLiteral("publicKey"), QString::fromLatin1(publicKeyBase64)}};
     QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson());
     QSignalSpy finished(reply, &QNetworkReply::finished);
+    AttachAnswer answer;
     if (!finished.wait(15000))
-        return -1;
+        return answer;
     reply->deleteLater();
-    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer.json = QJsonDocument::fromJson(reply->readAll()).object();
+    return answer;
+}
+
+// The same for a device with a fresh key; answers the HTTP status.
+inline int attachDevice(const QSslConfiguration &gateway, quint16 port, const QString &deviceId,
+                        const QString &vendor)
+{
+    return attachDeviceWithKey(gateway, port, deviceId, vendor, newDeviceKeyBase64()).status;
 }
 
 } // namespace Portal::Testing

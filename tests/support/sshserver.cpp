@@ -77,7 +77,25 @@ bool SshServer::generateHostKey()
     return makeKey(m_dir.filePath(QStringLiteral("host_ed25519")), &m_output);
 }
 
-bool SshServer::start()
+bool SshServer::useHostKey(const QByteArray &privateKey)
+{
+    const QString path = m_dir.filePath(QStringLiteral("host_ed25519"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        file.write(privateKey) != privateKey.size())
+        return false;
+    file.close();
+    QByteArray publicKey;
+    if (runCommand(kKeygen, {QStringLiteral("-y"), QStringLiteral("-f"), path}, &publicKey, 30000,
+                   true) != 0)
+        return false;
+    QFile publicFile(hostPublicKeyPath());
+    return publicFile.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           publicFile.write(publicKey) == publicKey.size();
+}
+
+bool SshServer::prepare()
 {
     if (!m_dir.isValid())
         return false;
@@ -96,6 +114,13 @@ bool SshServer::start()
             return false;
         m_port = probe.serverPort();
     }
+    return true;
+}
+
+bool SshServer::start()
+{
+    if (!prepare())
+        return false;
     const QString config = m_dir.filePath(QStringLiteral("sshd_config"));
     QFile file(config);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))

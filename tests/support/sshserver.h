@@ -19,8 +19,13 @@ public:
     SshServer();
     ~SshServer();
 
+    // Generates the keys and picks the port (once), without starting sshd: the port and the
+    // user key are known before the server runs.
+    bool prepare();
     // Generates the keys (once) and starts sshd; false with output() filled on failure.
     bool start();
+    // Serves with this private host key (OpenSSH or PEM text) from the next start().
+    bool useHostKey(const QByteArray &privateKey);
     void stop();
     // A new host key (the server is restarted on the same port): what a rebuilt or an
     // impostor host looks like.

@@ -1,5 +1,5 @@
 #pragma once
-// Small helpers many tests share: reading a fixture file whole, and fixed-size byte arrays
+// Small helpers many tests share: reading and writing a file whole, and fixed-size byte arrays
 // from hex literals (keys, OPc, RAND in the tests' own notation).
 
 #include <QByteArray>
@@ -23,6 +23,16 @@ inline QByteArray readFile(const QString &path)
 inline QByteArray readFile(const std::string &path)
 {
     return readFile(QString::fromStdString(path));
+}
+
+// Writes the whole file (owner-only permissions: it may hold a key); false on any failure.
+inline bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return file.write(content) == content.size() && file.flush();
 }
 
 // N bytes from 2N hex digits; shorter input leaves the rest zero.

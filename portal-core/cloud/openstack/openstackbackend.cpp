@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTimer>
+#include <QUrl>
 #include <QUuid>
 
 #include <csignal>
@@ -23,6 +24,7 @@ const QString kClassKey = QStringLiteral("portal_class");
 const QString kTemplateKey = QStringLiteral("portal_template");
 const QString kClientTokenKey = QStringLiteral("portal_client_token");
 const QString kAdminPortKey = QStringLiteral("portal_admin_port");
+const QString kSshHostKeyKey = QStringLiteral("portal_ssh_host_key");
 
 Error templateError(const QString &message)
 {
@@ -137,7 +139,8 @@ Result<void> OpenStackBackend::create(const InstanceSpec &spec)
             return templateError(QStringLiteral("securityGroups must be an array of names"));
         request.securityGroups.append(group.toString());
     }
-    request.userData = templateSpec.value(QStringLiteral("userData")).toString().toUtf8();
+    request.userData = userData(templateSpec.value(QStringLiteral("userData")).toString().toUtf8(),
+                                spec.sshHostPrivateKey, spec.sshHostPublicKey);
     const QJsonValue port = templateSpec.value(QStringLiteral("adminPort"));
     if (!port.isUndefined()) {
         const int adminPort = port.toInt(0);
@@ -154,6 +157,10 @@ Result<void> OpenStackBackend::create(const InstanceSpec &spec)
         {kClientTokenKey, QUuid::createUuid().toString(QUuid::WithoutBraces)},
         {kAdminPortKey, QString::number(instance->adminPort)},
     };
+    if (!spec.sshHostPublicKey.isEmpty()) {
+        request.metadata.insert(kSshHostKeyKey, spec.sshHostPublicKey);
+        instance->status.sshHostPublicKey = spec.sshHostPublicKey;
+    }
     if (auto valid = NovaClient::validate(boundsProbe(request)); !valid)
         return templateError(QString::fromStdString(valid.error().message));
 
@@ -163,6 +170,43 @@ Result<void> OpenStackBackend::create(const InstanceSpec &spec)
     setState(*instance, InstanceStatus::State::Building);
     resolveAndCreate(instance);
     return {};
+}
+
+QByteArray OpenStackBackend::userData(const QByteArray &templateUserData,
+                                      const QByteArray &hostPrivateKey,
+                                      const QString &hostPublicKey)
+{
+    if (hostPrivateKey.isEmpty() || hostPublicKey.isEmpty())
+        return templateUserData;
+    // cloud-init: replace the image's host keys with the portal's, make no others.
+    QByteArray hostKeyPart = "#cloud-config\n"
+                             "ssh_deletekeys: true\n"
+                             "ssh_genkeytypes: []\n"
+                             "ssh_keys:\n"
+                             "  ed25519_private: |\n";
+    for (const QByteArray &line : hostPrivateKey.trimmed().split('\n'))
+        hostKeyPart += "    " + line + '\n';
+    hostKeyPart += "  ed25519_public: " + hostPublicKey.toUtf8() + '\n';
+    if (templateUserData.trimmed().isEmpty())
+        return hostKeyPart;
+    const QByteArray boundary =
+        "==iot-portal-" + QUuid::createUuid().toString(QUuid::Id128).toLatin1() + "==";
+    const QByteArray templateType = templateUserData.startsWith("#cloud-config")
+                                        ? "text/cloud-config"
+                                    : templateUserData.startsWith("#!")       ? "text/x-shellscript"
+                                    : templateUserData.startsWith("#include") ? "text/x-include-url"
+                                                                              : "text/plain";
+    const auto part = [&](const QByteArray &type, const QByteArray &name,
+                          const QByteArray &content) {
+        return "--" + boundary + "\nContent-Type: " + type +
+               "; charset=\"utf-8\"\nMIME-Version: 1.0\n"
+               "Content-Disposition: attachment; filename=\"" +
+               name + "\"\n\n" + content + (content.endsWith('\n') ? "" : "\n");
+    };
+    return "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\nMIME-Version: 1.0\n\n" +
+           part(templateType, "template-user-data", templateUserData) +
+           part("text/cloud-config", "iot-portal-host-key.cfg", hostKeyPart) + "--" + boundary +
+           "--\n";
 }
 
 void OpenStackBackend::resolveAndCreate(const std::shared_ptr<Instance> &instance)
@@ -334,7 +378,9 @@ void OpenStackBackend::poll()
                     instance.serverKnownAtPoll >= serial ||
                     listed.value(it.key()) == instance.serverId)
                     continue;
-                m_instances.remove(it.key()); // the server vanished
+                qWarning("openstack backend: server %s of instance %lld vanished",
+                         qPrintable(instance.serverId), static_cast<long long>(it.key()));
+                m_instances.remove(it.key());
                 emit statusChanged(it.key());
             }
             m_listedServers = listed;
@@ -345,6 +391,8 @@ void OpenStackBackend::poll()
 void OpenStackBackend::applyServer(Instance &instance, const Server &server)
 {
     using State = InstanceStatus::State;
+    if (const QString hostKey = server.metadata.value(kSshHostKeyKey); !hostKey.isEmpty())
+        instance.status.sshHostPublicKey = hostKey;
     if (server.status == QLatin1String("ACTIVE")) {
         QString address;
         for (const QStringList &addresses : server.addresses) {
@@ -364,6 +412,15 @@ void OpenStackBackend::applyServer(Instance &instance, const Server &server)
                                            ? QLatin1Char('[') + address + QLatin1Char(']')
                                            : address)
                                   .arg(instance.adminPort);
+        if (const QString endpoint = qEnvironmentVariable("PORTAL_TEST_INSTANCE_ENDPOINT");
+            !endpoint.isEmpty()) {
+            const QUrl mapped(QStringLiteral("https://") + endpoint);
+            if (instance.status.state != State::Running)
+                qWarning("openstack backend: test-only: server %s (%s) is reached at %s",
+                         qPrintable(server.id), qPrintable(address), qPrintable(endpoint));
+            instance.status.url = mapped.toString(QUrl::RemovePath);
+            instance.status.port = mapped.port();
+        }
         setState(instance, State::Running);
     } else if (server.status == QLatin1String("ERROR")) {
         setState(instance, State::Failed,

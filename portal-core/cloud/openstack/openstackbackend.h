@@ -3,7 +3,10 @@
 // <ownerTag>-instance-<id>, carrying the server tag ownerTag (list calls filter by it) and
 // metadata portal_owner, portal_instance_id, portal_class, portal_template,
 // portal_admin_port and portal_client_token (a random token per create call, so a server found
-// after a crash can be told apart from one this process created).
+// after a crash can be told apart from one this process created), and portal_ssh_host_key
+// when the spec brings a host key: the key then goes to the server in its user data as a
+// cloud-init `ssh_keys` part (MIME multipart beside the template's own user data), and the
+// status reports the public key from the metadata, also for an adopted server.
 //
 // Template spec keys: image, flavor, network (name or id; network "none" attaches none) are
 // required; keyName, securityGroups (array of names), userData (cloud-init text), class and
@@ -29,7 +32,9 @@
 // Test-only fault point: with PORTAL_TEST_FAULT=kill-after-server-create in the environment
 // the process SIGKILLs itself as soon as Nova has accepted a create call, before the answer is
 // used, so a test can show that a restarted portal adopts that server instead of making a
-// second one.
+// second one. Test-only address mapping: with PORTAL_TEST_INSTANCE_ENDPOINT=host:port every
+// ACTIVE server is reached at https://host:port instead of its own address (Nova's fake
+// driver runs no VM, so a test points it at a local iot-m2m-service); logged as such.
 
 #include "../cloudbackend.h"
 #include "cloudsconfig.h"
@@ -77,6 +82,11 @@ public:
     InstanceStatus status(qint64 instanceId) const override;
     Result<QList<qint64>> listByOwner(const QString &ownerTag) const override;
     void shutdown() override;
+    bool acceptsSshHostKey() const override { return true; }
+    // The user data a server is created with: the template's userData and, with a host key,
+    // the cloud-config part that installs it (multipart/mixed when both are there).
+    static QByteArray userData(const QByteArray &templateUserData, const QByteArray &hostPrivateKey,
+                               const QString &hostPublicKey);
     // Nova's start/stop/reboot and console log on the instance's server. Errors:
     // `cloud.not_found` (no server known for the instance), `cloud.shut_down`, and Nova's
     // `openstack.*` (e.g. 409 `openstack.conflict` when the server's state forbids it).

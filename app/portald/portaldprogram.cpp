@@ -10,10 +10,12 @@
 #include <portal-core/runtime/portfile.h>
 #include <portal-core/runtime/programoptions.h>
 #include <portal-core/runtime/shutdownsignals.h>
+#include <portal-core/secrets/secretstore.h>
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -23,7 +25,9 @@
 #include <QTextStream>
 #include <QThread>
 
+#include <algorithm>
 #include <limits>
+#include <optional>
 
 Q_LOGGING_CATEGORY(lcPortald, "portal.portald")
 
@@ -82,16 +86,21 @@ Result<Provisioning::SshTarget> sshTargetOption(Runtime::ProgramOptions &options
     const QString text = options.value(QStringLiteral("ssh-target"));
     const int at = text.indexOf(QLatin1Char('@'));
     const int colon = text.lastIndexOf(QLatin1Char(':'));
-    target.user = text.left(at);
+    // With --ssh-config the login may be just an alias whose user and port the config gives.
+    target.sshConfigFile = options.value(QStringLiteral("ssh-config"));
+    const bool fromConfig = !target.sshConfigFile.isEmpty();
+    target.user = at > 0 ? text.left(at) : QString();
     target.host = text.mid(at + 1, colon > at ? colon - at - 1 : -1);
+    target.port = fromConfig ? 0 : 22;
     bool portOk = true;
     if (colon > at) {
         const uint port = text.mid(colon + 1).toUInt(&portOk);
-        portOk = portOk && port <= 65535;
+        portOk = portOk && port >= 1 && port <= 65535;
         target.port = quint16(port);
     }
-    if (at <= 0 || target.host.isEmpty() || !portOk || target.port == 0)
-        return usage("--ssh-target must be user@host[:port]");
+    if ((at <= 0 && !fromConfig) || at == 0 || target.host.isEmpty() || !portOk)
+        return usage(fromConfig ? "--ssh-target must be [user@]host[:port]"
+                                : "--ssh-target must be user@host[:port]");
     target.identityFile = options.value(QStringLiteral("ssh-key"));
     target.useAgent = options.isSet(QStringLiteral("ssh-agent"));
     target.knownHostsPath = options.isSet(QStringLiteral("known-hosts"))
@@ -319,11 +328,15 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
         defaults.port = quint16(*sshPort);
         defaults.identityFile = options.value(QStringLiteral("ssh-key"));
         defaults.useAgent = options.isSet(QStringLiteral("ssh-agent"));
+        defaults.sshConfigFile = options.value(QStringLiteral("ssh-config"));
         defaults.knownHostsPath = options.isSet(QStringLiteral("known-hosts"))
                                       ? options.value(QStringLiteral("known-hosts"))
                                       : QDir(options.value(QStringLiteral("pki-dir")))
                                             .filePath(QStringLiteral("known_hosts"));
     }
+    config.engine.configuration.secrets = std::make_shared<Secrets::FileSecretStore>(valueOr(
+        "secrets-file",
+        QDir(options.value(QStringLiteral("pki-dir"))).filePath(QStringLiteral("secrets.json"))));
     config.engine.configuration.portalCaPem =
         QString::fromUtf8(readSmallFile(config.portalCaCertificatePath));
     config.engine.ownerTag = options.value(QStringLiteral("owner-tag"));
@@ -419,6 +432,46 @@ int runInstanceCommand(Runtime::ProgramOptions &options, Store::Store &store)
     return runAdminRequest(options, store, QStringLiteral("instance.reprovision"),
                            QStringLiteral("instance:%1").arg(*id),
                            {{QStringLiteral("noop"), options.isSet(QStringLiteral("noop"))}});
+}
+
+// `secret set|remove --name N`: the value is read from standard input (one line, at most
+// 16 KiB), so it never appears in a process list or a shell history.
+int runSecretCommand(Runtime::ProgramOptions &options)
+{
+    const QString action = options.positionalArguments().value(1);
+    const QString name = options.value(QStringLiteral("name"));
+    if ((action != QLatin1String("set") && action != QLatin1String("remove")) || name.isEmpty())
+        return fail(ExitUsage, usage("use: secret set|remove --name N [--secrets-file F]; set "
+                                     "reads the value from standard input"));
+    if (!options.isSet(QStringLiteral("secrets-file")) && !options.isSet(QStringLiteral("pki-dir")))
+        return fail(ExitUsage, usage("secret needs --secrets-file or --pki-dir"));
+    Secrets::FileSecretStore store(options.isSet(QStringLiteral("secrets-file"))
+                                       ? options.value(QStringLiteral("secrets-file"))
+                                       : QDir(options.value(QStringLiteral("pki-dir")))
+                                             .filePath(QStringLiteral("secrets.json")));
+    std::optional<Result<void>> answer;
+    QObject context;
+    const auto done = [&answer](const Result<void> &result) { answer = result; };
+    if (action == QLatin1String("set")) {
+        QFile input;
+        if (!input.open(stdin, QIODevice::ReadOnly))
+            return fail(ExitFailure, usage("cannot read standard input"));
+        QByteArray value = input.readLine(Secrets::kMaxSecretBytes + 2);
+        while (value.endsWith('\n') || value.endsWith('\r'))
+            value.chop(1);
+        if (value.isEmpty())
+            return fail(ExitUsage, usage("secret set: give the value on standard input"));
+        store.write(name, value, &context, done);
+        std::fill(value.begin(), value.end(), '\0');
+    } else {
+        store.remove(name, &context, done);
+    }
+    while (!answer)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    if (!*answer)
+        return fail(answer->error().code == "secrets.invalid" ? ExitUsage : ExitFailure,
+                    answer->error());
+    return ExitOk;
 }
 
 int runServe(Runtime::ProgramOptions &options)
@@ -598,11 +651,12 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald instance list | reprovision --id N [--noop]\n"
         "  iot-portald reconcile                         compare the store with the cloud now\n"
         "  iot-portald ssh trust --ssh-target U@H[:P] --pki-dir DIR [--fingerprint SHA256:…]\n"
+        "  iot-portald secret set|remove --name N --pki-dir DIR   (value on standard input)\n"
         "  iot-portald pki init --pki-dir DIR            create the lab PKI (once)"));
     auto &parser = options.parser();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default), template, class, device, "
-                                                "gateway, instance, reconcile, ssh, pki"));
+                                                "gateway, instance, reconcile, ssh, secret, pki"));
     using O = QCommandLineOption;
     const auto add = [&options](const char *name, const char *help, const char *valueName,
                                 const QString &defaultValue = QString()) {
@@ -647,7 +701,15 @@ int runPortaldProgram(const QStringList &arguments)
         "--ssh-agent).",
         "file");
     options.addOption(O(QStringLiteral("ssh-agent"), QStringLiteral("Also try ssh-agent.")));
+    add("ssh-config",
+        "An OpenSSH client config whose Host sections apply to the SSH targets (HostName, Port, "
+        "User, IdentityFile, ProxyJump); none is read otherwise.",
+        "file");
     add("known-hosts", "The portal's known_hosts (default: <pki-dir>/known_hosts).", "file");
+    add("secrets-file",
+        "Secrets file, 0600 (default: <pki-dir>/secrets.json): e.g. the --ssh-key passphrase "
+        "as ssh-key-passphrase:<absolute key path>.",
+        "file");
     add("fingerprint", "ssh trust: the host key fingerprint (SHA256:…) you checked.", "text");
     add("bsf-zn-url", "Serve the NAF: the BSF's Zn URL (https://…/zn).", "url");
     add("naf-port", "NAF Ua port (0: any free port).", "port", QStringLiteral("0"));
@@ -658,7 +720,7 @@ int runPortaldProgram(const QStringList &arguments)
     add("naf-fqdn", "The NAF's configured name (part of NAF_Id).", "name",
         QStringLiteral("naf.lab.example"));
     add("portal-url", "Portal API URL told to enrolled gateways.", "url");
-    add("name", "template/class add: the name.", "name");
+    add("name", "template/class add: the name; secret: the secret's name.", "name");
     add("template", "class add: the VM template.", "name");
     add("image", "template add: image.", "name");
     add("flavor", "template add: flavor.", "name");
@@ -693,6 +755,8 @@ int runPortaldProgram(const QStringList &arguments)
         return runServe(options);
     if (command == QLatin1String("ssh"))
         return runSshTrust(options);
+    if (command == QLatin1String("secret"))
+        return runSecretCommand(options);
     if (command == QLatin1String("pki")) {
         if (options.positionalArguments().value(1) != QLatin1String("init") ||
             !options.isSet(QStringLiteral("pki-dir")))

@@ -1,5 +1,6 @@
 #include "instanceconfigurator.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -100,7 +101,30 @@ void InstanceConfigurator::configure(const Store::Instance &instance, const QStr
     job.manifest = *manifest;
     job.noop = purpose == Purpose::DryRun;
     job.timeoutMs = m_config.puppetTimeoutMs;
-    startRun(id, purpose, job);
+    if (job.target.identityFile.isEmpty() || !m_config.secrets)
+        return startRun(id, purpose, job);
+    // The passphrase first; the run keeps counting as this instance's meanwhile.
+    m_answering.insert(id);
+    const QString secret = sshKeyPassphraseSecret(job.target.identityFile);
+    m_config.secrets->read(
+        secret, this, [this, id, purpose, job, secret](const Result<QByteArray> &passphrase) {
+            m_answering.erase(id);
+            if (!passphrase && passphrase.error().code != "secrets.not_found")
+                return emit finished(id, purpose, Outcome::Failed,
+                                     QStringLiteral("cannot read the passphrase %1 from %2: %3")
+                                         .arg(secret, m_config.secrets->description(),
+                                              QString::fromStdString(passphrase.error().message)),
+                                     QString());
+            Provisioning::PuppetJob withPassphrase = job;
+            if (passphrase)
+                withPassphrase.target.keyPassphrase = *passphrase;
+            startRun(id, purpose, withPassphrase);
+        });
+}
+
+QString sshKeyPassphraseSecret(const QString &keyPath)
+{
+    return QStringLiteral("ssh-key-passphrase:") + QFileInfo(keyPath).absoluteFilePath();
 }
 
 void InstanceConfigurator::startRun(qint64 id, Purpose purpose, const Provisioning::PuppetJob &job)
@@ -136,7 +160,14 @@ void InstanceConfigurator::startRun(qint64 id, Purpose purpose, const Provisioni
                     outcome = Outcome::Changed;
             }
         }
-        const QString reason = result ? QString() : QString::fromStdString(result.error().message);
+        QString reason = result ? QString() : QString::fromStdString(result.error().message);
+        if (!result && result.error().code == "ssh.auth" && !job.target.identityFile.isEmpty() &&
+            job.target.keyPassphrase.isEmpty())
+            reason +=
+                QStringLiteral(" (if the key has a passphrase, keep it as the secret %1%2)")
+                    .arg(sshKeyPassphraseSecret(job.target.identityFile),
+                         m_config.secrets ? QStringLiteral(" in ") + m_config.secrets->description()
+                                          : QString());
         emit finished(id, purpose, outcome, reason, log);
     });
     m_runs.insert_or_assign(id, std::move(run));

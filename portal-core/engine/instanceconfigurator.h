@@ -12,6 +12,7 @@
 // instance was configuring simply runs it again.
 
 #include <portal-core/provisioning/puppetrun.h>
+#include <portal-core/secrets/secretstore.h>
 #include <portal-core/store/store.h>
 
 #include <QElapsedTimer>
@@ -37,7 +38,13 @@ struct ConfiguratorConfig
     // connectRetryMs for this long after the first attempt.
     int bootWaitMs = 5 * 60 * 1000;
     int connectRetryMs = 3000;
+    // Where the passphrase of an encrypted SSH key file is (sshKeyPassphraseSecret(path));
+    // none found: the key is used as it is.
+    std::shared_ptr<Secrets::SecretStore> secrets;
 };
+
+// The secret name under which the passphrase of the SSH key file at path is kept.
+QString sshKeyPassphraseSecret(const QString &keyPath);
 
 class InstanceConfigurator : public QObject
 {

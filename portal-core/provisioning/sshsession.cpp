@@ -26,6 +26,7 @@ constexpr char kPidMarker[] = "iot-portal-pid:";
 // starts, so a stop finds processes that left its process tree.
 constexpr char kRunTokenVariable[] = "IOT_PORTAL_RUN";
 constexpr qint64 kMaxKnownHostsBytes = 4 * 1024 * 1024;
+constexpr qint64 kMaxSshConfigBytes = 1024 * 1024;
 
 struct KeyDeleter
 {
@@ -88,8 +89,16 @@ QString endpoint(const SshTarget &target)
 // A connected session with the target's options, host key not yet checked.
 Result<SessionPtr> openConnection(const SshTarget &target)
 {
-    if (target.host.isEmpty() || target.user.isEmpty() || target.knownHostsPath.isEmpty())
-        return makeError("ssh.config", "an SSH target needs a host, a user and a known_hosts file");
+    if (target.host.isEmpty() || (target.user.isEmpty() && target.sshConfigFile.isEmpty()) ||
+        target.knownHostsPath.isEmpty())
+        return makeError("ssh.config", "an SSH target needs a host, a user (or an SSH config "
+                                       "that names one) and a known_hosts file");
+    if (!target.sshConfigFile.isEmpty() &&
+        (!QFileInfo(target.sshConfigFile).isReadable() ||
+         QFileInfo(target.sshConfigFile).size() > kMaxSshConfigBytes))
+        return makeError("ssh.config", ("cannot read the SSH config " + target.sshConfigFile +
+                                        " (or it is over 1 MiB)")
+                                           .toStdString());
     static std::once_flag initialised;
     std::call_once(initialised, [] { ssh_init(); });
     SessionPtr session(ssh_new());
@@ -102,14 +111,20 @@ Result<SessionPtr> openConnection(const SshTarget &target)
     unsigned int port = target.port;
     long seconds = target.connectTimeoutMs / 1000;
     long microseconds = (target.connectTimeoutMs % 1000) * 1000L;
-    bool processConfig = target.useSshConfig;
-    ssh_options_set(session.get(), SSH_OPTIONS_PROCESS_CONFIG, &processConfig);
+    bool processDefaultConfig = false; // never ~/.ssh/config or /etc/ssh/ssh_config
+    ssh_options_set(session.get(), SSH_OPTIONS_PROCESS_CONFIG, &processDefaultConfig);
     ssh_options_set(session.get(), SSH_OPTIONS_HOST, host.constData());
-    if (target.useSshConfig && ssh_options_parse_config(session.get(), nullptr) != SSH_OK)
-        return sshError("ssh.config", QStringLiteral("reading ~/.ssh/config"), session.get());
+    if (!target.sshConfigFile.isEmpty()) {
+        const QByteArray config = QFileInfo(target.sshConfigFile).absoluteFilePath().toUtf8();
+        if (ssh_options_parse_config(session.get(), config.constData()) != SSH_OK)
+            return sshError("ssh.config", QStringLiteral("reading ") + target.sshConfigFile,
+                            session.get());
+    }
     // Set after the config file, so the target's own values win.
-    ssh_options_set(session.get(), SSH_OPTIONS_PORT, &port);
-    ssh_options_set(session.get(), SSH_OPTIONS_USER, user.constData());
+    if (port != 0)
+        ssh_options_set(session.get(), SSH_OPTIONS_PORT, &port);
+    if (!user.isEmpty())
+        ssh_options_set(session.get(), SSH_OPTIONS_USER, user.constData());
     ssh_options_set(session.get(), SSH_OPTIONS_KNOWNHOSTS, knownHosts.constData());
     ssh_options_set(session.get(), SSH_OPTIONS_GLOBAL_KNOWNHOSTS, knownHosts.constData());
     ssh_options_set(session.get(), SSH_OPTIONS_TIMEOUT, &seconds);
@@ -210,6 +225,15 @@ Result<void> authenticate(ssh_session session, const SshTarget &target)
             return {};
         else
             keyProblem = QStringLiteral("the server refused the key %1").arg(target.identityFile);
+    }
+    if (target.identityFile.isEmpty() && !target.sshConfigFile.isEmpty()) {
+        // The config's IdentityFile entries (and the agent), as ssh itself would try them.
+        if (ssh_userauth_publickey_auto(session, nullptr,
+                                        target.keyPassphrase.isEmpty()
+                                            ? nullptr
+                                            : target.keyPassphrase.constData()) == SSH_AUTH_SUCCESS)
+            return {};
+        keyProblem = QStringLiteral("no key that %1 names was accepted").arg(target.sshConfigFile);
     }
     if (target.useAgent) {
         if (ssh_userauth_agent(session, nullptr) == SSH_AUTH_SUCCESS)

@@ -10,7 +10,8 @@
 // A key that differs from the recorded one always refuses (`ssh.host_changed`, both
 // fingerprints in the message). The user authenticates with a private key file (its
 // passphrase supplied by the caller, from the secret store) or, when asked, ssh-agent.
-// ~/.ssh/config is read only when SshTarget::useSshConfig is set.
+// An OpenSSH client config is read only when the admin names one (SshTarget::sshConfigFile);
+// ~/.ssh/config never applies implicitly.
 //
 // Bounds and hazards: connect and every command have timeouts. When a command's time is up
 // (or it is cancelled) its remote processes get TERM, then KILL: its process tree (pgrep) and
@@ -44,11 +45,14 @@ struct SshTarget
     QString host; // address or name, as the instance record has it
     quint16 port = 22;
     QString user;
-    QString knownHostsPath;    // the portal's known_hosts (created when missing)
-    QString identityFile;      // private key (OpenSSH or PEM); empty: agent only
-    QByteArray keyPassphrase;  // for identityFile; empty when it has none
-    bool useAgent = false;     // try ssh-agent (SSH_AUTH_SOCK) when no key file works
-    bool useSshConfig = false; // honour ~/.ssh/config host options for this host
+    QString knownHostsPath;   // the portal's known_hosts (created when missing)
+    QString identityFile;     // private key (OpenSSH or PEM); empty: agent only
+    QByteArray keyPassphrase; // for identityFile; empty when it has none
+    bool useAgent = false;    // try ssh-agent (SSH_AUTH_SOCK) when no key file works
+    // An OpenSSH client config (≤ 1 MiB) whose Host sections apply to host: HostName, Port,
+    // User, IdentityFile, ProxyJump… Where the target leaves them open (port 0, user empty,
+    // no identityFile) the config's values are used; the target's own values win.
+    QString sshConfigFile;
     int connectTimeoutMs = 10000;
 };
 

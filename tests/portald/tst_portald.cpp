@@ -16,6 +16,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSslKey>
 #include <QTemporaryDir>
@@ -56,6 +57,7 @@ private slots:
     void otherGatewayIsForbidden();
     void badRequestsChangeNothing();
     void blockedGatewayIsRefused();
+    void secretsAreSetFromStandardInputOnly();
     void stopsCleanly();
 
 private:
@@ -333,6 +335,33 @@ void TestPortald::blockedGatewayIsRefused()
              QStringLiteral("portal.forbidden"));
     QCOMPARE(call(m_gw1, "POST", QStringLiteral("/api/v1/gateways/gw1/heartbeat"), "{}").status,
              200);
+}
+
+void TestPortald::secretsAreSetFromStandardInputOnly()
+{
+    const QString file = m_dir.filePath(QStringLiteral("secrets.json"));
+    const auto secret = [&](const QStringList &arguments, const QByteArray &input) {
+        QProcess process;
+        process.start(kPortald, QStringList{QStringLiteral("secret")} + arguments +
+                                    QStringList{QStringLiteral("--secrets-file"), file});
+        process.write(input);
+        process.closeWriteChannel();
+        process.waitForFinished(30000);
+        return process.exitCode();
+    };
+    QCOMPARE(secret({"set", "--name", "ssh-key-passphrase:/etc/iot-portal/id"}, "hunter2\n"), 0);
+    QCOMPARE(QFile(file).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+             QFileDevice::Permissions());
+    const QByteArray stored = Testing::readFile(file);
+    QVERIFY2(stored.contains(QByteArray("hunter2").toBase64()) && !stored.contains("hunter2\""),
+             stored.constData());
+    // No value, a bad name: refused, the file unchanged.
+    QCOMPARE(secret({"set", "--name", "other"}, ""), 2);
+    QCOMPARE(secret({"set", "--name", "a name"}, "v\n"), 2);
+    QCOMPARE(Testing::readFile(file), stored);
+    QCOMPARE(secret({"remove", "--name", "ssh-key-passphrase:/etc/iot-portal/id"}, ""), 0);
+    QVERIFY(!Testing::readFile(file).contains(QByteArray("hunter2").toBase64()));
+    QCOMPARE(secret({"remove", "--name", "ssh-key-passphrase:/etc/iot-portal/id"}, ""), 1);
 }
 
 void TestPortald::stopsCleanly()

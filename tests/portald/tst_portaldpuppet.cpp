@@ -210,6 +210,24 @@ void TestPortaldPuppet::hostKeyIsTrustedOnlyByItsFingerprint()
              0);
     QCOMPARE(runCli(QStringList{"ssh", "trust"} + sshArguments(), &output), 0);
     QVERIFY2(output.contains("already trusted"), output.constData());
+    // An alias of the admin's SSH config names the same host: already trusted too.
+    const QString sshConfig = m_dir.filePath(QStringLiteral("ssh_config"));
+    QVERIFY(Testing::writeFile(sshConfig, QStringLiteral("Host lab-alias\n    HostName "
+                                                         "127.0.0.1\n    Port %1\n    User %2\n")
+                                              .arg(m_sshd.port())
+                                              .arg(m_sshd.userName())
+                                              .toUtf8()));
+    QCOMPARE(
+        runCli({"ssh", "trust", "--ssh-target", "lab-alias", "--ssh-config", sshConfig, "--ssh-key",
+                m_sshd.userKeyPath(), "--pki-dir", m_dir.filePath(QStringLiteral("pki"))},
+               &output),
+        0);
+    QVERIFY2(output.contains("already trusted"), output.constData());
+    // Without the config an alias without a user is refused as a usage error.
+    QCOMPARE(runCli({"ssh", "trust", "--ssh-target", "lab-alias", "--pki-dir",
+                     m_dir.filePath(QStringLiteral("pki"))},
+                    &output),
+             2);
 
     m_portald = std::make_unique<Testing::DaemonProcess>(
         kPortald,

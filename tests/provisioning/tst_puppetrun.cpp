@@ -3,6 +3,7 @@
 // test's temp dir. Host-key fingerprints are checked against ssh-keygen's own.
 
 #include "tests/support/sshserver.h"
+#include "tests/support/testfiles.h"
 
 #include <portal-core/provisioning/puppetmanifest.h>
 #include <portal-core/provisioning/puppetrun.h>
@@ -73,6 +74,7 @@ private slots:
     void linesArriveWhilePuppetRuns();
     void cancelStopsTheRunAndCleansUp();
     void fiveInstancesAtOnce();
+    void sshConfigFileSuppliesWhatTheTargetLeavesOpen();
     void changedHostKeyIsRefused();
     void cleanupTestCase();
 
@@ -386,6 +388,44 @@ void TestPuppetRun::fiveInstancesAtOnce()
                  QStringLiteral("instance %1\n").arg(instance).toUtf8());
         QVERIFY(leftNothingBehind(*run));
     }
+}
+
+void TestPuppetRun::sshConfigFileSuppliesWhatTheTargetLeavesOpen()
+{
+    // An alias the admin's SSH config resolves: host name, port, user and key come from it.
+    const QString config = m_dir.filePath(QStringLiteral("ssh_config"));
+    QVERIFY(Testing::writeFile(config, QStringLiteral("Host other\n"
+                                                      "    Port 1\n"
+                                                      "Host lab-instance\n"
+                                                      "    HostName 127.0.0.1\n"
+                                                      "    Port %1\n"
+                                                      "    User %2\n"
+                                                      "    IdentityFile %3\n")
+                                           .arg(m_sshd.port())
+                                           .arg(m_sshd.userName(), m_sshd.userKeyPath())
+                                           .toUtf8()));
+    SshTarget alias;
+    alias.host = QStringLiteral("lab-instance");
+    alias.port = 0;
+    alias.knownHostsPath = target().knownHostsPath; // trusted by an earlier case
+    alias.sshConfigFile = config;
+    auto session = SshSession::connect(alias);
+    QVERIFY2(session.ok(), describe(session));
+    QStringList lines;
+    auto status = (*session)->run(QStringLiteral("echo configured-by-alias"), 10000,
+                                  [&](OutputStream, const QString &line) { lines.append(line); });
+    QVERIFY2(status.ok(), describe(status));
+    QCOMPARE(*status, 0);
+    QVERIFY(lines.contains(QStringLiteral("configured-by-alias")));
+
+    // Without the config the alias means nothing, and ~/.ssh/config is never read.
+    alias.sshConfigFile.clear();
+    alias.user = m_sshd.userName();
+    alias.port = 22;
+    QCOMPARE(SshSession::connect(alias).error().code, std::string("ssh.connect"));
+    // A config that cannot be read is a configuration error, not a connection attempt.
+    alias.sshConfigFile = m_dir.filePath(QStringLiteral("no-such-config"));
+    QCOMPARE(SshSession::connect(alias).error().code, std::string("ssh.config"));
 }
 
 void TestPuppetRun::changedHostKeyIsRefused()

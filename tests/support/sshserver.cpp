@@ -1,6 +1,7 @@
 #include "sshserver.h"
 
 #include "daemonprocess.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -19,13 +20,13 @@ namespace {
 const QString kSshd = QStringLiteral("/usr/sbin/sshd");
 const QString kKeygen = QStringLiteral("ssh-keygen");
 
-bool makeKey(const QString &path, QByteArray *output)
+bool makeKey(const QString &path, QByteArray *output, const QString &passphrase = QString())
 {
     QFile::remove(path);
     QFile::remove(path + QStringLiteral(".pub"));
     return runCommand(kKeygen,
                       {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-                       QStringLiteral("-N"), QString(), QStringLiteral("-f"), path},
+                       QStringLiteral("-N"), passphrase, QStringLiteral("-f"), path},
                       output) == 0;
 }
 
@@ -70,6 +71,18 @@ QString SshServer::makeUnauthorisedKey()
 {
     const QString path = m_dir.filePath(QStringLiteral("other_%1").arg(++m_extraKeys));
     return makeKey(path, &m_output) ? path : QString();
+}
+
+QString SshServer::makeAuthorisedKey(const QString &passphrase)
+{
+    const QString path = m_dir.filePath(QStringLiteral("authorised_%1").arg(++m_extraKeys));
+    if (!makeKey(path, &m_output, passphrase))
+        return QString();
+    QFile authorised(m_dir.filePath(QStringLiteral("authorized_keys")));
+    if (!authorised.open(QIODevice::Append))
+        return QString();
+    authorised.write(Testing::readFile(path + QStringLiteral(".pub")));
+    return path;
 }
 
 bool SshServer::generateHostKey()

@@ -39,6 +39,8 @@ public:
     QString hostKeyFingerprint() const;
     // A fresh key pair that is not authorised.
     QString makeUnauthorisedKey();
+    // A fresh key pair, encrypted with passphrase, that is authorised (call after prepare()).
+    QString makeAuthorisedKey(const QString &passphrase);
     QString directory() const { return m_dir.path(); }
     QByteArray output() const { return m_output; }
 

@@ -154,6 +154,9 @@ const char kClassColumns[] =
     "name, vendor, type, subscriber, priority, template_name, sharing, capacity, enrolment";
 const char kGatewayColumns[] =
     "id, last_heartbeat_ms, version, device_count, queue_depth, btid_expiry_ms, blocked";
+// What reads answer: the written columns and the IMPI bound at enrolment.
+const char kGatewaySelectColumns[] = "id, last_heartbeat_ms, version, device_count, queue_depth,"
+                                     " btid_expiry_ms, blocked, impi";
 
 Device deviceFromQuery(const QSqlQuery &query)
 {
@@ -237,6 +240,7 @@ Gateway gatewayFromQuery(const QSqlQuery &query)
     gateway.queueDepth = query.value(4).toInt();
     gateway.btidExpiry = fromMs(query.value(5));
     gateway.blocked = query.value(6).toInt() != 0;
+    gateway.impi = query.value(7).toString();
     return gateway;
 }
 
@@ -665,6 +669,11 @@ Result<QList<Device>> Store::devicesOfInstance(qint64 instanceId) const
     return deviceList(m_connectionName, QStringLiteral("instance_id = ?"), instanceId);
 }
 
+Result<QList<Device>> Store::devices() const
+{
+    return deviceList(m_connectionName, QStringLiteral("id >= ?"), QStringLiteral(""));
+}
+
 Result<QList<Device>> Store::devicesInState(DeviceState state) const
 {
     return deviceList(m_connectionName, QStringLiteral("state = ?"), toText(state));
@@ -732,7 +741,8 @@ Result<Gateway> Store::findGateway(const QString &id) const
 {
     StoreQuery query(
         m_connectionName,
-        QStringLiteral("SELECT %1 FROM gateways WHERE id = ?").arg(QLatin1String(kGatewayColumns)));
+        QStringLiteral("SELECT %1 FROM gateways WHERE id = ?")
+            .arg(QLatin1String(kGatewaySelectColumns)));
     if (!query.exec({id}))
         return sqlError("store.sql", query.error());
     if (!query.query().next())
@@ -744,7 +754,8 @@ Result<QList<Gateway>> Store::gateways() const
 {
     StoreQuery query(
         m_connectionName,
-        QStringLiteral("SELECT %1 FROM gateways ORDER BY id").arg(QLatin1String(kGatewayColumns)));
+        QStringLiteral("SELECT %1 FROM gateways ORDER BY id")
+            .arg(QLatin1String(kGatewaySelectColumns)));
     if (!query.exec())
         return sqlError("store.sql", query.error());
     QList<Gateway> result;

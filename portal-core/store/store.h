@@ -60,6 +60,7 @@ public:
     Result<QList<Device>> devicesOfGateway(const QString &gatewayId) const;
     Result<QList<Device>> devicesOfInstance(qint64 instanceId) const;
     Result<QList<Device>> devicesInState(DeviceState state) const;
+    Result<QList<Device>> devices() const; // all, by id
 
     // Gateways; upsert keeps `blocked` of an existing row.
     Result<void> recordHeartbeat(const Gateway &gateway);

@@ -60,6 +60,7 @@ struct Gateway
     int queueDepth = 0;
     QDateTime btidExpiry;
     bool blocked = false;
+    QString impi; // bound at the first enrolment (read only: bindGatewayImpi writes it)
 };
 
 // Life cycle: requested → building → configuring → ready, or failed with a reason.

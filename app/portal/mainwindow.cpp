@@ -1,0 +1,508 @@
+#include "mainwindow.h"
+
+#include "editors.h"
+
+#include <portal-core/engine/classmatcher.h>
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace Portal::Gui {
+
+namespace {
+
+QString sectionTitle(MainWindow::Section section)
+{
+    switch (section) {
+    case MainWindow::Section::Gateways:
+        return MainWindow::tr("Gateways");
+    case MainWindow::Section::Devices:
+        return MainWindow::tr("Devices");
+    case MainWindow::Section::Classes:
+        return MainWindow::tr("Device classes");
+    case MainWindow::Section::Templates:
+        return MainWindow::tr("VM templates");
+    case MainWindow::Section::Instances:
+        return MainWindow::tr("Instances");
+    case MainWindow::Section::Audit:
+        break;
+    }
+    return MainWindow::tr("Audit log");
+}
+
+QString sectionKey(MainWindow::Section section)
+{
+    static const char *const keys[] = {"gateways",  "devices",   "classes",
+                                       "templates", "instances", "audit"};
+    return QLatin1String(keys[int(section)]);
+}
+
+QPushButton *button(QWidget *parent, const QString &text, const QString &objectName)
+{
+    auto *pushButton = new QPushButton(text, parent);
+    pushButton->setObjectName(objectName);
+    return pushButton;
+}
+
+QString csvField(const QString &text)
+{
+    QString field = text;
+    if (field.contains(QLatin1Char('"')) || field.contains(QLatin1Char(',')) ||
+        field.contains(QLatin1Char('\n')))
+        field = QLatin1Char('"') + field.replace(QLatin1Char('"'), QLatin1String("\"\"")) +
+                QLatin1Char('"');
+    return field;
+}
+
+} // namespace
+
+MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs, QWidget *parent)
+    : QMainWindow(parent), m_store(store), m_databaseName(std::move(databaseName)),
+      m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
+      m_instanceLog(new QPlainTextEdit(this)), m_ruleResult(new QLabel(this)),
+      m_databaseLabel(new QLabel(this)), m_liveLabel(new QLabel(this)), m_timer(new QTimer(this))
+{
+    setWindowTitle(tr("IoT Portal"));
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setMaximumWidth(200);
+    for (int i = 0; i < kSectionCount; ++i)
+        m_sidebar->addItem(sectionTitle(Section(i)));
+
+    // Gateways.
+    QPushButton *block = button(this, tr("&Block / unblock"), QStringLiteral("blockGateway"));
+    connect(block, &QPushButton::clicked, this, &MainWindow::toggleGatewayBlocked);
+    m_stack->addWidget(makeSection(Section::Gateways, new GatewayModel(m_store, this), {block}));
+
+    // Devices.
+    m_stack->addWidget(makeSection(Section::Devices, new DeviceModel(m_store, this), {}));
+
+    // Device classes, with the rule tester below.
+    QPushButton *newClassButton = button(this, tr("&New class…"), QStringLiteral("newClass"));
+    QPushButton *editClassButton = button(this, tr("&Edit…"), QStringLiteral("editClass"));
+    connect(newClassButton, &QPushButton::clicked, this, &MainWindow::newClass);
+    connect(editClassButton, &QPushButton::clicked, this, &MainWindow::editClass);
+    auto *tester = new QWidget(this);
+    auto *testerLayout = new QHBoxLayout(tester);
+    testerLayout->setContentsMargins(0, 0, 0, 0);
+    testerLayout->addWidget(new QLabel(tr("Which class would a device get?"), tester));
+    QList<QLineEdit *> attributes;
+    for (const auto &[placeholder, name] :
+         {std::pair{tr("vendor"), "testVendor"}, std::pair{tr("type"), "testType"},
+          std::pair{tr("subscriber"), "testSubscriber"}}) {
+        auto *edit = new QLineEdit(tester);
+        edit->setPlaceholderText(placeholder);
+        edit->setObjectName(QLatin1String(name));
+        testerLayout->addWidget(edit);
+        attributes.append(edit);
+    }
+    m_ruleResult->setObjectName(QStringLiteral("ruleResult"));
+    testerLayout->addWidget(m_ruleResult, 1);
+    const auto testRule = [this, attributes] {
+        auto classes = m_store.deviceClasses();
+        if (!classes)
+            return m_ruleResult->setText(tr("cannot read the classes"));
+        const auto match = Engine::matchDeviceClass(
+            *classes, {attributes[0]->text(), attributes[1]->text(), attributes[2]->text()});
+        m_ruleResult->setText(
+            match ? tr("→ %1 (template %2, %3)")
+                        .arg(match->name, match->templateName, Store::toText(match->sharing))
+                  : tr("→ no class: the attach would be refused "
+                       "(portal.no_class)"));
+    };
+    for (QLineEdit *edit : attributes)
+        connect(edit, &QLineEdit::textChanged, this, testRule);
+    m_stack->addWidget(makeSection(Section::Classes, new ClassModel(m_store, this),
+                                   {newClassButton, editClassButton}, tester));
+
+    // VM templates.
+    QPushButton *newTemplateButton =
+        button(this, tr("&New template…"), QStringLiteral("newTemplate"));
+    QPushButton *editTemplateButton = button(this, tr("&Edit…"), QStringLiteral("editTemplate"));
+    connect(newTemplateButton, &QPushButton::clicked, this, &MainWindow::newTemplate);
+    connect(editTemplateButton, &QPushButton::clicked, this, &MainWindow::editTemplate);
+    m_stack->addWidget(makeSection(Section::Templates, new TemplateModel(m_store, this),
+                                   {newTemplateButton, editTemplateButton}));
+
+    // Instances, with the log of their admin actions below.
+    QPushButton *reprovision = button(this, tr("&Re-provision"), QStringLiteral("reprovision"));
+    QPushButton *dryRun = button(this, tr("&Dry run"), QStringLiteral("dryRun"));
+    QPushButton *reconcileButton = button(this, tr("Re&concile"), QStringLiteral("reconcile"));
+    connect(reprovision, &QPushButton::clicked, this, [this] { reprovisionInstance(false); });
+    connect(dryRun, &QPushButton::clicked, this, [this] { reprovisionInstance(true); });
+    connect(reconcileButton, &QPushButton::clicked, this, &MainWindow::reconcile);
+    m_instanceLog->setObjectName(QStringLiteral("instanceLog"));
+    m_instanceLog->setReadOnly(true);
+    m_instanceLog->setPlaceholderText(
+        tr("Outcomes of re-provisioning, dry runs and reconciliation appear here when the "
+           "leading iot-portald has done them."));
+    m_stack->addWidget(makeSection(Section::Instances, new InstanceModel(m_store, this),
+                                   {reprovision, dryRun, reconcileButton}, m_instanceLog));
+
+    // Audit log.
+    QPushButton *exportButton = button(this, tr("E&xport CSV…"), QStringLiteral("exportAudit"));
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the audit log"), QStringLiteral("audit.csv"), tr("CSV files (*.csv)"));
+        if (!path.isEmpty() && !exportAuditCsv(path))
+            QMessageBox::warning(
+                this, tr("Export failed"),
+                tr("Could not write %1. Choose a folder you can write to.").arg(path));
+    });
+    m_stack->addWidget(makeSection(Section::Audit, new AuditModel(m_store, this), {exportButton}));
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(m_stack);
+    splitter->setStretchFactor(1, 1);
+    setCentralWidget(splitter);
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+
+    m_databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
+    m_liveLabel->setObjectName(QStringLiteral("liveLabel"));
+    statusBar()->addWidget(m_databaseLabel);
+    statusBar()->addPermanentWidget(m_liveLabel);
+    m_databaseLabel->setText(
+        tr("Database: %1 (%2)")
+            .arg(m_databaseName, m_store.isPostgres() ? tr("PostgreSQL") : tr("SQLite")));
+
+    for (int i = 0; i < kSectionCount; ++i) {
+        auto *action = new QAction(this);
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(action, &QAction::triggered, this, [this, i] { showSection(Section(i)); });
+        addAction(action);
+    }
+    auto *refreshAction = new QAction(this);
+    refreshAction->setShortcut(QKeySequence::Refresh);
+    connect(refreshAction, &QAction::triggered, this, &MainWindow::refresh);
+    addAction(refreshAction);
+    auto *findAction = new QAction(this);
+    findAction->setShortcut(QKeySequence::Find);
+    connect(findAction, &QAction::triggered, this, [this] {
+        if (QLineEdit *edit = filter(currentSection()))
+            edit->setFocus(Qt::ShortcutFocusReason);
+    });
+    addAction(findAction);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    for (int i = 0; i < kSectionCount; ++i)
+        m_views.value(i)->horizontalHeader()->restoreState(
+            settings.value(QStringLiteral("columns/") + sectionKey(Section(i))).toByteArray());
+    m_sidebar->setCurrentRow(settings.value(QStringLiteral("window/section"), 0).toInt());
+
+    connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
+    m_timer->start(refreshMs);
+    refresh();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget *MainWindow::makeSection(Section section, StoreTableModel *model,
+                                 const QList<QWidget *> &tools, QWidget *below)
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    auto *toolbar = new QHBoxLayout;
+    auto *title = new QLabel(QStringLiteral("<b>%1</b>").arg(sectionTitle(section)), page);
+    toolbar->addWidget(title);
+    auto *filterEdit = new QLineEdit(page);
+    filterEdit->setObjectName(sectionKey(section) + QStringLiteral("Filter"));
+    filterEdit->setPlaceholderText(tr("Filter (Ctrl+F)"));
+    filterEdit->setClearButtonEnabled(true);
+    toolbar->addWidget(filterEdit, 1);
+    for (QWidget *tool : tools)
+        toolbar->addWidget(tool);
+    layout->addLayout(toolbar);
+
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(model);
+    proxy->setFilterKeyColumn(-1);
+    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+    connect(filterEdit, &QLineEdit::textChanged, proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    auto *table = new QTableView(page);
+    table->setObjectName(sectionKey(section) + QStringLiteral("View"));
+    table->setModel(proxy);
+    table->setSortingEnabled(true);
+    table->sortByColumn(0, Qt::AscendingOrder);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setAlternatingRowColors(true);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    if (below) {
+        auto *split = new QSplitter(Qt::Vertical, page);
+        split->addWidget(table);
+        split->addWidget(below);
+        split->setStretchFactor(0, 3);
+        layout->addWidget(split, 1);
+    } else {
+        layout->addWidget(table, 1);
+    }
+    setTabOrder(filterEdit, table);
+    m_models.insert(int(section), model);
+    m_proxies.insert(int(section), proxy);
+    m_views.insert(int(section), table);
+    m_filters.insert(int(section), filterEdit);
+    return page;
+}
+
+void MainWindow::showSection(Section section)
+{
+    m_sidebar->setCurrentRow(int(section));
+}
+
+MainWindow::Section MainWindow::currentSection() const
+{
+    return Section(qBound(0, m_stack->currentIndex(), kSectionCount - 1));
+}
+
+QString MainWindow::liveStateText() const
+{
+    return m_liveLabel->text();
+}
+
+QString MainWindow::instanceLog() const
+{
+    return m_instanceLog->toPlainText();
+}
+
+int MainWindow::viewRowOfKey(Section section, const QString &key) const
+{
+    const int sourceRow = model(section)->rowOfKey(key);
+    if (sourceRow < 0)
+        return -1;
+    return m_proxies.value(int(section))->mapFromSource(model(section)->index(sourceRow, 0)).row();
+}
+
+bool MainWindow::selectKey(Section section, const QString &key)
+{
+    const int row = viewRowOfKey(section, key);
+    if (row < 0)
+        return false;
+    view(section)->selectRow(row);
+    return true;
+}
+
+QString MainWindow::selectedKey(Section section) const
+{
+    const QModelIndexList rows = view(section)->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return QString();
+    return rows.first().data(StoreTableModel::KeyRole).toString();
+}
+
+void MainWindow::refresh()
+{
+    for (StoreTableModel *tableModel : std::as_const(m_models))
+        tableModel->refresh();
+    followRequests();
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    const StoreTableModel *gateways = model(Section::Gateways);
+    const StoreTableModel *instances = model(Section::Instances);
+    const StoreTableModel *devices = model(Section::Devices);
+    int online = 0;
+    for (int row = 0; row < gateways->rowCount(); ++row)
+        online +=
+            gateways->index(row, 0).data(StoreTableModel::TagRole).toInt() == int(Liveness::Online);
+    int ready = 0;
+    int failures = 0;
+    for (int row = 0; row < instances->rowCount(); ++row) {
+        const QString state = instances->index(row, 0).data(StoreTableModel::TagRole).toString();
+        ready += state == QLatin1String("ready");
+        failures += state == QLatin1String("failed");
+    }
+    for (int row = 0; row < devices->rowCount(); ++row)
+        failures += devices->index(row, 0).data(StoreTableModel::TagRole).toString() ==
+                    QLatin1String("failed");
+    QString text = tr("Gateways online %1/%2 · Devices %3 · Instances ready %4/%5 · Failures %6")
+                       .arg(online)
+                       .arg(gateways->rowCount())
+                       .arg(devices->rowCount())
+                       .arg(ready)
+                       .arg(instances->rowCount())
+                       .arg(failures);
+    for (const StoreTableModel *tableModel : std::as_const(m_models)) {
+        if (const Error *error = tableModel->lastError()) {
+            text += tr(" · the database did not answer: %1")
+                        .arg(QString::fromStdString(error->message));
+            break;
+        }
+    }
+    m_liveLabel->setText(text);
+}
+
+void MainWindow::newTemplate()
+{
+    TemplateEditor editor(m_store, std::nullopt, this);
+    if (editor.exec() == QDialog::Accepted)
+        refresh();
+}
+
+void MainWindow::editTemplate()
+{
+    auto vmTemplate = m_store.findTemplate(selectedKey(Section::Templates));
+    if (!vmTemplate)
+        return statusBar()->showMessage(tr("Select a template to edit."), 5000);
+    TemplateEditor editor(m_store, *vmTemplate, this);
+    if (editor.exec() == QDialog::Accepted)
+        refresh();
+}
+
+void MainWindow::newClass()
+{
+    ClassEditor editor(m_store, std::nullopt, this);
+    if (editor.exec() == QDialog::Accepted)
+        refresh();
+}
+
+void MainWindow::editClass()
+{
+    auto deviceClass = m_store.findDeviceClass(selectedKey(Section::Classes));
+    if (!deviceClass)
+        return statusBar()->showMessage(tr("Select a device class to edit."), 5000);
+    ClassEditor editor(m_store, *deviceClass, this);
+    if (editor.exec() == QDialog::Accepted)
+        refresh();
+}
+
+void MainWindow::reprovisionInstance(bool dryRun)
+{
+    const QString key = selectedKey(Section::Instances);
+    if (key.isEmpty())
+        return statusBar()->showMessage(tr("Select an instance first."), 5000);
+    const QString subject = QStringLiteral("instance:") + key;
+    auto id = m_store.requestAdminAction(QStringLiteral("instance.reprovision"), subject,
+                                         {{QStringLiteral("noop"), dryRun}}, QStringLiteral("gui"));
+    if (!id)
+        return statusBar()->showMessage(
+            tr("Could not queue the request: %1").arg(QString::fromStdString(id.error().message)),
+            10000);
+    const QString what =
+        (dryRun ? tr("Dry run of instance %1") : tr("Re-provisioning of instance %1")).arg(key);
+    m_followed.insert(*id, what);
+    m_instanceLog->appendPlainText(tr("%1: queued for the leading iot-portald…").arg(what));
+}
+
+void MainWindow::reconcile()
+{
+    auto id = m_store.requestAdminAction(QStringLiteral("reconcile"), QString(), {},
+                                         QStringLiteral("gui"));
+    if (!id)
+        return statusBar()->showMessage(
+            tr("Could not queue the request: %1").arg(QString::fromStdString(id.error().message)),
+            10000);
+    m_followed.insert(*id, tr("Reconciliation"));
+    m_instanceLog->appendPlainText(tr("Reconciliation: queued for the leading iot-portald…"));
+}
+
+void MainWindow::followRequests()
+{
+    for (auto it = m_followed.begin(); it != m_followed.end();) {
+        auto request = m_store.findAdminRequest(it.key());
+        if (!request || request->state == Store::AdminRequestState::Pending) {
+            ++it;
+            continue;
+        }
+        const bool done = request->state == Store::AdminRequestState::Done;
+        QString detail = request->result;
+        const QJsonObject outcome = QJsonDocument::fromJson(detail.toUtf8()).object();
+        if (outcome.contains(QStringLiteral("outcome")))
+            detail = tr("outcome %1%2\n%3")
+                         .arg(outcome.value(QStringLiteral("outcome")).toString(),
+                              outcome.value(QStringLiteral("reason")).toString().isEmpty()
+                                  ? QString()
+                                  : QStringLiteral(": ") +
+                                        outcome.value(QStringLiteral("reason")).toString(),
+                              outcome.value(QStringLiteral("log")).toString());
+        m_instanceLog->appendPlainText(
+            (done ? tr("%1 done: %2") : tr("%1 failed: %2")).arg(it.value(), detail.trimmed()));
+        statusBar()->showMessage(
+            done ? tr("%1 done.").arg(it.value())
+                 : tr("%1 failed; see the log below the instances.").arg(it.value()),
+            10000);
+        it = m_followed.erase(it);
+    }
+}
+
+void MainWindow::toggleGatewayBlocked()
+{
+    const QString key = selectedKey(Section::Gateways);
+    auto gateway = m_store.findGateway(key);
+    if (!gateway)
+        return statusBar()->showMessage(tr("Select a gateway first."), 5000);
+    const bool block = !gateway->blocked;
+    if (auto changed = m_store.setGatewayBlocked(key, block); !changed)
+        return statusBar()->showMessage(tr("Could not change the gateway: %1")
+                                            .arg(QString::fromStdString(changed.error().message)),
+                                        10000);
+    (void)m_store.audit(QStringLiteral("gui"),
+                        block ? QStringLiteral("gateway.block") : QStringLiteral("gateway.unblock"),
+                        QStringLiteral("gateway:") + key);
+    refresh();
+}
+
+bool MainWindow::exportAuditCsv(const QString &path)
+{
+    const StoreTableModel *audit = model(Section::Audit);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+        return false;
+    QStringList header;
+    for (int column = 0; column < audit->columnCount(); ++column)
+        header.append(csvField(audit->headerData(column, Qt::Horizontal).toString()));
+    file.write(header.join(QLatin1Char(',')).toUtf8() + '\n');
+    for (int row = 0; row < audit->rowCount(); ++row) {
+        QStringList fields;
+        for (int column = 0; column < audit->columnCount(); ++column) {
+            // The whole detail, not the table's shortened one.
+            const QModelIndex index = audit->index(row, column);
+            fields.append(csvField(column == audit->columnCount() - 1
+                                       ? index.data(StoreTableModel::TagRole).toString()
+                                       : index.data().toString()));
+        }
+        file.write(fields.join(QLatin1Char(',')).toUtf8() + '\n');
+    }
+    return file.commit();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/section"), m_stack->currentIndex());
+    for (int i = 0; i < kSectionCount; ++i)
+        settings.setValue(QStringLiteral("columns/") + sectionKey(Section(i)),
+                          m_views.value(i)->horizontalHeader()->saveState());
+    event->accept();
+}
+
+} // namespace Portal::Gui

@@ -1,0 +1,307 @@
+#include "storemodels.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+namespace Portal::Gui {
+
+namespace {
+
+QString timeText(const QDateTime &time)
+{
+    return time.isValid() ? QLocale().toString(time.toLocalTime(), QLocale::ShortFormat)
+                          : StoreTableModel::tr("never");
+}
+
+} // namespace
+
+Liveness gatewayLiveness(const QDateTime &lastHeartbeat, const QDateTime &now)
+{
+    if (!lastHeartbeat.isValid())
+        return Liveness::Offline;
+    const qint64 ageS = lastHeartbeat.secsTo(now);
+    if (ageS <= 30)
+        return Liveness::Online; // three heartbeat intervals
+    if (ageS <= 300)
+        return Liveness::Stale;
+    return Liveness::Offline;
+}
+
+QString livenessText(Liveness liveness)
+{
+    switch (liveness) {
+    case Liveness::Online:
+        return StoreTableModel::tr("online");
+    case Liveness::Stale:
+        return StoreTableModel::tr("stale");
+    case Liveness::Offline:
+        break;
+    }
+    return StoreTableModel::tr("offline");
+}
+
+StoreTableModel::StoreTableModel(Store::Store &store, QStringList headers, QObject *parent)
+    : QAbstractTableModel(parent), m_store(store), m_headers(std::move(headers))
+{
+}
+
+int StoreTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int StoreTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_headers.size());
+}
+
+QVariant StoreTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+        return row.cells.value(index.column());
+    case Qt::ToolTipRole:
+        return row.cells.value(index.column()).toString();
+    case KeyRole:
+        return row.key;
+    case TagRole:
+        return row.tag;
+    default:
+        return {};
+    }
+}
+
+QVariant StoreTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 ||
+        section >= m_headers.size())
+        return QAbstractTableModel::headerData(section, orientation, role);
+    return m_headers.at(section);
+}
+
+QString StoreTableModel::keyAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? m_rows.at(row).key : QString();
+}
+
+int StoreTableModel::rowOfKey(const QString &key) const
+{
+    return m_rowOfKey.value(key, -1);
+}
+
+void StoreTableModel::refresh()
+{
+    auto loaded = load();
+    if (!loaded) {
+        m_error = loaded.error();
+        return;
+    }
+    m_error.reset();
+    QHash<QString, int> wanted;
+    for (int i = 0; i < loaded->size(); ++i)
+        wanted.insert(loaded->at(i).key, i);
+    // Rows that are gone, from the bottom up so earlier indexes stay valid.
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+        if (!wanted.contains(m_rows.at(row).key)) {
+            beginRemoveRows(QModelIndex(), row, row);
+            m_rows.removeAt(row);
+            endRemoveRows();
+        }
+    }
+    m_rowOfKey.clear();
+    for (int row = 0; row < m_rows.size(); ++row)
+        m_rowOfKey.insert(m_rows.at(row).key, row);
+    // Changed rows in place; new rows appended in the order loaded (views sort themselves).
+    QList<Row> added;
+    for (Row &fresh : *loaded) {
+        const int row = m_rowOfKey.value(fresh.key, -1);
+        if (row < 0) {
+            added.append(std::move(fresh));
+            continue;
+        }
+        Row &current = m_rows[row];
+        if (current.cells != fresh.cells || current.tag != fresh.tag) {
+            current = std::move(fresh);
+            emit dataChanged(index(row, 0), index(row, columnCount() - 1));
+        }
+    }
+    if (!added.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
+        for (Row &row : added) {
+            m_rowOfKey.insert(row.key, int(m_rows.size()));
+            m_rows.append(std::move(row));
+        }
+        endInsertRows();
+    }
+}
+
+GatewayModel::GatewayModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(store,
+                      {tr("Gateway"), tr("IMPI"), tr("Status"), tr("Last seen"), tr("Version"),
+                       tr("Devices"), tr("Queue"), tr("B-TID expiry"), tr("Blocked")},
+                      parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> GatewayModel::load()
+{
+    auto gateways = m_store.gateways();
+    if (!gateways)
+        return gateways.error();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<Row> rows;
+    for (const Store::Gateway &gateway : *gateways) {
+        const Liveness liveness = gatewayLiveness(gateway.lastHeartbeat, now);
+        rows.append(
+            {gateway.id,
+             {gateway.id, gateway.impi, livenessText(liveness), timeText(gateway.lastHeartbeat),
+              gateway.version, gateway.deviceCount, gateway.queueDepth,
+              timeText(gateway.btidExpiry), gateway.blocked ? tr("blocked") : QString()},
+             int(liveness)});
+    }
+    return rows;
+}
+
+DeviceModel::DeviceModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(store,
+                      {tr("Device"), tr("Class"), tr("Gateway"), tr("Instance"), tr("State"),
+                       tr("Key"), tr("Updated"), tr("Reason")},
+                      parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> DeviceModel::load()
+{
+    auto devices = m_store.devices();
+    if (!devices)
+        return devices.error();
+    QList<Row> rows;
+    rows.reserve(devices->size());
+    for (const Store::Device &device : *devices) {
+        rows.append(
+            {device.id,
+             {device.id, device.className, device.gatewayId,
+              device.instanceId ? QVariant(device.instanceId) : QVariant(QString()),
+              Store::toText(device.state), device.revoked ? tr("revoked") : tr("registered"),
+              timeText(device.updatedAt), device.reason},
+             Store::toText(device.state)});
+    }
+    return rows;
+}
+
+InstanceModel::InstanceModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(store,
+                      {tr("Instance"), tr("Backend"), tr("Class"), tr("Template"), tr("Sharing"),
+                       tr("State"), tr("Address"), tr("Devices"), tr("Reason")},
+                      parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> InstanceModel::load()
+{
+    auto instances = m_store.instances();
+    if (!instances)
+        return instances.error();
+    QList<Row> rows;
+    for (const Store::Instance &instance : *instances) {
+        auto devices = m_store.devicesOfInstance(instance.id);
+        rows.append({QString::number(instance.id),
+                     {instance.id, instance.backend, instance.className, instance.templateName,
+                      instance.dedicatedDeviceId.isEmpty()
+                          ? tr("shared (slot %1)").arg(instance.slot)
+                          : tr("dedicated to %1").arg(instance.dedicatedDeviceId),
+                      Store::toText(instance.state), instance.url,
+                      devices ? int(devices->size()) : 0, instance.reason},
+                     Store::toText(instance.state)});
+    }
+    return rows;
+}
+
+TemplateModel::TemplateModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(store,
+                      {tr("Template"), tr("Image"), tr("Flavor"), tr("Network"), tr("Key pair"),
+                       tr("Security groups"), tr("Puppet")},
+                      parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> TemplateModel::load()
+{
+    auto templates = m_store.templates();
+    if (!templates)
+        return templates.error();
+    QList<Row> rows;
+    for (const Store::VmTemplate &vmTemplate : *templates) {
+        const QJsonObject &spec = vmTemplate.spec;
+        QStringList groups;
+        for (const QJsonValue &group : spec.value(QStringLiteral("securityGroups")).toArray())
+            groups.append(group.toString());
+        rows.append(
+            {vmTemplate.name,
+             {vmTemplate.name, spec.value(QStringLiteral("image")).toString(),
+              spec.value(QStringLiteral("flavor")).toString(),
+              spec.value(QStringLiteral("network")).toString(),
+              spec.value(QStringLiteral("keyName")).toString(), groups.join(QLatin1String(", ")),
+              spec.contains(QStringLiteral("puppet")) ? tr("yes") : tr("no")},
+             {}});
+    }
+    return rows;
+}
+
+ClassModel::ClassModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(store,
+                      {tr("Class"), tr("Vendor"), tr("Type"), tr("Subscriber"), tr("Priority"),
+                       tr("Template"), tr("Sharing"), tr("Capacity"), tr("Enrolment")},
+                      parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> ClassModel::load()
+{
+    auto classes = m_store.deviceClasses();
+    if (!classes)
+        return classes.error();
+    QList<Row> rows;
+    for (const Store::DeviceClass &c : *classes) {
+        rows.append({c.name,
+                     {c.name, c.vendor, c.type, c.subscriber, c.priority, c.templateName,
+                      Store::toText(c.sharing), c.capacity, Store::toText(c.enrolment)},
+                     {}});
+    }
+    return rows;
+}
+
+AuditModel::AuditModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(store, {tr("Time"), tr("Actor"), tr("Action"), tr("Subject"), tr("Detail")},
+                      parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> AuditModel::load()
+{
+    auto log = m_store.auditLog(kMaxAuditRows);
+    if (!log)
+        return log.error();
+    QList<Row> rows;
+    // Entries have no id in the record: time, actor, action and subject with a sequence
+    // number among equal ones make the key, newest first as the store answers.
+    QHash<QString, int> seen;
+    for (auto it = log->crbegin(); it != log->crend(); ++it) {
+        const QString base = QString::number(it->time.toMSecsSinceEpoch()) + QLatin1Char('|') +
+                             it->actor + QLatin1Char('|') + it->action + QLatin1Char('|') +
+                             it->subject;
+        const int n = seen[base]++;
+        rows.prepend(
+            {base + QLatin1Char('#') + QString::number(n),
+             {timeText(it->time), it->actor, it->action, it->subject, it->detail.left(500)},
+             it->detail});
+    }
+    return rows;
+}
+
+} // namespace Portal::Gui

@@ -1,0 +1,129 @@
+#pragma once
+// Table models of the admin GUI over the portal store (DESIGN §2.1: the store is where the
+// GUI reads the platform's state). Each model reloads its rows with refresh() and applies the
+// difference by row key: changed cells emit dataChanged, new rows are inserted and vanished
+// ones removed, so views keep their selection and scroll position across refreshes (the
+// GUI polls on SQLite). Rows are loaded whole; a store error keeps the last rows and is
+// reported by lastError().
+//
+// Bounds: the audit model holds the newest kMaxAuditRows entries.
+
+#include <portal-core/base/result.h>
+#include <portal-core/store/store.h>
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QHash>
+#include <QStringList>
+#include <QVariant>
+
+namespace Portal::Gui {
+
+// A gateway's liveness from its last heartbeat (interval ≈ 10 s).
+enum class Liveness { Online, Stale, Offline };
+Liveness gatewayLiveness(const QDateTime &lastHeartbeat, const QDateTime &now);
+QString livenessText(Liveness liveness);
+
+class StoreTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    struct Row
+    {
+        QString key;
+        QVariantList cells; // display values, one per column
+        QVariant tag;       // a role-free extra for views (e.g. the row's state)
+    };
+
+    StoreTableModel(Store::Store &store, QStringList headers, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // The row's key (a name or an id as text), or empty.
+    QString keyAt(int row) const;
+    int rowOfKey(const QString &key) const;
+    const Error *lastError() const { return m_error ? &*m_error : nullptr; }
+
+    static constexpr int KeyRole = Qt::UserRole + 1;
+    static constexpr int TagRole = Qt::UserRole + 2;
+
+public slots:
+    void refresh();
+
+protected:
+    virtual Result<QList<Row>> load() = 0;
+    Store::Store &m_store;
+
+private:
+    QStringList m_headers;
+    QList<Row> m_rows;
+    QHash<QString, int> m_rowOfKey;
+    std::optional<Error> m_error;
+};
+
+class GatewayModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    explicit GatewayModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
+class DeviceModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    explicit DeviceModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
+class InstanceModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    explicit InstanceModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
+class TemplateModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    explicit TemplateModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
+class ClassModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    explicit ClassModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
+class AuditModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    static constexpr int kMaxAuditRows = 2000;
+    explicit AuditModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
+} // namespace Portal::Gui

@@ -739,10 +739,8 @@ Result<void> Store::setGatewayBlocked(const QString &id, bool blocked)
 
 Result<Gateway> Store::findGateway(const QString &id) const
 {
-    StoreQuery query(
-        m_connectionName,
-        QStringLiteral("SELECT %1 FROM gateways WHERE id = ?")
-            .arg(QLatin1String(kGatewaySelectColumns)));
+    StoreQuery query(m_connectionName, QStringLiteral("SELECT %1 FROM gateways WHERE id = ?")
+                                           .arg(QLatin1String(kGatewaySelectColumns)));
     if (!query.exec({id}))
         return sqlError("store.sql", query.error());
     if (!query.query().next())
@@ -752,10 +750,8 @@ Result<Gateway> Store::findGateway(const QString &id) const
 
 Result<QList<Gateway>> Store::gateways() const
 {
-    StoreQuery query(
-        m_connectionName,
-        QStringLiteral("SELECT %1 FROM gateways ORDER BY id")
-            .arg(QLatin1String(kGatewaySelectColumns)));
+    StoreQuery query(m_connectionName, QStringLiteral("SELECT %1 FROM gateways ORDER BY id")
+                                           .arg(QLatin1String(kGatewaySelectColumns)));
     if (!query.exec())
         return sqlError("store.sql", query.error());
     QList<Gateway> result;

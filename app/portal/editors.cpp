@@ -35,6 +35,16 @@ void showError(QLabel *label, const QString &text)
     label->setVisible(!text.isEmpty());
 }
 
+QLineEdit *addLine(QWidget *parent, QFormLayout *form, const QString &label,
+                   const QString &objectName, const QString &placeholder)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setObjectName(objectName);
+    edit->setPlaceholderText(placeholder);
+    form->addRow(label, edit);
+    return edit;
+}
+
 Error invalid(const QString &text)
 {
     return makeError("gui.invalid", text.toStdString());
@@ -51,11 +61,7 @@ TemplateEditor::TemplateEditor(Store::Store &store,
     auto *form = new QFormLayout;
     const auto line = [this, form](const QString &label, const QString &objectName,
                                    const QString &placeholder) {
-        auto *edit = new QLineEdit(this);
-        edit->setObjectName(objectName);
-        edit->setPlaceholderText(placeholder);
-        form->addRow(label, edit);
-        return edit;
+        return addLine(this, form, label, objectName, placeholder);
     };
     m_name = line(tr("&Name:"), QStringLiteral("name"), tr("letters, digits, . _ -"));
     m_image = line(tr("&Image:"), QStringLiteral("image"), tr("Glance image name or id"));
@@ -207,11 +213,7 @@ ClassEditor::ClassEditor(Store::Store &store, const std::optional<Store::DeviceC
     auto *form = new QFormLayout;
     const auto line = [this, form](const QString &label, const QString &objectName,
                                    const QString &placeholder) {
-        auto *edit = new QLineEdit(this);
-        edit->setObjectName(objectName);
-        edit->setPlaceholderText(placeholder);
-        form->addRow(label, edit);
-        return edit;
+        return addLine(this, form, label, objectName, placeholder);
     };
     m_name = line(tr("&Name:"), QStringLiteral("name"), tr("letters, digits, . _ -"));
     m_vendor = line(tr("&Vendor:"), QStringLiteral("vendor"), tr("empty matches any"));

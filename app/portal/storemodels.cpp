@@ -207,16 +207,18 @@ Result<QList<StoreTableModel::Row>> InstanceModel::load()
     auto instances = m_store.instances();
     if (!instances)
         return instances.error();
+    auto counts = m_store.deviceCountsByInstance();
+    if (!counts)
+        return counts.error();
     QList<Row> rows;
     for (const Store::Instance &instance : *instances) {
-        auto devices = m_store.devicesOfInstance(instance.id);
         rows.append({QString::number(instance.id),
                      {instance.id, instance.backend, instance.className, instance.templateName,
                       instance.dedicatedDeviceId.isEmpty()
                           ? tr("shared (slot %1)").arg(instance.slot)
                           : tr("dedicated to %1").arg(instance.dedicatedDeviceId),
-                      Store::toText(instance.state), instance.url,
-                      devices ? int(devices->size()) : 0, instance.reason},
+                      Store::toText(instance.state), instance.url, counts->value(instance.id),
+                      instance.reason},
                      Store::toText(instance.state)});
     }
     return rows;

@@ -638,15 +638,14 @@ void PortalEngine::doAdminRequests()
     }
 }
 
-bool PortalEngine::startReprovision(const Store::AdminRequest &request)
+void PortalEngine::startReprovision(const Store::AdminRequest &request)
 {
     for (qint64 requestId : std::as_const(m_requestOfRun)) {
         if (requestId == request.id)
-            return false; // running
+            return; // running
     }
     const auto refuse = [&](const QString &why) {
         (void)m_store.finishAdminRequest(request.id, false, why);
-        return true;
     };
     bool isNumber = false;
     const qint64 id = request.subject.startsWith(QLatin1String("instance:"))
@@ -674,7 +673,7 @@ bool PortalEngine::startReprovision(const Store::AdminRequest &request)
     if (!running)
         return refuse(QStringLiteral("instance %1's machine is not running").arg(id));
     if (m_configurator->isConfiguring(id))
-        return false; // one run per instance: after the current one
+        return; // one run per instance: after the current one
     m_requestOfRun.insert(id, request.id);
     const bool noop = request.options.value(QStringLiteral("noop")).toBool();
     audit(request.requestedBy,
@@ -684,7 +683,6 @@ bool PortalEngine::startReprovision(const Store::AdminRequest &request)
     m_configurator->configure(*instance, m_backend.name(),
                               noop ? InstanceConfigurator::Purpose::DryRun
                                    : InstanceConfigurator::Purpose::Reprovision);
-    return true;
 }
 
 void PortalEngine::superviseInstances()

@@ -130,8 +130,9 @@ private:
                       InstanceConfigurator::Outcome outcome, const QString &reason,
                       const QString &log);
     void doAdminRequests();
-    // An `instance.reprovision` request ({"noop": bool}): false while it must wait.
-    bool startReprovision(const Store::AdminRequest &request);
+    // An `instance.reprovision` request ({"noop": bool}); one that must wait (running, or its
+    // instance still configuring) stays pending for a later tick.
+    void startReprovision(const Store::AdminRequest &request);
     void pushPendingDevices();
     void audit(const QString &actor, const QString &action, const QString &subject,
                const QString &detail = QString());

@@ -92,6 +92,24 @@ Error keychainError(QKeychain::Error error, const QString &text)
     }
 }
 
+// Runs job (no plaintext fallback, deleted when done) and answers in context's thread.
+void runJob(QKeychain::Job *job, const QString &key, QObject *context,
+            std::function<void(QKeychain::Job *)> succeeded,
+            std::function<void(const Error &)> failed)
+{
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false);
+    job->setKey(key);
+    QObject::connect(
+        job, &QKeychain::Job::finished, context,
+        [succeeded = std::move(succeeded), failed = std::move(failed)](QKeychain::Job *finished) {
+            if (finished->error() != QKeychain::NoError)
+                return failed(keychainError(finished->error(), finished->errorString()));
+            succeeded(finished);
+        });
+    job->start();
+}
+
 } // namespace
 
 bool SecretStore::isValidKey(const QString &key)
@@ -174,17 +192,12 @@ void KeychainSecretStore::read(const QString &key, QObject *context, ReadDone do
 {
     if (!isValidKey(key))
         return answerLater(context, std::move(done), Result<QByteArray>(invalid()));
-    auto *job = new QKeychain::ReadPasswordJob(m_service);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(key);
-    QObject::connect(job, &QKeychain::Job::finished, context,
-                     [done = std::move(done)](QKeychain::Job *finished) {
-                         if (finished->error() != QKeychain::NoError)
-                             return done(keychainError(finished->error(), finished->errorString()));
-                         done(static_cast<QKeychain::ReadPasswordJob *>(finished)->binaryData());
-                     });
-    job->start();
+    runJob(
+        new QKeychain::ReadPasswordJob(m_service), key, context,
+        [done](QKeychain::Job *job) {
+            done(static_cast<QKeychain::ReadPasswordJob *>(job)->binaryData());
+        },
+        [done](const Error &error) { done(error); });
 }
 
 void KeychainSecretStore::write(const QString &key, const QByteArray &value, QObject *context,
@@ -193,32 +206,17 @@ void KeychainSecretStore::write(const QString &key, const QByteArray &value, QOb
     if (!isValidKey(key) || value.size() > kMaxSecretBytes)
         return answerLater(context, std::move(done), Result<void>(invalid()));
     auto *job = new QKeychain::WritePasswordJob(m_service);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(key);
     job->setBinaryData(value);
-    QObject::connect(job, &QKeychain::Job::finished, context,
-                     [done = std::move(done)](QKeychain::Job *finished) {
-                         if (finished->error() != QKeychain::NoError)
-                             return done(keychainError(finished->error(), finished->errorString()));
-                         done({});
-                     });
-    job->start();
+    runJob(
+        job, key, context, [done](QKeychain::Job *) { done({}); },
+        [done](const Error &error) { done(error); });
 }
 
 void KeychainSecretStore::remove(const QString &key, QObject *context, WriteDone done)
 {
-    auto *job = new QKeychain::DeletePasswordJob(m_service);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(key);
-    QObject::connect(job, &QKeychain::Job::finished, context,
-                     [done = std::move(done)](QKeychain::Job *finished) {
-                         if (finished->error() != QKeychain::NoError)
-                             return done(keychainError(finished->error(), finished->errorString()));
-                         done({});
-                     });
-    job->start();
+    runJob(
+        new QKeychain::DeletePasswordJob(m_service), key, context,
+        [done](QKeychain::Job *) { done({}); }, [done](const Error &error) { done(error); });
 }
 
 } // namespace Portal::Secrets

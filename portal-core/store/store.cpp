@@ -674,6 +674,19 @@ Result<QList<Device>> Store::devices() const
     return deviceList(m_connectionName, QStringLiteral("id >= ?"), QStringLiteral(""));
 }
 
+Result<QHash<qint64, int>> Store::deviceCountsByInstance() const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT instance_id, COUNT(*) FROM devices"
+                                    " WHERE instance_id IS NOT NULL GROUP BY instance_id"));
+    if (!query.exec())
+        return sqlError("store.sql", query.error());
+    QHash<qint64, int> counts;
+    while (query.query().next())
+        counts.insert(query.query().value(0).toLongLong(), query.query().value(1).toInt());
+    return counts;
+}
+
 Result<QList<Device>> Store::devicesInState(DeviceState state) const
 {
     return deviceList(m_connectionName, QStringLiteral("state = ?"), toText(state));

@@ -14,6 +14,7 @@
 
 #include <portal-core/base/result.h>
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -61,6 +62,8 @@ public:
     Result<QList<Device>> devicesOfInstance(qint64 instanceId) const;
     Result<QList<Device>> devicesInState(DeviceState state) const;
     Result<QList<Device>> devices() const; // all, by id
+    // Placed devices per instance id, in one query.
+    Result<QHash<qint64, int>> deviceCountsByInstance() const;
 
     // Gateways; upsert keeps `blocked` of an existing row.
     Result<void> recordHeartbeat(const Gateway &gateway);

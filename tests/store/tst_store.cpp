@@ -286,8 +286,9 @@ void TestStore::heartbeatKeepsBlocked()
     QVERIFY(gateway->blocked);
     QCOMPARE(gateway->queueDepth, 17);
     QCOMPARE(gateway->lastHeartbeat, report.lastHeartbeat);
-    QCOMPARE(store->recordHeartbeat({QStringLiteral("GW!"), {}, {}, 0, 0, {}, false, {}}).error().code,
-             std::string("store.invalid"));
+    QCOMPARE(
+        store->recordHeartbeat({QStringLiteral("GW!"), {}, {}, 0, 0, {}, false, {}}).error().code,
+        std::string("store.invalid"));
 }
 
 void TestStore::auditLogNewestFirst()

@@ -29,6 +29,8 @@ constexpr qsizetype kMaxOriginatorBytes = 256;
 constexpr qsizetype kMaxRequestIdBytes = 128;
 constexpr qsizetype kMaxBearerBytes = 256;
 constexpr int kCloseTimeoutMs = 5000;
+constexpr int kDefaultChildLimit = 100;
+constexpr int kMaxChildLimit = 500;
 
 Http::HttpAnswer error(int status, const char *code, const std::string &message)
 {
@@ -417,6 +419,18 @@ Http::HttpAnswer M2mService::handleOneM2M(const Http::HttpRequest &request,
     if (segments.size() == 3)
         return retrieveInContainer(device, container, segments[2]);
 
+    // rcn=4 (attributes and child resources, TS-0004 §6.3.3.2.16) adds the newest `lim`
+    // contentInstances, oldest first; the GUI charts readings and lists commands from it.
+    const QString resultContent = request.query.queryItemValue(QStringLiteral("rcn"));
+    const QString limitText = request.query.queryItemValue(QStringLiteral("lim"));
+    const bool withChildren = resultContent == QLatin1String("4");
+    if (!resultContent.isEmpty() && resultContent != QLatin1String("1") && !withChildren)
+        return error(400, "m2m.malformed", "rcn must be 1 (attributes) or 4 (with children)");
+    bool limitOk = true;
+    const int limit = limitText.isEmpty() ? kDefaultChildLimit : limitText.toInt(&limitOk);
+    if (!limitOk || limit < 1 || limit > kMaxChildLimit)
+        return error(400, "m2m.malformed", "lim must be 1..500");
+
     auto stats = data ? m_store.readingStats(deviceId) : m_store.commandStats(deviceId);
     if (!stats)
         return error(500, "m2m.internal", "the store failed");
@@ -429,7 +443,28 @@ Http::HttpAnswer M2mService::handleOneM2M(const Http::HttpRequest &request,
     cnt.stateTag = data ? quint64(std::max<qint64>(device.lastCounter, 0)) : quint64(stats->count);
     cnt.currentInstances = stats->count;
     cnt.currentByteSize = stats->bytes;
-    return json(200, OneM2M::toJson(cnt));
+    QJsonObject answer = OneM2M::toJson(cnt);
+    if (!withChildren)
+        return json(200, answer);
+    QJsonArray children;
+    if (data) {
+        auto readings = m_store.recentReadings(deviceId, limit);
+        if (!readings)
+            return error(500, "m2m.internal", "the store failed");
+        for (const ReadingRecord &reading : *readings)
+            children.append(
+                OneM2M::toJson(readingInstance(reading)).value(QStringLiteral("m2m:cin")));
+    } else {
+        auto commands = m_store.recentCommands(deviceId, limit);
+        if (!commands)
+            return error(500, "m2m.internal", "the store failed");
+        for (const CommandRecord &command : *commands)
+            children.append(
+                OneM2M::toJson(commandInstance(command)).value(QStringLiteral("m2m:cin")));
+    }
+    QJsonObject attributes = answer.value(QStringLiteral("m2m:cnt")).toObject();
+    attributes.insert(QStringLiteral("m2m:cin"), children);
+    return json(200, QJsonObject{{QStringLiteral("m2m:cnt"), attributes}});
 }
 
 Http::HttpAnswer M2mService::rejectReading(int status, const char *code, const std::string &message)

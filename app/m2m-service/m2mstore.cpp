@@ -337,6 +337,26 @@ Result<std::optional<ReadingRecord>> oneReading(const QString &connection, const
     return std::optional<ReadingRecord>(readingFrom(query));
 }
 
+// The newest `limit` rows matching where, returned oldest first.
+template<typename Record, typename From>
+Result<QList<Record>> newestRows(const QString &connection, const QString &columns,
+                                 const QString &table, const QString &orderColumn,
+                                 const QString &deviceId, int limit, From from)
+{
+    QSqlQuery query(QSqlDatabase::database(connection));
+    query.prepare(QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM ") + table +
+                  QStringLiteral(" WHERE device_id = ? ORDER BY ") + orderColumn +
+                  QStringLiteral(" DESC LIMIT ?"));
+    query.addBindValue(deviceId);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return sqlError(query.lastError());
+    QList<Record> rows;
+    while (query.next())
+        rows.prepend(from(query));
+    return rows;
+}
+
 Result<std::optional<CommandRecord>> oneCommand(const QString &connection, const QString &where,
                                                 const QVariantList &values)
 {
@@ -419,6 +439,18 @@ Result<std::optional<CommandRecord>> M2mStore::command(const QString &deviceId, 
 {
     return oneCommand(m_connectionName, QStringLiteral("device_id = ? AND command_id = ?"),
                       {deviceId, commandId});
+}
+
+Result<QList<ReadingRecord>> M2mStore::recentReadings(const QString &deviceId, int limit)
+{
+    return newestRows<ReadingRecord>(m_connectionName, kReadingColumns, QStringLiteral("readings"),
+                                     QStringLiteral("counter"), deviceId, limit, readingFrom);
+}
+
+Result<QList<CommandRecord>> M2mStore::recentCommands(const QString &deviceId, int limit)
+{
+    return newestRows<CommandRecord>(m_connectionName, kCommandColumns, QStringLiteral("commands"),
+                                     QStringLiteral("command_id"), deviceId, limit, commandFrom);
 }
 
 Result<std::optional<CommandRecord>> M2mStore::latestCommand(const QString &deviceId)

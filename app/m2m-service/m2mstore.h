@@ -87,6 +87,9 @@ public:
     Result<std::optional<ReadingRecord>> latestReading(const QString &deviceId);
     Result<std::optional<ReadingRecord>> oldestReading(const QString &deviceId);
     Result<ContainerStats> readingStats(const QString &deviceId);
+    // The newest `limit` readings (commands), oldest first.
+    Result<QList<ReadingRecord>> recentReadings(const QString &deviceId, int limit);
+    Result<QList<CommandRecord>> recentCommands(const QString &deviceId, int limit);
 
     Result<CommandRecord> addCommand(const QString &deviceId, int actuator, qint32 value,
                                      const QString &originator);

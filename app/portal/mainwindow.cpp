@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "devicepanel.h"
 #include "editors.h"
 
 #include <portal-core/engine/classmatcher.h>
@@ -79,11 +80,14 @@ QString csvField(const QString &text)
 
 } // namespace
 
-MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs, QWidget *parent)
+MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
+                       std::optional<QSslConfiguration> adminTls, QWidget *parent)
     : QMainWindow(parent), m_store(store), m_databaseName(std::move(databaseName)),
       m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
-      m_instanceLog(new QPlainTextEdit(this)), m_ruleResult(new QLabel(this)),
-      m_databaseLabel(new QLabel(this)), m_liveLabel(new QLabel(this)), m_timer(new QTimer(this))
+      m_instanceLog(new QPlainTextEdit(this)),
+      m_devicePanel(new DevicePanel(store, std::move(adminTls), this)),
+      m_ruleResult(new QLabel(this)), m_databaseLabel(new QLabel(this)),
+      m_liveLabel(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("IoT Portal"));
     m_sidebar->setObjectName(QStringLiteral("sidebar"));
@@ -96,8 +100,11 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
     connect(block, &QPushButton::clicked, this, &MainWindow::toggleGatewayBlocked);
     m_stack->addWidget(makeSection(Section::Gateways, new GatewayModel(m_store, this), {block}));
 
-    // Devices.
-    m_stack->addWidget(makeSection(Section::Devices, new DeviceModel(m_store, this), {}));
+    // Devices, with the selected one's readings, commands and key below.
+    m_stack->addWidget(
+        makeSection(Section::Devices, new DeviceModel(m_store, this), {}, m_devicePanel));
+    connect(view(Section::Devices)->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_devicePanel->showDevice(selectedKey(Section::Devices)); });
 
     // Device classes, with the rule tester below.
     QPushButton *newClassButton = button(this, tr("&New class…"), QStringLiteral("newClass"));
@@ -320,6 +327,8 @@ void MainWindow::refresh()
 {
     for (StoreTableModel *tableModel : std::as_const(m_models))
         tableModel->refresh();
+    if (currentSection() == Section::Devices)
+        m_devicePanel->refresh();
     followRequests();
     updateStatus();
 }

@@ -12,6 +12,9 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QSslConfiguration>
+
+#include <optional>
 
 class QLabel;
 class QLineEdit;
@@ -24,6 +27,8 @@ class QTimer;
 
 namespace Portal::Gui {
 
+class DevicePanel;
+
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -31,8 +36,10 @@ public:
     enum class Section { Gateways, Devices, Classes, Templates, Instances, Audit };
     static constexpr int kSectionCount = 6;
 
+    // adminTls (the portal-admin client certificate) lets the device pane read readings and
+    // send commands on instances; without it the pane shows the store's record only.
     MainWindow(Store::Store &store, QString databaseName, int refreshMs = 2000,
-               QWidget *parent = nullptr);
+               std::optional<QSslConfiguration> adminTls = std::nullopt, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showSection(Section section);
@@ -40,6 +47,7 @@ public:
     StoreTableModel *model(Section section) const { return m_models.value(int(section)); }
     QTableView *view(Section section) const { return m_views.value(int(section)); }
     QLineEdit *filter(Section section) const { return m_filters.value(int(section)); }
+    DevicePanel *devicePanel() const { return m_devicePanel; }
     QString liveStateText() const;
     QString instanceLog() const;
 
@@ -77,6 +85,7 @@ private:
     QHash<int, QTableView *> m_views;
     QHash<int, QLineEdit *> m_filters;
     QPlainTextEdit *m_instanceLog;
+    DevicePanel *m_devicePanel;
     QLabel *m_ruleResult;
     QLabel *m_databaseLabel;
     QLabel *m_liveLabel;

@@ -2,8 +2,12 @@
 
 #include "mainwindow.h"
 
+#include <portal-core/cloud/admintls.h>
+#include <portal-core/crypto/labpki.h>
+
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QMessageBox>
 
 namespace Portal::Gui {
@@ -28,8 +32,15 @@ int runPortalApp(int argc, char *argv[])
         QStringLiteral("refresh-ms"),
         QApplication::translate("main", "How often the views re-read the store."),
         QStringLiteral("ms"), QStringLiteral("2000"));
+    const QCommandLineOption pkiDir(
+        QStringLiteral("pki-dir"),
+        QApplication::translate("main", "The portal's PKI folder (as given to iot-portald): its "
+                                        "portal-admin certificate reads readings and sends "
+                                        "commands on instances."),
+        QStringLiteral("dir"));
     parser.addOption(database);
     parser.addOption(refreshMs);
+    parser.addOption(pkiDir);
     parser.process(app);
     bool refreshOk = false;
     const int refresh = parser.value(refreshMs).toInt(&refreshOk);
@@ -46,7 +57,29 @@ int runPortalApp(int argc, char *argv[])
                 .arg(parser.value(database), QString::fromStdString(store.error().message)));
         return 3;
     }
-    MainWindow window(**store, parser.value(database), refresh);
+    std::optional<QSslConfiguration> adminTls;
+    if (parser.isSet(pkiDir)) {
+        // An existing folder only: a new PKI here would be a CA no instance trusts.
+        const QString dir = parser.value(pkiDir);
+        auto pki = QDir(dir).exists(QStringLiteral("portal-ca.crt"))
+                       ? Crypto::LabPki::ensure(dir.toStdString())
+                       : Result<Crypto::LabPkiPaths>(makeError("gui.no_pki", "no portal-ca.crt"));
+        auto tls = pki ? Cloud::makeAdminTlsConfiguration(
+                             {QString::fromStdString(pki->portalAdmin.certificatePath),
+                              QString::fromStdString(pki->portalAdmin.keyPath),
+                              QString::fromStdString(pki->portalCa.certificatePath)})
+                       : Result<QSslConfiguration>(pki.error());
+        if (!tls) {
+            QMessageBox::critical(
+                nullptr, QApplication::translate("main", "IoT Portal"),
+                QApplication::translate("main", "Cannot use the PKI folder %1: %2\n\nGive "
+                                                "--pki-dir the folder iot-portald uses.")
+                    .arg(dir, QString::fromStdString(tls.error().message)));
+            return 3;
+        }
+        adminTls = *tls;
+    }
+    MainWindow window(**store, parser.value(database), refresh, adminTls);
     window.show();
     return QApplication::exec();
 }

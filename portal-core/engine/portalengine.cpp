@@ -630,12 +630,63 @@ void PortalEngine::doAdminRequests()
                        : QString::fromStdString(report.error().message));
         } else if (request.action == QLatin1String("instance.reprovision")) {
             startReprovision(request);
+        } else if (request.action == QLatin1String("device.revoke")) {
+            startRevoke(request);
         } else {
             (void)m_store.finishAdminRequest(
                 request.id, false,
                 QStringLiteral("iot-portald does not know the action %1").arg(request.action));
         }
     }
+}
+
+void PortalEngine::startRevoke(const Store::AdminRequest &request)
+{
+    const QString deviceId =
+        request.subject.startsWith(QLatin1String("device:")) ? request.subject.mid(7) : QString();
+    if (m_pushing.contains(deviceId))
+        return; // the instance is being told; finished by that push
+    auto device = m_store.findDevice(deviceId);
+    if (!device)
+        return (void)m_store.finishAdminRequest(
+            request.id, false,
+            QStringLiteral("no device %1 (the subject must be device:<id>)").arg(request.subject));
+    if (!device->revoked) {
+        // The store first: from here no attach of this device succeeds, whatever the instance.
+        device->revoked = true;
+        if (auto updated = m_store.updateDevice(*device); !updated)
+            return; // retried on the next tick
+        audit(request.requestedBy, QStringLiteral("device.revoked"), request.subject,
+              QStringLiteral("instance %1").arg(device->instanceId));
+    }
+    auto instance = device->instanceId ? m_store.findInstance(device->instanceId)
+                                       : Result<Store::Instance>(makeError("store.not_found", ""));
+    if (!instance || instance->state != Store::InstanceState::Ready ||
+        device->credentialSha256.isEmpty())
+        return (void)m_store.finishAdminRequest(
+            request.id, true,
+            QStringLiteral("device %1 revoked; no ready instance holds its key").arg(deviceId));
+    m_pushing.insert(deviceId);
+    const qint64 requestId = request.id;
+    const qint64 instanceId = instance->id;
+    m_admin->putDevice(instance->url, deviceId, device->publicKey, device->credentialSha256, true,
+                       [this, requestId, deviceId, instanceId](Result<void> pushed) {
+                           m_pushing.remove(deviceId);
+                           if (!pushed) {
+                               // The request stays pending: pushed again on a later tick.
+                               qCWarning(lcEngine)
+                                   << "telling instance" << instanceId << "that" << deviceId
+                                   << "is revoked failed:"
+                                   << QString::fromStdString(pushed.error().message);
+                               return;
+                           }
+                           (void)m_store.finishAdminRequest(
+                               requestId, true,
+                               QStringLiteral("device %1 revoked; instance %2 refuses its "
+                                              "readings and commands")
+                                   .arg(deviceId)
+                                   .arg(instanceId));
+                       });
 }
 
 void PortalEngine::startReprovision(const Store::AdminRequest &request)
@@ -897,7 +948,8 @@ void PortalEngine::pushPendingDevices()
     if (!pending)
         return;
     for (const Store::Device &device : *pending) {
-        if (device.instanceId == 0 || device.gatewayId.isEmpty() || m_pushing.contains(device.id))
+        if (device.instanceId == 0 || device.gatewayId.isEmpty() || device.revoked ||
+            m_pushing.contains(device.id))
             continue;
         auto instance = m_store.findInstance(device.instanceId);
         if (!instance)

@@ -16,8 +16,9 @@
 // reconciles the backend with the store once (reconcile()), then moves instances requested →
 // building → configuring → ready (or failed) through the backend and InstanceConfigurator
 // (Puppet over SSH, or `skipped`), resumes them after a restart, and does the admin requests
-// queued in the store (`reconcile`, `instance.reprovision`); every portald pushes pending
-// devices' keys to ready instances.
+// queued in the store (`reconcile`, `instance.reprovision`, `device.revoke`: the store first,
+// then the device's instance, the request pending until that instance took it); every portald
+// pushes pending devices' keys to ready instances.
 //
 // A machine that vanishes (deleted outside the portal) from an instance the store holds as
 // configuring or ready is never silently replaced: the instance becomes failed with a reason
@@ -133,6 +134,7 @@ private:
     // An `instance.reprovision` request ({"noop": bool}); one that must wait (running, or its
     // instance still configuring) stays pending for a later tick.
     void startReprovision(const Store::AdminRequest &request);
+    void startRevoke(const Store::AdminRequest &request);
     void pushPendingDevices();
     void audit(const QString &actor, const QString &action, const QString &subject,
                const QString &detail = QString());

@@ -329,13 +329,12 @@ Result<ContentInstanceCreate> parseContentInstanceCreate(const QByteArray &body,
     return create;
 }
 
-Result<ContentInstance> parseContentInstance(const QByteArray &body, qsizetype maxBytes)
+namespace {
+
+Result<ContentInstance> contentInstanceFrom(const QJsonObject &object)
 {
-    auto object = rootObject(body, maxBytes, QStringLiteral("m2m:cin"));
-    if (!object)
-        return object.error();
     ContentInstance instance;
-    if (object->value(QStringLiteral("ty")).toInt(-1) != int(ResourceType::ContentInstance))
+    if (object.value(QStringLiteral("ty")).toInt(-1) != int(ResourceType::ContentInstance))
         return badAttribute("ty", "must be 4");
     const struct
     {
@@ -346,7 +345,7 @@ Result<ContentInstance> parseContentInstance(const QByteArray &body, qsizetype m
                    {"pi", &instance.parentId},
                    {"cnf", &instance.contentInfo}};
     for (const auto &field : strings) {
-        const QJsonValue value = object->value(QLatin1String(field.name));
+        const QJsonValue value = object.value(QLatin1String(field.name));
         if (value.isUndefined())
             continue;
         auto text = shortString(value, field.name);
@@ -357,7 +356,7 @@ Result<ContentInstance> parseContentInstance(const QByteArray &body, qsizetype m
     if (instance.resourceId.isEmpty())
         return badAttribute("ri", "is required");
     for (const char *name : {"ct", "lt"}) {
-        const QJsonValue value = object->value(QLatin1String(name));
+        const QJsonValue value = object.value(QLatin1String(name));
         if (value.isUndefined())
             continue;
         const QDateTime time = parseTimestamp(value.toString());
@@ -366,7 +365,7 @@ Result<ContentInstance> parseContentInstance(const QByteArray &body, qsizetype m
         (name[0] == 'c' ? instance.created : instance.lastModified) = time;
     }
     for (const char *name : {"st", "cs"}) {
-        const QJsonValue value = object->value(QLatin1String(name));
+        const QJsonValue value = object.value(QLatin1String(name));
         if (value.isUndefined())
             continue;
         const double number = value.toDouble(-1);
@@ -378,17 +377,66 @@ Result<ContentInstance> parseContentInstance(const QByteArray &body, qsizetype m
         else
             instance.contentSize = qint64(number);
     }
-    const QJsonValue labels = object->value(QStringLiteral("lbl"));
+    const QJsonValue labels = object.value(QStringLiteral("lbl"));
     if (!labels.isUndefined()) {
         auto list = stringList(labels, "lbl", true);
         if (!list)
             return list.error();
         instance.labels = *list;
     }
-    instance.content = object->value(QStringLiteral("con"));
+    instance.content = object.value(QStringLiteral("con"));
     if (!instance.content.isString() && !instance.content.isObject())
         return badAttribute("con", "must be a string or an object");
     return instance;
+}
+
+} // namespace
+
+Result<ContentInstance> parseContentInstance(const QByteArray &body, qsizetype maxBytes)
+{
+    auto object = rootObject(body, maxBytes, QStringLiteral("m2m:cin"));
+    if (!object)
+        return object.error();
+    return contentInstanceFrom(*object);
+}
+
+Result<ContainerListing> parseContainerListing(const QByteArray &body, qsizetype maxBytes)
+{
+    if (body.size() > std::min(maxBytes, kMaxListingJsonBytes))
+        return makeError("onem2m.too_large", "container listing larger than allowed");
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    const QJsonObject top = document.object();
+    if (parseError.error != QJsonParseError::NoError || !document.isObject() || top.size() != 1)
+        return makeError("onem2m.malformed", "body must hold exactly one resource");
+    if (!top.contains(QStringLiteral("m2m:cnt")))
+        return makeError("onem2m.wrong_resource", "expected a m2m:cnt resource");
+    const QJsonObject object = top.value(QStringLiteral("m2m:cnt")).toObject();
+    if (object.value(QStringLiteral("ty")).toInt(-1) != int(ResourceType::Container))
+        return badAttribute("ty", "must be 3");
+    ContainerListing listing;
+    listing.resourceId = object.value(QStringLiteral("ri")).toString();
+    const double stateTag = object.value(QStringLiteral("st")).toDouble(-1);
+    const double instances = object.value(QStringLiteral("cni")).toDouble(-1);
+    if (stateTag < 0 || stateTag > 9007199254740991.0 || instances < 0 ||
+        instances > 9007199254740991.0)
+        return badAttribute("st", "st and cni must be non-negative integers");
+    listing.stateTag = quint64(stateTag);
+    listing.currentInstances = qint64(instances);
+    const QJsonValue children = object.value(QStringLiteral("m2m:cin"));
+    if (children.isUndefined())
+        return listing;
+    if (!children.isArray() || children.toArray().size() > kMaxListingChildren)
+        return badAttribute("m2m:cin", "must be a list of at most 500 contentInstances");
+    for (const QJsonValue &child : children.toArray()) {
+        if (!child.isObject())
+            return badAttribute("m2m:cin", "entries must be objects");
+        auto instance = contentInstanceFrom(child.toObject());
+        if (!instance)
+            return instance.error();
+        listing.children.append(std::move(*instance));
+    }
+    return listing;
 }
 
 Result<AccessControlPolicy> parseAccessControlPolicy(const QByteArray &body, qsizetype maxBytes)

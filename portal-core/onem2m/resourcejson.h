@@ -41,6 +41,18 @@ Result<ContentInstanceCreate> parseContentInstanceCreate(const QByteArray &body,
                                                          qsizetype maxBytes);
 // A full contentInstance as a CSE returns it (client side: the GUI, the gateway, tests).
 Result<ContentInstance> parseContentInstance(const QByteArray &body, qsizetype maxBytes);
+// A container retrieved with rcn=4: its identity and counts, and the contentInstances it
+// returned (at most kMaxListingChildren, in the CSE's order). Bounded by kMaxListingJsonBytes.
+inline constexpr qsizetype kMaxListingJsonBytes = 1024 * 1024;
+inline constexpr int kMaxListingChildren = 500;
+struct ContainerListing
+{
+    QString resourceId;
+    quint64 stateTag = 0;
+    qint64 currentInstances = 0;
+    QList<ContentInstance> children;
+};
+Result<ContainerListing> parseContainerListing(const QByteArray &body, qsizetype maxBytes);
 // An accessControlPolicy (create/update body, or stored form). pv is required, pvs optional;
 // acop must be 1..63, acor a non-empty list of non-empty strings, actw and acip well formed.
 // aclr and unknown acco elements are kept as `unsupported` contexts (they never grant).

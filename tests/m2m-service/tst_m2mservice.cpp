@@ -11,6 +11,7 @@
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
+#include <portal-core/onem2m/resourcejson.h>
 
 #include <QCryptographicHash>
 #include <QEventLoop>
@@ -352,6 +353,44 @@ private slots:
         QCOMPARE(answer.rsc, QByteArray("2000"));
         QCOMPARE(answer.cin().value(QStringLiteral("rn")).toString(), QStringLiteral("r3"));
         QCOMPARE(health("readingsStored"), 3);
+    }
+
+    void containerListsTheNewestChildren_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QStringList>("names"); // of the children, in order
+
+        QTest::newRow("attributes only") << "" << 200 << QStringList();
+        QTest::newRow("rcn=1") << "?rcn=1" << 200 << QStringList();
+        QTest::newRow("rcn=4, default limit") << "?rcn=4" << 200 << QStringList{"r1", "r2", "r3"};
+        QTest::newRow("rcn=4, newest two oldest first")
+            << "?rcn=4&lim=2" << 200 << QStringList{"r2", "r3"};
+        QTest::newRow("lim 0") << "?rcn=4&lim=0" << 400 << QStringList();
+        QTest::newRow("lim above 500") << "?rcn=4&lim=501" << 400 << QStringList();
+        QTest::newRow("lim not a number") << "?rcn=4&lim=x" << 400 << QStringList();
+        QTest::newRow("rcn unsupported") << "?rcn=8" << 400 << QStringList();
+    }
+
+    void containerListsTheNewestChildren()
+    {
+        QFETCH(QString, query);
+        QFETCH(int, status);
+        QFETCH(QStringList, names);
+        const Answer answer =
+            send(As::Admin, "GET", QStringLiteral("/m2m/%1/data").arg(kDeviceId) + query);
+        QCOMPARE(answer.status, status);
+        if (status != 200) {
+            QCOMPARE(answer.errorCode(), QStringLiteral("m2m.malformed"));
+            return;
+        }
+        auto listing = OneM2M::parseContainerListing(answer.body, OneM2M::kMaxListingJsonBytes);
+        QVERIFY2(listing, listing ? "" : listing.error().message.c_str());
+        QCOMPARE(listing->currentInstances, 3);
+        QStringList listed;
+        for (const OneM2M::ContentInstance &child : listing->children)
+            listed.append(child.resourceName);
+        QCOMPARE(listed, names);
     }
 
     void refusedReadings_data()

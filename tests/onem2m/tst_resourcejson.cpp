@@ -176,6 +176,66 @@ private slots:
         }
     }
 
+    void containerListing_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<int>("children");
+        const QByteArray cin =
+            R"({"ty": 4, "ri": "d-r1", "rn": "r1", "ct": "20261122T120000", "con": "AA==",)"
+            R"( "lbl": ["verified", "counter:1"]})";
+        QTest::newRow("attributes only")
+            << QByteArray(R"({"m2m:cnt": {"ty": 3, "ri": "d-data", "st": 4, "cni": 4}})") << ""
+            << 0;
+        QTest::newRow("two children")
+            << QByteArray(
+                   R"({"m2m:cnt": {"ty": 3, "ri": "d-data", "st": 4, "cni": 4, "m2m:cin": [)") +
+                   cin + ", " + cin + "]}}"
+            << "" << 2;
+        QTest::newRow("not a container")
+            << QByteArray(R"({"m2m:cin": {"ty": 4}})") << "onem2m.wrong_resource" << 0;
+        QTest::newRow("wrong ty") << QByteArray(R"({"m2m:cnt": {"ty": 4, "st": 0, "cni": 0}})")
+                                  << "onem2m.bad_attribute" << 0;
+        QTest::newRow("negative count")
+            << QByteArray(R"({"m2m:cnt": {"ty": 3, "st": 0, "cni": -1}})") << "onem2m.bad_attribute"
+            << 0;
+        QTest::newRow("children not a list")
+            << QByteArray(R"({"m2m:cnt": {"ty": 3, "st": 0, "cni": 0, "m2m:cin": {}}})")
+            << "onem2m.bad_attribute" << 0;
+        QTest::newRow("a child without ri")
+            << QByteArray(
+                   R"({"m2m:cnt": {"ty": 3, "st": 0, "cni": 0, "m2m:cin": [{"ty": 4, "con": ""}]}})")
+            << "onem2m.bad_attribute" << 0;
+        QByteArray many = R"({"m2m:cnt": {"ty": 3, "st": 0, "cni": 0, "m2m:cin": [)";
+        for (int i = 0; i < 501; ++i)
+            many += (i ? ", " : "") + cin;
+        QTest::newRow("501 children") << many + "]}}"
+                                      << "onem2m.bad_attribute" << 0;
+        QTest::newRow("larger than the bound")
+            << QByteArray(R"({"m2m:cnt": {"ty": 3, "x": ")") +
+                   QByteArray(kMaxListingJsonBytes, 'A') + QByteArray(R"("}})")
+            << "onem2m.too_large" << 0;
+        QTest::newRow("not JSON") << QByteArray("{") << "onem2m.malformed" << 0;
+    }
+    void containerListing()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, error);
+        QFETCH(int, children);
+        auto parsed = parseContainerListing(body, kMaxListingJsonBytes);
+        if (error.isEmpty()) {
+            QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+            QCOMPARE(parsed->currentInstances, 4);
+            QCOMPARE(parsed->stateTag, quint64(4));
+            QCOMPARE(int(parsed->children.size()), children);
+            if (children)
+                QCOMPARE(parsed->children.first().labels.value(1), QStringLiteral("counter:1"));
+        } else {
+            QVERIFY(!parsed.ok());
+            QCOMPARE(QString::fromStdString(parsed.error().code), error);
+        }
+    }
+
     void policyBody_data()
     {
         QTest::addColumn<QByteArray>("body");

@@ -5,6 +5,9 @@
 // selection kept, ask for a dry run and see the leader's real answer, export the audit log.
 // Every section is rendered to build/screenshots/<section>.png and checked not to be blank.
 
+#include "tests/support/signedreading.h"
+
+#include <app/portal/devicepanel.h>
 #include <app/portal/editors.h>
 #include <app/portal/mainwindow.h>
 
@@ -13,16 +16,21 @@
 #include <portal-core/crypto/x509.h>
 #include <portal-core/engine/portalengine.h>
 
+#include <QChart>
 #include <QComboBox>
 #include <QDir>
+#include <QEventLoop>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSet>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -60,6 +68,8 @@ private slots:
     void classEditorRefusesThenSaves();
     void ruleTesterNamesTheClass();
     void attachedDeviceAppearsLiveKeepingTheSelection();
+    void deviceChartsReadingsAndSendsCommands();
+    void revokingAKeyGoesThroughTheLeader();
     void dryRunShowsTheLeadersAnswer();
     void auditExportsAsCsv();
     void everySectionRendersToPng();
@@ -72,6 +82,10 @@ private:
     std::unique_ptr<Cloud::LocalBackend> m_backend;
     std::unique_ptr<Engine::PortalEngine> m_engine;
     std::unique_ptr<Gui::MainWindow> m_window;
+    QSslConfiguration m_adminTls;
+    Testing::Device m_signer = Testing::makeDevice(QStringLiteral("00000000000000a3"));
+
+    int postReading(quint32 counter, qint32 value);
 };
 
 void TestMainWindow::initTestCase()
@@ -95,6 +109,7 @@ void TestMainWindow::initTestCase()
     config.healthIntervalMs = 300;
     auto adminTls = Cloud::makeAdminTlsConfiguration(config.adminTls);
     QVERIFY(adminTls);
+    m_adminTls = *adminTls;
     auto backend = Cloud::LocalBackend::create(config);
     QVERIFY(backend);
     m_backend = std::move(*backend);
@@ -105,7 +120,8 @@ void TestMainWindow::initTestCase()
         engineConfig);
     m_engine->start();
 
-    m_window = std::make_unique<Gui::MainWindow>(*m_store, QStringLiteral("portal.sqlite"), 100);
+    m_window = std::make_unique<Gui::MainWindow>(*m_store, QStringLiteral("portal.sqlite"), 100,
+                                                 m_adminTls);
     m_window->resize(1100, 700);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -204,6 +220,81 @@ void TestMainWindow::attachedDeviceAppearsLiveKeepingTheSelection()
         m_window->liveStateText().contains(QLatin1String("Instances ready 1/1")), kReadyTimeoutMs);
     QVERIFY2(m_window->liveStateText().contains(QLatin1String("Devices 2")),
              qPrintable(m_window->liveStateText()));
+}
+
+// As a gateway would post it, but as the admin originator (granted everything): the
+// instance still stores it only if the device's signature verifies.
+int TestMainWindow::postReading(quint32 counter, qint32 value)
+{
+    auto device = m_store->findDevice(QString::fromLatin1(m_signer.id.toHex()));
+    auto instance = m_store->findInstance(device->instanceId);
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(instance->url + QStringLiteral("/m2m/%1/data").arg(device->id)));
+    request.setSslConfiguration(m_adminTls);
+    request.setRawHeader("X-M2M-Origin", "Cportal-admin");
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json;ty=4");
+    QNetworkReply *reply =
+        network.post(request, Testing::readingBody(Testing::signReading(m_signer, counter, value)));
+    QEventLoop loop;
+    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+void TestMainWindow::deviceChartsReadingsAndSendsCommands()
+{
+    const QString id = QString::fromLatin1(m_signer.id.toHex());
+    QVERIFY(m_engine->attach(
+        QStringLiteral("gw1"),
+        {id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, m_signer.publicKey}));
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->findDevice(id)->state == Store::DeviceState::Ready,
+                             kReadyTimeoutMs);
+    for (quint32 counter = 1; counter <= 5; ++counter)
+        QCOMPARE(postReading(counter, 200 + qint32(counter)), 201);
+
+    m_window->showSection(Section::Devices);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->selectKey(Section::Devices, id), 5000);
+    Gui::DevicePanel *panel = m_window->devicePanel();
+    QCOMPARE(panel->deviceId(), id);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->chartedReadings(), 5, 10000);
+    QVERIFY(panel->chart()->title().contains(QLatin1String("5")));
+    // Live: a new reading appears without touching the window.
+    QCOMPARE(postReading(6, 190), 201);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->chartedReadings(), 6, 10000);
+
+    child<QSpinBox>(panel, "commandActuator")->setValue(2);
+    child<QSpinBox>(panel, "commandValue")->setValue(7);
+    QTRY_VERIFY(child<QPushButton>(panel, "sendCommand")->isEnabled());
+    QTest::mouseClick(child<QPushButton>(panel, "sendCommand"), Qt::LeftButton);
+    // No gateway holds the device's command socket here, so the command stays pending.
+    QTRY_COMPARE_WITH_TIMEOUT(panel->commandStatus(1), QStringLiteral("pending"), 10000);
+    QVERIFY2(panel->message().contains(QLatin1String("Command 1 is pending")),
+             qPrintable(panel->message()));
+    QCOMPARE(child<QTableWidget>(panel, "commandsTable")->item(0, 3)->text(),
+             QStringLiteral("pending"));
+}
+
+void TestMainWindow::revokingAKeyGoesThroughTheLeader()
+{
+    const QString id = QString::fromLatin1(m_signer.id.toHex());
+    Gui::DevicePanel *panel = m_window->devicePanel();
+    QCOMPARE(panel->deviceId(), id);
+    panel->revokeKey(false);
+    QVERIFY(!child<QPushButton>(panel, "revokeKey")->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->message().contains(QLatin1String("refuses its readings")),
+                             kReadyTimeoutMs);
+    QVERIFY(m_store->findDevice(id)->revoked);
+    QVERIFY(!child<QPushButton>(panel, "sendCommand")->isEnabled());
+    QVERIFY(child<QLabel>(panel, "deviceRecord")->text().contains(QLatin1String("revoked")));
+    // The instance took it: a correctly signed new reading is now refused.
+    QCOMPARE(postReading(7, 180), 403);
+    // And the portal refuses the key at attach.
+    auto again = m_engine->attach(
+        QStringLiteral("gw1"),
+        {id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, m_signer.publicKey});
+    QVERIFY(!again);
+    QCOMPARE(again.error().code, std::string("portal.enrolment_refused"));
 }
 
 void TestMainWindow::dryRunShowsTheLeadersAnswer()

@@ -710,8 +710,18 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
         const QString name = segments[1];
         if (!isPolicyName(name))
             return error(400, "m2m.malformed", "policy names are 1..64 of [A-Za-z0-9._-]");
+        if (request.method == "DELETE") {
+            auto removed = m_store.removePolicy(name);
+            if (!removed)
+                return error(500, "m2m.internal", "the store failed");
+            if (auto reloaded = reloadPolicies(); !reloaded)
+                return error(500, "m2m.internal", "the store failed");
+            if (*removed)
+                qCInfo(lcM2m).noquote() << "policy" << name << "removed";
+            return Http::HttpAnswer{204, {}, "application/json", {}};
+        }
         if (request.method != "PUT")
-            return error(405, "m2m.method_not_allowed", "policies support PUT");
+            return error(405, "m2m.method_not_allowed", "policies support PUT and DELETE");
         auto policy = OneM2M::parseAccessControlPolicy(request.body, kMaxAdminBodyBytes);
         if (!policy)
             return error(400, "m2m.malformed", policy.error().message);

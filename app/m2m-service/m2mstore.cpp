@@ -537,6 +537,16 @@ Result<bool> M2mStore::putPolicy(const QString &name, const QByteArray &json)
     return created;
 }
 
+Result<bool> M2mStore::removePolicy(const QString &name)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName));
+    query.prepare(QStringLiteral("DELETE FROM policies WHERE name = ?"));
+    query.addBindValue(name);
+    if (!query.exec())
+        return sqlError(query.lastError());
+    return query.numRowsAffected() > 0;
+}
+
 Result<QList<QByteArray>> M2mStore::policies()
 {
     QSqlQuery query(QSqlDatabase::database(m_connectionName));

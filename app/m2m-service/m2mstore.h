@@ -106,6 +106,7 @@ public:
 
     // True when the policy was new. json is the canonical m2m:acp document.
     Result<bool> putPolicy(const QString &name, const QByteArray &json);
+    Result<bool> removePolicy(const QString &name); // false when there was none
     Result<QList<QByteArray>> policies();
 
     Result<void> countRejectedReading();

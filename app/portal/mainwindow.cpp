@@ -2,6 +2,7 @@
 
 #include "devicepanel.h"
 #include "editors.h"
+#include "policyeditor.h"
 
 #include <portal-core/engine/classmatcher.h>
 
@@ -48,6 +49,8 @@ QString sectionTitle(MainWindow::Section section)
         return MainWindow::tr("VM templates");
     case MainWindow::Section::Instances:
         return MainWindow::tr("Instances");
+    case MainWindow::Section::Policies:
+        return MainWindow::tr("Access policies");
     case MainWindow::Section::Audit:
         break;
     }
@@ -56,8 +59,8 @@ QString sectionTitle(MainWindow::Section section)
 
 QString sectionKey(MainWindow::Section section)
 {
-    static const char *const keys[] = {"gateways",  "devices",   "classes",
-                                       "templates", "instances", "audit"};
+    static const char *const keys[] = {"gateways",  "devices",  "classes", "templates",
+                                       "instances", "policies", "audit"};
     return QLatin1String(keys[int(section)]);
 }
 
@@ -86,8 +89,8 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
       m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_instanceLog(new QPlainTextEdit(this)),
       m_devicePanel(new DevicePanel(store, std::move(adminTls), this)),
-      m_ruleResult(new QLabel(this)), m_databaseLabel(new QLabel(this)),
-      m_liveLabel(new QLabel(this)), m_timer(new QTimer(this))
+      m_policyTester(new PolicyTester(store, this)), m_ruleResult(new QLabel(this)),
+      m_databaseLabel(new QLabel(this)), m_liveLabel(new QLabel(this)), m_timer(new QTimer(this))
 {
     setWindowTitle(tr("IoT Portal"));
     m_sidebar->setObjectName(QStringLiteral("sidebar"));
@@ -167,6 +170,17 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
            "leading iot-portald has done them."));
     m_stack->addWidget(makeSection(Section::Instances, new InstanceModel(m_store, this),
                                    {reprovision, dryRun, reconcileButton}, m_instanceLog));
+
+    // Access policies, with the tester below.
+    QPushButton *newPolicyButton = button(this, tr("&New policy…"), QStringLiteral("newPolicy"));
+    QPushButton *editPolicyButton = button(this, tr("&Edit…"), QStringLiteral("editPolicy"));
+    QPushButton *deletePolicyButton = button(this, tr("De&lete…"), QStringLiteral("deletePolicy"));
+    connect(newPolicyButton, &QPushButton::clicked, this, &MainWindow::newPolicy);
+    connect(editPolicyButton, &QPushButton::clicked, this, &MainWindow::editPolicy);
+    connect(deletePolicyButton, &QPushButton::clicked, this, [this] { deletePolicy(true); });
+    m_stack->addWidget(makeSection(Section::Policies, new PolicyModel(m_store, this),
+                                   {newPolicyButton, editPolicyButton, deletePolicyButton},
+                                   m_policyTester));
 
     // Audit log.
     QPushButton *exportButton = button(this, tr("E&xport CSV…"), QStringLiteral("exportAudit"));
@@ -329,6 +343,8 @@ void MainWindow::refresh()
         tableModel->refresh();
     if (currentSection() == Section::Devices)
         m_devicePanel->refresh();
+    if (currentSection() == Section::Policies)
+        m_policyTester->test(); // the policies may have changed meanwhile
     followRequests();
     updateStatus();
 }
@@ -401,6 +417,49 @@ void MainWindow::editClass()
     ClassEditor editor(m_store, *deviceClass, this);
     if (editor.exec() == QDialog::Accepted)
         refresh();
+}
+
+void MainWindow::newPolicy()
+{
+    PolicyEditor editor(m_store, std::nullopt, this);
+    if (editor.exec() == QDialog::Accepted)
+        refresh();
+}
+
+void MainWindow::editPolicy()
+{
+    const QString name = selectedKey(Section::Policies);
+    auto policies = m_store.policies();
+    if (!policies)
+        return;
+    for (const Store::AccessPolicy &policy : *policies) {
+        if (policy.name != name)
+            continue;
+        PolicyEditor editor(m_store, policy, this);
+        if (editor.exec() == QDialog::Accepted)
+            refresh();
+        return;
+    }
+    statusBar()->showMessage(tr("Select a policy to edit."), 5000);
+}
+
+void MainWindow::deletePolicy(bool confirm)
+{
+    const QString name = selectedKey(Section::Policies);
+    if (name.isEmpty())
+        return statusBar()->showMessage(tr("Select a policy to delete."), 5000);
+    if (confirm && QMessageBox::question(this, tr("Delete the access policy"),
+                                         tr("Delete %1? Every instance stops granting what it "
+                                            "grants within seconds.")
+                                             .arg(name)) != QMessageBox::Yes)
+        return;
+    if (auto deleted = m_store.deletePolicy(name); !deleted)
+        return statusBar()->showMessage(tr("Could not delete the policy: %1")
+                                            .arg(QString::fromStdString(deleted.error().message)),
+                                        10000);
+    (void)m_store.audit(QStringLiteral("gui"), QStringLiteral("policy.delete"),
+                        QStringLiteral("policy:") + name);
+    refresh();
 }
 
 void MainWindow::reprovisionInstance(bool dryRun)

@@ -28,13 +28,14 @@ class QTimer;
 namespace Portal::Gui {
 
 class DevicePanel;
+class PolicyTester;
 
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum class Section { Gateways, Devices, Classes, Templates, Instances, Audit };
-    static constexpr int kSectionCount = 6;
+    enum class Section { Gateways, Devices, Classes, Templates, Instances, Policies, Audit };
+    static constexpr int kSectionCount = 7;
 
     // adminTls (the portal-admin client certificate) lets the device pane read readings and
     // send commands on instances; without it the pane shows the store's record only.
@@ -48,6 +49,7 @@ public:
     QTableView *view(Section section) const { return m_views.value(int(section)); }
     QLineEdit *filter(Section section) const { return m_filters.value(int(section)); }
     DevicePanel *devicePanel() const { return m_devicePanel; }
+    PolicyTester *policyTester() const { return m_policyTester; }
     QString liveStateText() const;
     QString instanceLog() const;
 
@@ -61,6 +63,9 @@ public slots:
     void editTemplate();
     void newClass();
     void editClass();
+    void newPolicy();
+    void editPolicy();
+    void deletePolicy(bool confirm = true);
     void reprovisionInstance(bool dryRun);
     void reconcile();
     void toggleGatewayBlocked();
@@ -86,6 +91,7 @@ private:
     QHash<int, QLineEdit *> m_filters;
     QPlainTextEdit *m_instanceLog;
     DevicePanel *m_devicePanel;
+    PolicyTester *m_policyTester;
     QLabel *m_ruleResult;
     QLabel *m_databaseLabel;
     QLabel *m_liveLabel;

@@ -224,6 +224,51 @@ Result<QList<StoreTableModel::Row>> InstanceModel::load()
     return rows;
 }
 
+PolicyModel::PolicyModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(
+          store, {tr("Policy"), tr("Rules"), tr("Originators"), tr("Operations"), tr("Updated")},
+          parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> PolicyModel::load()
+{
+    auto policies = m_store.policies();
+    if (!policies)
+        return policies.error();
+    QList<Row> rows;
+    for (const Store::AccessPolicy &policy : *policies) {
+        const QJsonArray rules = policy.document.value(QStringLiteral("m2m:acp"))
+                                     .toObject()
+                                     .value(QStringLiteral("pv"))
+                                     .toObject()
+                                     .value(QStringLiteral("acr"))
+                                     .toArray();
+        QStringList originators;
+        int operations = 0;
+        for (const QJsonValue &rule : rules) {
+            for (const QJsonValue &originator :
+                 rule.toObject().value(QStringLiteral("acor")).toArray())
+                originators.append(originator.toString());
+            operations |= rule.toObject().value(QStringLiteral("acop")).toInt();
+        }
+        originators.removeDuplicates();
+        const QString names[] = {tr("create"), tr("retrieve"), tr("update"),
+                                 tr("delete"), tr("notify"),   tr("discover")}; // acop bits 0..5
+        QStringList allowed;
+        for (int bit = 0; bit < 6; ++bit) {
+            if (operations & (1 << bit))
+                allowed.append(names[bit]);
+        }
+        const QString operationsText = allowed.join(QLatin1String(", "));
+        rows.append({policy.name,
+                     {policy.name, int(rules.size()), originators.join(QLatin1String(", ")),
+                      operationsText, policy.updatedAt.toLocalTime()},
+                     {}});
+    }
+    return rows;
+}
+
 TemplateModel::TemplateModel(Store::Store &store, QObject *parent)
     : StoreTableModel(store,
                       {tr("Template"), tr("Image"), tr("Flavor"), tr("Network"), tr("Key pair"),

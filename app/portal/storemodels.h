@@ -115,6 +115,16 @@ protected:
     Result<QList<Row>> load() override;
 };
 
+class PolicyModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    explicit PolicyModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
 class AuditModel final : public StoreTableModel
 {
     Q_OBJECT

@@ -62,4 +62,22 @@ void InstanceAdminClient::deleteDevice(const QString &instanceUrl, const QString
     finishReply(m_network->deleteResource(request), {204, 404}, done);
 }
 
+void InstanceAdminClient::putPolicy(const QString &instanceUrl, const QString &name,
+                                    const QByteArray &document, Done done)
+{
+    QNetworkRequest request(QUrl(instanceUrl + QStringLiteral("/admin/v1/policies/") + name));
+    request.setSslConfiguration(m_adminTls);
+    request.setTransferTimeout(kTimeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    finishReply(m_network->put(request, document), {200, 201}, done);
+}
+
+void InstanceAdminClient::deletePolicy(const QString &instanceUrl, const QString &name, Done done)
+{
+    QNetworkRequest request(QUrl(instanceUrl + QStringLiteral("/admin/v1/policies/") + name));
+    request.setSslConfiguration(m_adminTls);
+    request.setTransferTimeout(kTimeoutMs);
+    finishReply(m_network->deleteResource(request), {204, 404}, done);
+}
+
 } // namespace Portal::Engine

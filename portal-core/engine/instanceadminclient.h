@@ -31,6 +31,12 @@ public:
     // DELETE /admin/v1/devices/{id}; 204 and 404 are ok.
     void deleteDevice(const QString &instanceUrl, const QString &deviceId, Done done);
 
+    // PUT /admin/v1/policies/{name} with the {"m2m:acp": …} document; 200/201 is ok.
+    void putPolicy(const QString &instanceUrl, const QString &name, const QByteArray &document,
+                   Done done);
+    // DELETE /admin/v1/policies/{name}; 204 and 404 are ok.
+    void deletePolicy(const QString &instanceUrl, const QString &name, Done done);
+
 private:
     QSslConfiguration m_adminTls;
     QNetworkAccessManager *m_network;

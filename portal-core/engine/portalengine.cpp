@@ -5,6 +5,7 @@
 #include <portal-core/crypto/es256.h>
 #include <portal-core/provisioning/sshsession.h>
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,6 +14,8 @@
 #include <QRegularExpression>
 #include <QTimer>
 #include <QUuid>
+
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcEngine, "portal.engine")
 
@@ -548,6 +551,7 @@ void PortalEngine::tick()
         }
     }
     pushPendingDevices();
+    pushPolicies();
     m_inTick = false;
 }
 
@@ -940,6 +944,64 @@ void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose
         break;
     }
     QTimer::singleShot(0, this, &PortalEngine::tick);
+}
+
+void PortalEngine::pushPolicies()
+{
+    auto policies = m_store.policies(true);
+    auto instances = m_store.instances();
+    if (!policies || !instances)
+        return;
+    QCryptographicHash digest(QCryptographicHash::Sha256);
+    QList<QPair<QString, QByteArray>> documents; // name → document, empty when deleted
+    for (const Store::AccessPolicy &policy : *policies) {
+        const QByteArray document =
+            policy.deleted ? QByteArray()
+                           : QJsonDocument(policy.document).toJson(QJsonDocument::Compact);
+        digest.addData(policy.name.toUtf8() + '\n' + document + '\n');
+        documents.append({policy.name, document});
+    }
+    const QByteArray version = digest.result();
+    for (const Store::Instance &instance : *instances) {
+        if (instance.state != Store::InstanceState::Ready || instance.url.isEmpty() ||
+            m_policiesPushing.contains(instance.id) ||
+            m_policiesPushed.value(instance.id) == version)
+            continue;
+        if (documents.isEmpty()) {
+            m_policiesPushed.insert(instance.id, version);
+            continue;
+        }
+        // All of them, then the version is recorded; any failure pushes all again next tick.
+        struct Progress
+        {
+            int left = 0;
+            bool failed = false;
+        };
+        auto progress = std::make_shared<Progress>(Progress{int(documents.size()), false});
+        m_policiesPushing.insert(instance.id);
+        const qint64 instanceId = instance.id;
+        for (const auto &[name, document] : std::as_const(documents)) {
+            auto done = [this, progress, instanceId, version, name = name](Result<void> pushed) {
+                if (!pushed) {
+                    progress->failed = true;
+                    qCWarning(lcEngine)
+                        << "pushing policy" << name << "to instance" << instanceId
+                        << "failed:" << QString::fromStdString(pushed.error().message);
+                }
+                if (--progress->left > 0)
+                    return;
+                m_policiesPushing.remove(instanceId);
+                if (!progress->failed) {
+                    m_policiesPushed.insert(instanceId, version);
+                    qCInfo(lcEngine) << "instance" << instanceId << "holds the current policies";
+                }
+            };
+            if (document.isEmpty())
+                m_admin->deletePolicy(instance.url, name, done);
+            else
+                m_admin->putPolicy(instance.url, name, document, done);
+        }
+    }
 }
 
 void PortalEngine::pushPendingDevices()

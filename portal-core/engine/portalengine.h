@@ -136,6 +136,9 @@ private:
     void startReprovision(const Store::AdminRequest &request);
     void startRevoke(const Store::AdminRequest &request);
     void pushPendingDevices();
+    // Every ready instance gets the store's access policies (and loses the deleted ones)
+    // whenever the set differs from what it was last given.
+    void pushPolicies();
     void audit(const QString &actor, const QString &action, const QString &subject,
                const QString &detail = QString());
 
@@ -147,6 +150,8 @@ private:
     InstanceConfigurator *m_configurator;
     QTimer *m_timer;
     QSet<QString> m_pushing;
+    QHash<qint64, QByteArray> m_policiesPushed; // instance id → digest of the policies it holds
+    QSet<qint64> m_policiesPushing;
     QSet<qint64> m_known;                 // instances the backend has had since this process leads
     QHash<qint64, qint64> m_requestOfRun; // instance id → admin request its run answers
     bool m_leader = false;

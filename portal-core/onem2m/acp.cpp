@@ -245,6 +245,19 @@ bool policiesGrant(const QList<AccessControlPolicy> &policies, const AccessReque
     return false;
 }
 
+std::optional<GrantingRule> grantingRule(const QList<AccessControlPolicy> &policies,
+                                        const AccessRequest &request)
+{
+    for (int policy = 0; policy < policies.size(); ++policy) {
+        const QList<AccessControlRule> &rules = policies[policy].privileges;
+        for (int rule = 0; rule < rules.size(); ++rule) {
+            if (ruleGrants(rules[rule], request))
+                return GrantingRule{policy, rule};
+        }
+    }
+    return std::nullopt;
+}
+
 bool policiesSelfGrant(const QList<AccessControlPolicy> &policies, const AccessRequest &request)
 {
     for (const AccessControlPolicy &policy : policies) {

@@ -21,6 +21,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace Portal::OneM2M {
 
 struct AccessControlContext
@@ -72,6 +74,15 @@ bool contextHolds(const AccessControlContext &context, const AccessRequest &requ
 bool ruleGrants(const AccessControlRule &rule, const AccessRequest &request);
 // Any rule of any policy's pv grants the request. No policies: nothing is granted.
 bool policiesGrant(const QList<AccessControlPolicy> &policies, const AccessRequest &request);
+// Which rule grants (the first in order: policies, then their pv rules), for the GUI's
+// "which rule decides" tester; nullopt when nothing grants (the request is refused).
+struct GrantingRule
+{
+    int policy = 0; // index into policies
+    int rule = 0;   // index into that policy's privileges
+};
+std::optional<GrantingRule> grantingRule(const QList<AccessControlPolicy> &policies,
+                                         const AccessRequest &request);
 // The same over pvs, for operations on the policies themselves.
 bool policiesSelfGrant(const QList<AccessControlPolicy> &policies, const AccessRequest &request);
 

@@ -89,6 +89,12 @@ const char *const kMigrations[] = {
     " result TEXT NOT NULL DEFAULT '', done_ms BIGINT)",
     // The leader asks for pending requests on every tick.
     "CREATE INDEX admin_requests_state ON admin_requests (state, id)",
+
+    // oneM2M access policies, pushed by the engine to every ready instance; a deleted one
+    // stays as a tombstone so instances that still hold it are told, even after a restart.
+    "CREATE TABLE access_policies ("
+    " name TEXT PRIMARY KEY NOT NULL, document TEXT NOT NULL,"
+    " deleted INTEGER NOT NULL DEFAULT 0, updated_ms BIGINT NOT NULL)",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -507,6 +513,53 @@ Result<QList<VmTemplate>> Store::templates() const
     while (query.query().next())
         result.append({query.query().value(0).toString(),
                        QJsonDocument::fromJson(query.query().value(1).toByteArray()).object()});
+    return result;
+}
+
+Result<void> Store::upsertPolicy(const AccessPolicy &policy)
+{
+    if (!isValidName(policy.name))
+        return makeError("store.invalid", "policy name must be 1..64 of [A-Za-z0-9._-]");
+    const QByteArray document = QJsonDocument(policy.document).toJson(QJsonDocument::Compact);
+    if (!policy.document.contains(QStringLiteral("m2m:acp")) || document.size() > kMaxPolicyBytes)
+        return makeError("store.invalid", "a policy is one m2m:acp document of at most 16 KiB");
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO access_policies (name, document, deleted,"
+                                    " updated_ms) VALUES (?, ?, 0, ?) ON CONFLICT (name) DO UPDATE"
+                                    " SET document = excluded.document, deleted = 0,"
+                                    " updated_ms = excluded.updated_ms"));
+    if (!query.exec({policy.name, QString::fromUtf8(document), nowMs()}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<void> Store::deletePolicy(const QString &name)
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("UPDATE access_policies SET deleted = 1, updated_ms = ?"
+                                    " WHERE name = ? AND deleted = 0"));
+    if (!query.exec({nowMs(), name}))
+        return sqlError("store.sql", query.error());
+    if (query.query().numRowsAffected() == 0)
+        return makeError("store.not_found", "no such policy");
+    return {};
+}
+
+Result<QList<AccessPolicy>> Store::policies(bool withDeleted) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT name, document, deleted, updated_ms FROM"
+                                    " access_policies%1 ORDER BY name")
+                         .arg(withDeleted ? QString() : QStringLiteral(" WHERE deleted = 0")));
+    if (!query.exec())
+        return sqlError("store.sql", query.error());
+    QList<AccessPolicy> result;
+    while (query.query().next()) {
+        const QSqlQuery &row = query.query();
+        result.append(
+            {row.value(0).toString(), QJsonDocument::fromJson(row.value(1).toByteArray()).object(),
+             row.value(2).toInt() != 0, fromMs(row.value(3))});
+    }
     return result;
 }
 

@@ -49,6 +49,14 @@ public:
     Result<QList<VmTemplate>> templates() const;
 
     // Device classes; the template must exist.
+    // Access policies ({"m2m:acp": …} documents, ≤ kMaxPolicyBytes; parsed and checked by
+    // the caller, the store only bounds them). Deleting leaves a tombstone the engine uses to
+    // remove the policy from instances; policies(true) includes those.
+    static constexpr qsizetype kMaxPolicyBytes = 16 * 1024;
+    Result<void> upsertPolicy(const AccessPolicy &policy);
+    Result<void> deletePolicy(const QString &name); // `store.not_found` when none
+    Result<QList<AccessPolicy>> policies(bool withDeleted = false) const;
+
     Result<void> upsertDeviceClass(const DeviceClass &deviceClass);
     Result<DeviceClass> findDeviceClass(const QString &name) const;
     Result<QList<DeviceClass>> deviceClasses() const;

@@ -17,6 +17,14 @@ struct VmTemplate
     QJsonObject spec; // image, flavor, network, keyPair, securityGroups, userData, puppet…
 };
 
+struct AccessPolicy
+{
+    QString name;         // 1..64 of [A-Za-z0-9._-]; the instance's policy name
+    QJsonObject document; // {"m2m:acp": {"pv": …, "pvs"?: …}}
+    bool deleted = false; // a tombstone
+    QDateTime updatedAt;
+};
+
 enum class Sharing { Shared, Dedicated };     // "shared" | "dedicated"
 enum class Enrolment { Preregistered, Open }; // "preregistered" | "open"
 

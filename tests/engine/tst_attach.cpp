@@ -15,6 +15,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -61,6 +63,7 @@ private slots:
     void cleanupTestCase();
     void openClassAttachBecomesReady();
     void reattachIsIdempotent();
+    void policiesReachReadyInstances();
     void sharedClassFillsThenAddsSibling();
     void preregisteredRefusesOtherKey();
     void unknownAttributesHaveNoClass();
@@ -77,6 +80,8 @@ private:
     Store::AdminRequest doAdminRequest(const QString &action, const QString &subject,
                                        const QJsonObject &options = {});
     QJsonObject instanceHealth(const QString &url);
+    // HTTP status of GET path on the instance as `originator`, without a client certificate.
+    int retrieveAs(const QString &url, const QString &path, const QByteArray &originator);
 
     QTemporaryDir m_dir;
     Crypto::LabPkiPaths m_pki;
@@ -190,6 +195,23 @@ QJsonObject TestAttach::instanceHealth(const QString &url)
     return QJsonDocument::fromJson(reply->readAll()).object();
 }
 
+int TestAttach::retrieveAs(const QString &url, const QString &path, const QByteArray &originator)
+{
+    QSslConfiguration anonymous = m_adminTls;
+    anonymous.setLocalCertificate(QSslCertificate());
+    anonymous.setPrivateKey(QSslKey());
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(url + path));
+    request.setSslConfiguration(anonymous);
+    request.setRawHeader("X-M2M-Origin", originator);
+    QNetworkReply *reply = network.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(10000))
+        return 0;
+    reply->deleteLater();
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
 void TestAttach::openClassAttachBecomesReady()
 {
     const Engine::AttachRequest request{QStringLiteral("00000000000000a1"),
@@ -240,6 +262,22 @@ void TestAttach::reattachIsIdempotent()
     QCOMPARE(again->instanceUrl, m_urlA);
     QCOMPARE(again->credential, m_credentialA);
     QCOMPARE(m_store->instances()->size(), 1);
+}
+
+void TestAttach::policiesReachReadyInstances()
+{
+    const QString device = QStringLiteral("/m2m/00000000000000a1");
+    QCOMPARE(retrieveAs(m_urlA, device, "Cviewer"), 403);
+    const QJsonObject viewers =
+        QJsonDocument::fromJson(
+            R"({"m2m:acp": {"pv": {"acr": [{"acor": ["Cviewer"], "acop": 2}]}}})")
+            .object();
+    QVERIFY(m_store->upsertPolicy({QStringLiteral("viewers"), viewers, false, {}}));
+    QTRY_COMPARE_WITH_TIMEOUT(retrieveAs(m_urlA, device, "Cviewer"), 200, 10000);
+    QCOMPARE(retrieveAs(m_urlA, device, "Cother"), 403);
+    // Deleted in the store: the instance is told too.
+    QVERIFY(m_store->deletePolicy(QStringLiteral("viewers")));
+    QTRY_COMPARE_WITH_TIMEOUT(retrieveAs(m_urlA, device, "Cviewer"), 403, 10000);
 }
 
 void TestAttach::sharedClassFillsThenAddsSibling()

@@ -255,6 +255,53 @@ private slots:
         QVERIFY(!policiesGrant({}, request(QStringLiteral("Cx"), Operation::Retrieve)));
     }
 
+    void grantingRuleNamesTheFirstThatGrants_data()
+    {
+        QTest::addColumn<QString>("originator");
+        QTest::addColumn<int>("operation");
+        QTest::addColumn<int>("policy"); // -1: refused
+        QTest::addColumn<int>("rule");
+        QTest::newRow("viewer retrieves: the second policy's first rule")
+            << "Cviewer" << int(Operation::Retrieve) << 1 << 0;
+        QTest::newRow("operator creates: the first policy's second rule")
+            << "Coperator" << int(Operation::Create) << 0 << 1;
+        QTest::newRow("operator retrieves: the first rule of all matching")
+            << "Coperator" << int(Operation::Retrieve) << 0 << 1;
+        QTest::newRow("viewer deletes: refused") << "Cviewer" << int(Operation::Delete) << -1 << 0;
+    }
+    void grantingRuleNamesTheFirstThatGrants()
+    {
+        QFETCH(QString, originator);
+        QFETCH(int, operation);
+        QFETCH(int, policy);
+        QFETCH(int, rule);
+        const QList<AccessControlPolicy> policies = {
+            AccessControlPolicy{{},
+                                QStringLiteral("ops"),
+                                {},
+                                {},
+                                {},
+                                {},
+                                {AccessControlRule{{QStringLiteral("Cadmin*")}, kAllOperations, {}},
+                                 AccessControlRule{{QStringLiteral("Coperator")}, 3, {}}},
+                                {}},
+            AccessControlPolicy{{},
+                                QStringLiteral("view"),
+                                {},
+                                {},
+                                {},
+                                {},
+                                {AccessControlRule{{QStringLiteral("C*")}, 2, {}}},
+                                {}}};
+        const auto decided = grantingRule(policies, request(originator, Operation(operation)));
+        QCOMPARE(decided.has_value(), policy >= 0);
+        QCOMPARE(policiesGrant(policies, request(originator, Operation(operation))), policy >= 0);
+        if (decided) {
+            QCOMPARE(decided->policy, policy);
+            QCOMPARE(decided->rule, rule);
+        }
+    }
+
     void policyFromJson_data()
     {
         QTest::addColumn<QByteArray>("json");

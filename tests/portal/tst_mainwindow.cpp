@@ -10,6 +10,7 @@
 #include <app/portal/devicepanel.h>
 #include <app/portal/editors.h>
 #include <app/portal/mainwindow.h>
+#include <app/portal/policyeditor.h>
 
 #include <portal-core/cloud/local/localbackend.h>
 #include <portal-core/crypto/labpki.h>
@@ -29,6 +30,7 @@
 #include <QPushButton>
 #include <QSet>
 #include <QSpinBox>
+#include <QSslKey>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -70,6 +72,8 @@ private slots:
     void attachedDeviceAppearsLiveKeepingTheSelection();
     void deviceChartsReadingsAndSendsCommands();
     void revokingAKeyGoesThroughTheLeader();
+    void policyEditorRefusesThenSaves();
+    void policyTesterNamesTheRuleAndTheInstanceAgrees();
     void dryRunShowsTheLeadersAnswer();
     void auditExportsAsCsv();
     void everySectionRendersToPng();
@@ -86,6 +90,7 @@ private:
     Testing::Device m_signer = Testing::makeDevice(QStringLiteral("00000000000000a3"));
 
     int postReading(quint32 counter, qint32 value);
+    int retrieveAs(const QString &path, const QByteArray &originator);
 };
 
 void TestMainWindow::initTestCase()
@@ -297,6 +302,98 @@ void TestMainWindow::revokingAKeyGoesThroughTheLeader()
     QCOMPARE(again.error().code, std::string("portal.enrolment_refused"));
 }
 
+// A retrieve on the first device's instance without the admin certificate.
+int TestMainWindow::retrieveAs(const QString &path, const QByteArray &originator)
+{
+    auto instance =
+        m_store->findInstance(m_store->findDevice(QStringLiteral("00000000000000a1"))->instanceId);
+    QSslConfiguration anonymous = m_adminTls;
+    anonymous.setLocalCertificate(QSslCertificate());
+    anonymous.setPrivateKey(QSslKey());
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(instance->url + path));
+    request.setSslConfiguration(anonymous);
+    request.setRawHeader("X-M2M-Origin", originator);
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+void TestMainWindow::policyEditorRefusesThenSaves()
+{
+    Gui::PolicyEditor editor(*m_store, std::nullopt, m_window.get());
+    QTableWidget *rules = editor.rules();
+    QCOMPARE(rules->rowCount(), 1);
+    child<QLineEdit>(&editor, "name")->setText(QStringLiteral("viewers"));
+    editor.accept();
+    QVERIFY2(editor.errorText().contains(QLatin1String("no originator")),
+             qPrintable(editor.errorText()));
+    rules->item(0, Gui::PolicyEditor::Originators)->setText(QStringLiteral("Cviewer, Cops*"));
+    rules->item(0, Gui::PolicyEditor::TimeWindows)->setText(QStringLiteral("* * 25 * * *"));
+    editor.accept();
+    QVERIFY2(editor.errorText().contains(QLatin1String("six cron fields")),
+             qPrintable(editor.errorText()));
+    rules->item(0, Gui::PolicyEditor::TimeWindows)->setText(QString());
+    rules->item(0, Gui::PolicyEditor::Ipv4Ranges)->setText(QStringLiteral("10.0.0.0/33"));
+    editor.accept();
+    QVERIFY2(editor.errorText().contains(QLatin1String("IPv4")), qPrintable(editor.errorText()));
+    rules->item(0, Gui::PolicyEditor::Ipv4Ranges)->setText(QStringLiteral("127.0.0.0/8"));
+    rules->item(0, Gui::PolicyEditor::Retrieve)->setCheckState(Qt::Unchecked);
+    editor.accept();
+    QVERIFY2(editor.errorText().contains(QLatin1String("no operation")),
+             qPrintable(editor.errorText()));
+    QCOMPARE(m_store->policies()->size(), 0);
+
+    rules->item(0, Gui::PolicyEditor::Retrieve)->setCheckState(Qt::Checked);
+    const int second = editor.addRule();
+    rules->item(second, Gui::PolicyEditor::Originators)->setText(QStringLiteral("Cops-1"));
+    rules->item(second, Gui::PolicyEditor::Create)->setCheckState(Qt::Checked);
+    editor.accept();
+    QCOMPARE(editor.result(), int(QDialog::Accepted));
+    auto saved = m_store->policies();
+    QCOMPARE(saved->size(), 1);
+    QCOMPARE(saved->first().name, QStringLiteral("viewers"));
+
+    // Opening it again shows what was saved.
+    Gui::PolicyEditor again(*m_store, saved->first(), m_window.get());
+    QCOMPARE(again.rules()->rowCount(), 2);
+    QCOMPARE(again.rules()->item(0, Gui::PolicyEditor::Ipv4Ranges)->text(),
+             QStringLiteral("127.0.0.0/8"));
+    QCOMPARE(again.rules()->item(1, Gui::PolicyEditor::Create)->checkState(), Qt::Checked);
+}
+
+void TestMainWindow::policyTesterNamesTheRuleAndTheInstanceAgrees()
+{
+    m_window->showSection(Section::Policies);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->viewRowOfKey(Section::Policies, "viewers") >= 0, 5000);
+    Gui::PolicyTester *tester = m_window->policyTester();
+    child<QLineEdit>(tester, "testAddress")->setText(QStringLiteral("127.0.0.1"));
+    child<QLineEdit>(tester, "testOriginator")->setText(QStringLiteral("Cops-1"));
+    child<QComboBox>(tester, "testOperation")->setCurrentIndex(0); // create
+    QCOMPARE(tester->result(), QStringLiteral("→ granted by policy viewers, rule 2"));
+    child<QComboBox>(tester, "testOperation")->setCurrentIndex(3); // delete
+    QVERIFY2(tester->result().startsWith(QStringLiteral("→ refused")),
+             qPrintable(tester->result()));
+    child<QComboBox>(tester, "testOperation")->setCurrentIndex(1); // retrieve
+    child<QLineEdit>(tester, "testOriginator")->setText(QStringLiteral("Cviewer"));
+    QCOMPARE(tester->result(), QStringLiteral("→ granted by policy viewers, rule 1"));
+    child<QLineEdit>(tester, "testAddress")->setText(QStringLiteral("10.1.1.1"));
+    QVERIFY(tester->result().startsWith(QStringLiteral("→ refused")));
+
+    // The engine pushed it: the instance decides the same for a real request from 127.0.0.1.
+    const QString device = QStringLiteral("/m2m/00000000000000a1");
+    QTRY_COMPARE_WITH_TIMEOUT(retrieveAs(device, "Cviewer"), 200, 10000);
+    QCOMPARE(retrieveAs(device, "Cstranger"), 403);
+
+    QVERIFY(m_window->selectKey(Section::Policies, QStringLiteral("viewers")));
+    m_window->deletePolicy(false);
+    QCOMPARE(m_window->viewRowOfKey(Section::Policies, QStringLiteral("viewers")), -1);
+    QTRY_COMPARE_WITH_TIMEOUT(retrieveAs(device, "Cviewer"), 403, 10000);
+}
+
 void TestMainWindow::dryRunShowsTheLeadersAnswer()
 {
     m_window->showSection(Section::Instances);
@@ -336,8 +433,8 @@ void TestMainWindow::everySectionRendersToPng()
 {
     const QString directory = QStringLiteral(SCREENSHOT_DIR);
     QVERIFY(QDir().mkpath(directory));
-    static const char *const names[] = {"gateways",  "devices",   "classes",
-                                        "templates", "instances", "audit"};
+    static const char *const names[] = {"gateways",  "devices",  "classes", "templates",
+                                        "instances", "policies", "audit"};
     for (int i = 0; i < Gui::MainWindow::kSectionCount; ++i) {
         m_window->showSection(Section(i));
         QCoreApplication::processEvents();

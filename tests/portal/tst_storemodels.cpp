@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -79,6 +80,13 @@ void TestStoreModels::initTestCase()
     gateway.lastHeartbeat = QDateTime::currentDateTimeUtc();
     gateway.version = QStringLiteral("1.0");
     QVERIFY(m_store->recordHeartbeat(gateway));
+    const QJsonObject viewers =
+        QJsonDocument::fromJson(
+            R"({"m2m:acp": {"pv": {"acr": [{"acor": ["Cviewer"], "acop": 2}]}}})")
+            .object();
+    QVERIFY(m_store->upsertPolicy({QStringLiteral("viewers"), viewers, false, {}}));
+    QVERIFY(m_store->upsertPolicy({QStringLiteral("gone"), viewers, false, {}}));
+    QVERIFY(m_store->deletePolicy(QStringLiteral("gone"))); // a tombstone is not a row
     QVERIFY(m_store->audit(QStringLiteral("cli"), QStringLiteral("template.save"),
                            QStringLiteral("template:small")));
 }
@@ -95,6 +103,8 @@ std::unique_ptr<Gui::StoreTableModel> TestStoreModels::makeModel(const QString &
         return std::make_unique<Gui::TemplateModel>(*m_store);
     if (kind == QLatin1String("classes"))
         return std::make_unique<Gui::ClassModel>(*m_store);
+    if (kind == QLatin1String("policies"))
+        return std::make_unique<Gui::PolicyModel>(*m_store);
     return std::make_unique<Gui::AuditModel>(*m_store);
 }
 
@@ -108,6 +118,7 @@ void TestStoreModels::everyModelPassesTheTester_data()
     QTest::newRow("instances") << "instances" << 2 << "1"; // capacity 2: two shared slots
     QTest::newRow("templates") << "templates" << 1 << "small";
     QTest::newRow("classes") << "classes" << 1 << "meters";
+    QTest::newRow("policies") << "policies" << 1 << "viewers";
     QTest::newRow("audit") << "audit" << 1 << QString();
 }
 

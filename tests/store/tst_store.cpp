@@ -4,6 +4,7 @@
 
 #include <portal-core/store/store.h>
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSet>
@@ -99,6 +100,7 @@ private slots:
     void adminRequestsFinishOnce();
     void adminRequestsOutOfBoundsWriteNothing_data();
     void adminRequestsOutOfBoundsWriteNothing();
+    void policiesKeepTombstones();
 
 private:
     std::unique_ptr<Store::Store> openStore();
@@ -507,6 +509,46 @@ void TestStore::adminRequestsOutOfBoundsWriteNothing()
     QCOMPARE(store->requestAdminAction(action, subject, options, requestedBy).error().code,
              std::string("store.invalid"));
     QCOMPARE(store->pendingAdminRequests()->size(), 0);
+}
+
+void TestStore::policiesKeepTombstones()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const QJsonObject viewer =
+        QJsonDocument::fromJson(
+            R"({"m2m:acp": {"pv": {"acr": [{"acor": ["Cviewer"], "acop": 2}]}}})")
+            .object();
+    QVERIFY(store->upsertPolicy({QStringLiteral("viewers"), viewer, false, {}}));
+    QVERIFY(store->upsertPolicy({QStringLiteral("ops"), viewer, false, {}}));
+    QCOMPARE(store->policies()->size(), 2);
+    QCOMPARE(store->policies()->first().name, QStringLiteral("ops"));
+    QCOMPARE(store->policies()->last().document, viewer);
+
+    QVERIFY(store->deletePolicy(QStringLiteral("ops")));
+    QCOMPARE(store->deletePolicy(QStringLiteral("ops")).error().code,
+             std::string("store.not_found"));
+    QCOMPARE(store->policies()->size(), 1);
+    auto all = store->policies(true);
+    QCOMPARE(all->size(), 2);
+    QVERIFY(all->first().deleted);
+    QVERIFY(all->first().updatedAt.isValid());
+    // Saving it again brings it back.
+    QVERIFY(store->upsertPolicy({QStringLiteral("ops"), viewer, false, {}}));
+    QCOMPARE(store->policies()->size(), 2);
+
+    // Out of bounds: nothing written.
+    QCOMPARE(store->upsertPolicy({QStringLiteral("bad name"), viewer, false, {}}).error().code,
+             std::string("store.invalid"));
+    QCOMPARE(store->upsertPolicy({QStringLiteral("x"), QJsonObject{{"m2m:ae", 1}}, false, {}})
+                 .error()
+                 .code,
+             std::string("store.invalid"));
+    QJsonObject huge = viewer;
+    huge.insert(QStringLiteral("pad"), QString(Store::Store::kMaxPolicyBytes, QLatin1Char('a')));
+    QCOMPARE(store->upsertPolicy({QStringLiteral("huge"), huge, false, {}}).error().code,
+             std::string("store.invalid"));
+    QCOMPARE(store->policies(true)->size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestStore)

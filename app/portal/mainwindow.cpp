@@ -7,7 +7,9 @@
 #include <portal-core/engine/classmatcher.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -19,6 +21,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -29,6 +33,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -215,6 +220,63 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
         connect(action, &QAction::triggered, this, [this, i] { showSection(Section(i)); });
         addAction(action);
     }
+    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(tr("&Import configuration…"), this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Import templates, classes and policies"),
+                                         QString(), tr("JSON files (*.json)"));
+        if (path.isEmpty())
+            return;
+        if (auto imported = importConfiguration(path); !imported)
+            QMessageBox::warning(this, tr("Import refused"),
+                                 tr("Nothing was imported: %1\n\nCorrect the file and import "
+                                    "it again.")
+                                     .arg(QString::fromStdString(imported.error().message)));
+    });
+    fileMenu->addAction(tr("&Export configuration…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export templates, classes and policies"),
+            QStringLiteral("iot-portal-configuration.json"), tr("JSON files (*.json)"));
+        if (path.isEmpty())
+            return;
+        if (auto exported = exportConfiguration(path); !exported)
+            QMessageBox::warning(this, tr("Export failed"),
+                                 tr("%1\n\nChoose a folder you can write to.")
+                                     .arg(QString::fromStdString(exported.error().message)));
+    });
+    fileMenu->addAction(tr("&Pre-register devices from CSV…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Pre-register devices"),
+                                                          QString(), tr("CSV files (*.csv)"));
+        if (path.isEmpty())
+            return;
+        if (auto outcomes = preregisterDevices(path); !outcomes)
+            QMessageBox::warning(this, tr("Pre-registration refused"),
+                                 tr("Nothing was registered: %1")
+                                     .arg(QString::fromStdString(outcomes.error().message)));
+    });
+    fileMenu->addSeparator();
+    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
+    QMenu *languageMenu = settingsMenu->addMenu(tr("&Language"));
+    auto *languages = new QActionGroup(this);
+    const QString chosen = QSettings().value(QStringLiteral("language")).toString();
+    for (const auto &[code, name] : {std::pair{QString(), tr("System default")},
+                                     std::pair{QStringLiteral("en"), tr("English")},
+                                     std::pair{QStringLiteral("fi"), QStringLiteral("Suomi")},
+                                     std::pair{QStringLiteral("de"), QStringLiteral("Deutsch")}}) {
+        QAction *action = languageMenu->addAction(name);
+        action->setCheckable(true);
+        action->setChecked(code == chosen);
+        action->setObjectName(QStringLiteral("language-") +
+                              (code.isEmpty() ? QStringLiteral("system") : code));
+        languages->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code = code] {
+            QSettings().setValue(QStringLiteral("language"), code);
+            statusBar()->showMessage(tr("The language changes when iot-portal starts again."),
+                                     10000);
+        });
+    }
+
     auto *refreshAction = new QAction(this);
     refreshAction->setShortcut(QKeySequence::Refresh);
     connect(refreshAction, &QAction::triggered, this, &MainWindow::refresh);
@@ -560,6 +622,88 @@ bool MainWindow::exportAuditCsv(const QString &path)
         file.write(fields.join(QLatin1Char(',')).toUtf8() + '\n');
     }
     return file.commit();
+}
+
+Result<void> MainWindow::exportConfiguration(const QString &path)
+{
+    auto configuration = Engine::exportConfiguration(m_store);
+    if (!configuration)
+        return configuration.error();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(*configuration).toJson()) < 0 || !file.commit())
+        return makeError("gui.write_failed", tr("Could not write %1.").arg(path).toStdString());
+    statusBar()->showMessage(tr("Exported the configuration to %1.").arg(path), 10000);
+    return {};
+}
+
+Result<Engine::ImportSummary> MainWindow::importConfiguration(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError("gui.read_failed", tr("Could not read %1.").arg(path).toStdString());
+    if (file.size() > Engine::kMaxConfigurationBytes)
+        return makeError("config.too_large",
+                         tr("%1 is larger than 4 MiB.").arg(path).toStdString());
+    auto imported = Engine::importConfiguration(
+        m_store, file.read(Engine::kMaxConfigurationBytes + 1), QStringLiteral("gui"));
+    if (imported) {
+        statusBar()->showMessage(tr("Imported %1 templates, %2 classes and %3 policies.")
+                                     .arg(imported->templates)
+                                     .arg(imported->classes)
+                                     .arg(imported->policies),
+                                 10000);
+        refresh();
+    }
+    return imported;
+}
+
+Result<QList<Engine::CsvRowOutcome>> MainWindow::preregisterDevices(const QString &path,
+                                                                    bool showReport)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError("gui.read_failed", tr("Could not read %1.").arg(path).toStdString());
+    if (file.size() > Engine::kMaxCsvBytes)
+        return makeError("config.too_large",
+                         tr("%1 is larger than 4 MiB.").arg(path).toStdString());
+    auto outcomes = Engine::preregisterDevicesFromCsv(m_store, file.read(Engine::kMaxCsvBytes + 1),
+                                                      QStringLiteral("gui"));
+    if (!outcomes)
+        return outcomes;
+    const auto registered =
+        std::count_if(outcomes->begin(), outcomes->end(),
+                      [](const Engine::CsvRowOutcome &row) { return row.registered; });
+    const QString summary =
+        tr("%1 of %2 devices registered.").arg(registered).arg(outcomes->size());
+    statusBar()->showMessage(summary, 10000);
+    refresh();
+    if (showReport) {
+        QDialog report(this);
+        report.setWindowTitle(tr("Pre-registration report"));
+        auto *table = new QTableWidget(int(outcomes->size()), 3, &report);
+        table->setHorizontalHeaderLabels({tr("Line"), tr("Device"), tr("Outcome")});
+        table->horizontalHeader()->setStretchLastSection(true);
+        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        for (int row = 0; row < outcomes->size(); ++row) {
+            const Engine::CsvRowOutcome &outcome = outcomes->at(row);
+            table->setItem(row, 0, new QTableWidgetItem(QString::number(outcome.line)));
+            table->setItem(row, 1, new QTableWidgetItem(outcome.deviceId));
+            auto *result = new QTableWidgetItem(outcome.message);
+            if (!outcome.registered)
+                result->setForeground(QColor(0xb0, 0x00, 0x20));
+            table->setItem(row, 2, result);
+        }
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &report);
+        connect(buttons, &QDialogButtonBox::rejected, &report, &QDialog::reject);
+        auto *layout = new QVBoxLayout(&report);
+        layout->addWidget(new QLabel(summary, &report));
+        layout->addWidget(table, 1);
+        layout->addWidget(buttons);
+        report.resize(700, 400);
+        report.exec();
+    }
+    return outcomes;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -10,6 +10,8 @@
 
 #include "storemodels.h"
 
+#include <portal-core/engine/configtransfer.h>
+
 #include <QHash>
 #include <QMainWindow>
 #include <QSslConfiguration>
@@ -70,6 +72,13 @@ public slots:
     void reconcile();
     void toggleGatewayBlocked();
     bool exportAuditCsv(const QString &path);
+    // Templates, classes and policies as one JSON file (Engine::exportConfiguration).
+    Result<void> exportConfiguration(const QString &path);
+    // All or nothing; the summary or the error is also shown in the status bar.
+    Result<Engine::ImportSummary> importConfiguration(const QString &path);
+    // Per row; with showReport, a dialog lists every row's outcome.
+    Result<QList<Engine::CsvRowOutcome>> preregisterDevices(const QString &path,
+                                                            bool showReport = true);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -8,9 +8,37 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QLibraryInfo>
 #include <QMessageBox>
+#include <QSettings>
+#include <QTranslator>
 
 namespace Portal::Gui {
+
+QStringList availableLanguages()
+{
+    return {QStringLiteral("fi"), QStringLiteral("de")};
+}
+
+bool installTranslation(const QString &language)
+{
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    auto *translator = new QTranslator(QCoreApplication::instance());
+    if (!translator->load(locale, QStringLiteral("iot-portal"), QStringLiteral("_"),
+                          QStringLiteral(":/i18n"))) {
+        delete translator;
+        return false;
+    }
+    QCoreApplication::installTranslator(translator);
+    // Qt's own strings (dialog buttons) where the system has them.
+    auto *qtTranslator = new QTranslator(QCoreApplication::instance());
+    if (qtTranslator->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qtTranslator);
+    else
+        delete qtTranslator;
+    return true;
+}
 
 int runPortalApp(int argc, char *argv[])
 {
@@ -40,8 +68,17 @@ int runPortalApp(int argc, char *argv[])
         QStringLiteral("dir"));
     parser.addOption(database);
     parser.addOption(refreshMs);
+    const QCommandLineOption language(
+        QStringLiteral("language"),
+        QApplication::translate("main", "fi, de or en; default: the one chosen in Settings, "
+                                        "else the system's."),
+        QStringLiteral("code"));
     parser.addOption(pkiDir);
+    parser.addOption(language);
     parser.process(app);
+    installTranslation(parser.isSet(language)
+                           ? parser.value(language)
+                           : QSettings().value(QStringLiteral("language")).toString());
     bool refreshOk = false;
     const int refresh = parser.value(refreshMs).toInt(&refreshOk);
     if (!refreshOk || refresh < 100 || refresh > 600000) {

@@ -3,8 +3,8 @@
 #include <portal-core/cloud/local/localbackend.h>
 #include <portal-core/cloud/openstack/cloudsconfig.h>
 #include <portal-core/cloud/openstack/openstackbackend.h>
-#include <portal-core/crypto/es256.h>
 #include <portal-core/crypto/labpki.h>
+#include <portal-core/engine/configtransfer.h>
 #include <portal-core/provisioning/puppetmanifest.h>
 #include <portal-core/provisioning/sshsession.h>
 #include <portal-core/runtime/portfile.h>
@@ -204,27 +204,15 @@ int runDeviceCommand(Runtime::ProgramOptions &options, Store::Store &store)
 {
     if (options.positionalArguments().value(1) != QLatin1String("register"))
         return fail(ExitUsage, usage("device needs: register"));
-    Store::Device device;
-    device.id = options.value(QStringLiteral("id"));
-    device.className = options.value(QStringLiteral("class"));
-    const QString keyText = options.value(QStringLiteral("public-key"));
-    auto key = QByteArray::fromBase64Encoding(keyText.toLatin1().left(200),
-                                              QByteArray::AbortOnBase64DecodingErrors);
-    if (!Store::isValidDeviceId(device.id))
-        return fail(ExitUsage, usage("--id must be 16 lowercase hex digits"));
-    if (!key || key.decoded.size() != 65 ||
-        !Crypto::Es256PublicKey::fromUncompressedPoint(
-            Crypto::ByteView(reinterpret_cast<const uint8_t *>(key.decoded.constData()), 65)))
-        return fail(ExitUsage, usage("--public-key must be base64 of a P-256 uncompressed point"));
-    device.publicKey = key.decoded;
-    if (auto deviceClass = store.findDeviceClass(device.className); !deviceClass)
-        return fail(ExitUsage, usage("--class must name an existing device class"));
-    if (auto inserted = store.insertDevice(device); !inserted)
-        return fail(inserted.error().code == "store.conflict" ? ExitUsage : ExitFailure,
-                    inserted.error());
-    (void)store.audit(QStringLiteral("cli"), QStringLiteral("device.register"),
-                      QStringLiteral("device:") + device.id,
-                      QStringLiteral("class ") + device.className);
+    auto registered = Engine::preregisterDevice(
+        store, options.value(QStringLiteral("id")), options.value(QStringLiteral("class")),
+        options.value(QStringLiteral("public-key")), QStringLiteral("cli"));
+    if (!registered)
+        return fail(registered.error().code == "config.malformed" ||
+                            registered.error().code == "store.conflict"
+                        ? ExitUsage
+                        : ExitFailure,
+                    registered.error());
     return ExitOk;
 }
 

@@ -6,6 +6,7 @@
 // Every section is rendered to build/screenshots/<section>.png and checked not to be blank.
 
 #include "tests/support/signedreading.h"
+#include "tests/support/testfiles.h"
 
 #include <app/portal/devicepanel.h>
 #include <app/portal/editors.h>
@@ -31,6 +32,7 @@
 #include <QSet>
 #include <QSpinBox>
 #include <QSslKey>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -75,6 +77,7 @@ private slots:
     void policyEditorRefusesThenSaves();
     void policyTesterNamesTheRuleAndTheInstanceAgrees();
     void dryRunShowsTheLeadersAnswer();
+    void configurationExportsImportsAndPreregisters();
     void auditExportsAsCsv();
     void everySectionRendersToPng();
     void cleanupTestCase();
@@ -411,6 +414,39 @@ void TestMainWindow::dryRunShowsTheLeadersAnswer()
     QTest::mouseClick(child<QPushButton>(m_window.get(), "reconcile"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->instanceLog().contains(QLatin1String("Reconciliation done")),
                              kReadyTimeoutMs);
+}
+
+void TestMainWindow::configurationExportsImportsAndPreregisters()
+{
+    const QString path = m_dir.filePath(QStringLiteral("configuration.json"));
+    QVERIFY(m_window->exportConfiguration(path));
+    QVERIFY(m_window->importConfiguration(path));
+    QVERIFY(
+        m_window->statusBar()->currentMessage().contains(QLatin1String("Imported 1 templates")));
+    const QString bad = m_dir.filePath(QStringLiteral("bad.json"));
+    QVERIFY(Testing::writeFile(bad, "{\"format\": \"iot-portal-configuration\", \"version\": 1, "
+                                    "\"classes\": [{\"name\": \"x\", \"template\": \"nope\"}]}"));
+    auto refused = m_window->importConfiguration(bad);
+    QVERIFY(!refused);
+    QVERIFY(QString::fromStdString(refused.error().message).contains(QLatin1String("classes[0]")));
+    QVERIFY(!m_store->findDeviceClass(QStringLiteral("x")));
+
+    auto key = Crypto::PrivateKey::generateP256();
+    const auto point = key->publicKeyUncompressedPoint();
+    const QByteArray keyBase64 =
+        QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()))
+            .toBase64();
+    const QString csv = m_dir.filePath(QStringLiteral("devices.csv"));
+    QVERIFY(Testing::writeFile(csv, "device_id,class,public_key\n00000000000000d1,meters," +
+                                        keyBase64 + "\n00000000000000d2,nosuch," + keyBase64 +
+                                        "\n"));
+    auto outcomes = m_window->preregisterDevices(csv, false);
+    QVERIFY(outcomes);
+    QCOMPARE(outcomes->size(), 2);
+    QVERIFY(outcomes->at(0).registered);
+    QVERIFY(!outcomes->at(1).registered);
+    QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("1 of 2")));
+    QTRY_VERIFY(m_window->viewRowOfKey(Section::Devices, QStringLiteral("00000000000000d1")) >= 0);
 }
 
 void TestMainWindow::auditExportsAsCsv()

@@ -204,7 +204,10 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
     splitter->addWidget(m_stack);
     splitter->setStretchFactor(1, 1);
     setCentralWidget(splitter);
-    connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        m_stack->setCurrentIndex(row);
+        refresh(); // the section shown now reads its rows
+    });
 
     m_databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
     m_liveLabel->setObjectName(QStringLiteral("liveLabel"));
@@ -401,8 +404,8 @@ QString MainWindow::selectedKey(Section section) const
 
 void MainWindow::refresh()
 {
-    for (StoreTableModel *tableModel : std::as_const(m_models))
-        tableModel->refresh();
+    // Only the section on screen reads its rows; the status bar counts come from one query.
+    model(currentSection())->refresh();
     if (currentSection() == Section::Devices)
         m_devicePanel->refresh();
     if (currentSection() == Section::Policies)
@@ -413,37 +416,21 @@ void MainWindow::refresh()
 
 void MainWindow::updateStatus()
 {
-    const StoreTableModel *gateways = model(Section::Gateways);
-    const StoreTableModel *instances = model(Section::Instances);
-    const StoreTableModel *devices = model(Section::Devices);
-    int online = 0;
-    for (int row = 0; row < gateways->rowCount(); ++row)
-        online +=
-            gateways->index(row, 0).data(StoreTableModel::TagRole).toInt() == int(Liveness::Online);
-    int ready = 0;
-    int failures = 0;
-    for (int row = 0; row < instances->rowCount(); ++row) {
-        const QString state = instances->index(row, 0).data(StoreTableModel::TagRole).toString();
-        ready += state == QLatin1String("ready");
-        failures += state == QLatin1String("failed");
-    }
-    for (int row = 0; row < devices->rowCount(); ++row)
-        failures += devices->index(row, 0).data(StoreTableModel::TagRole).toString() ==
-                    QLatin1String("failed");
+    // A gateway is online when it sent a heartbeat in the last 30 s (gatewayLiveness).
+    auto counts = m_store.statusCounts(QDateTime::currentDateTimeUtc().addSecs(-30));
+    if (!counts)
+        return m_liveLabel->setText(tr("The database did not answer: %1")
+                                        .arg(QString::fromStdString(counts.error().message)));
     QString text = tr("Gateways online %1/%2 · Devices %3 · Instances ready %4/%5 · Failures %6")
-                       .arg(online)
-                       .arg(gateways->rowCount())
-                       .arg(devices->rowCount())
-                       .arg(ready)
-                       .arg(instances->rowCount())
-                       .arg(failures);
-    for (const StoreTableModel *tableModel : std::as_const(m_models)) {
-        if (const Error *error = tableModel->lastError()) {
-            text += tr(" · the database did not answer: %1")
-                        .arg(QString::fromStdString(error->message));
-            break;
-        }
-    }
+                       .arg(counts->gatewaysOnline)
+                       .arg(counts->gateways)
+                       .arg(counts->devices)
+                       .arg(counts->instancesReady)
+                       .arg(counts->instances)
+                       .arg(counts->devicesFailed + counts->instancesFailed);
+    if (const Error *error = model(currentSection())->lastError())
+        text +=
+            tr(" · the database did not answer: %1").arg(QString::fromStdString(error->message));
     m_liveLabel->setText(text);
 }
 
@@ -602,7 +589,8 @@ void MainWindow::toggleGatewayBlocked()
 
 bool MainWindow::exportAuditCsv(const QString &path)
 {
-    const StoreTableModel *audit = model(Section::Audit);
+    StoreTableModel *audit = model(Section::Audit);
+    audit->refresh(); // the newest entries, also when the section is not on screen
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
         return false;

@@ -95,11 +95,34 @@ int StoreTableModel::rowOfKey(const QString &key) const
 
 void StoreTableModel::refresh()
 {
+    if (auto current = revision(); current && !current->isEmpty()) {
+        if (*current == m_revision && !m_error)
+            return;
+        m_revision = *current;
+    } else if (!current) {
+        m_error = current.error();
+        return;
+    }
+    if (m_loaded) {
+        auto changed = loadChanged();
+        if (!changed) {
+            m_error = changed.error();
+            return;
+        }
+        if (*changed) {
+            upsertRows(std::move(**changed));
+            if (expectedRows() < 0 || expectedRows() == rowCount()) {
+                m_error.reset();
+                return;
+            }
+        }
+    }
     auto loaded = load();
     if (!loaded) {
         m_error = loaded.error();
         return;
     }
+    m_loaded = true;
     m_error.reset();
     QHash<QString, int> wanted;
     for (int i = 0; i < loaded->size(); ++i)
@@ -115,9 +138,14 @@ void StoreTableModel::refresh()
     m_rowOfKey.clear();
     for (int row = 0; row < m_rows.size(); ++row)
         m_rowOfKey.insert(m_rows.at(row).key, row);
-    // Changed rows in place; new rows appended in the order loaded (views sort themselves).
+    upsertRows(std::move(*loaded));
+}
+
+// Changed rows in place; new rows appended in the order given (views sort themselves).
+void StoreTableModel::upsertRows(QList<Row> rows)
+{
     QList<Row> added;
-    for (Row &fresh : *loaded) {
+    for (Row &fresh : rows) {
         const int row = m_rowOfKey.value(fresh.key, -1);
         if (row < 0) {
             added.append(std::move(fresh));
@@ -175,14 +203,41 @@ DeviceModel::DeviceModel(Store::Store &store, QObject *parent)
 {
 }
 
+Result<QString> DeviceModel::revision()
+{
+    auto revision = m_store.devicesRevision();
+    if (!revision)
+        return revision.error();
+    m_revision = *revision;
+    return QStringLiteral("%1:%2").arg(revision->rows).arg(revision->newestUpdateMs);
+}
+
+Result<std::optional<QList<StoreTableModel::Row>>> DeviceModel::loadChanged()
+{
+    if (m_loadedNewestMs < 0)
+        return std::optional<QList<Row>>();
+    // At or after: a row updated in the same millisecond as the newest seen is read again.
+    auto devices = m_store.devicesUpdatedSince(m_loadedNewestMs);
+    if (!devices)
+        return devices.error();
+    return std::optional<QList<Row>>(rowsOf(*devices));
+}
+
 Result<QList<StoreTableModel::Row>> DeviceModel::load()
 {
+    m_loadedNewestMs = -1;
     auto devices = m_store.devices();
     if (!devices)
         return devices.error();
+    return rowsOf(*devices);
+}
+
+QList<StoreTableModel::Row> DeviceModel::rowsOf(const QList<Store::Device> &devices)
+{
     QList<Row> rows;
-    rows.reserve(devices->size());
-    for (const Store::Device &device : *devices) {
+    rows.reserve(devices.size());
+    for (const Store::Device &device : devices) {
+        m_loadedNewestMs = std::max(m_loadedNewestMs, device.updatedAt.toMSecsSinceEpoch());
         rows.append(
             {device.id,
              {device.id, device.className, device.gatewayId,

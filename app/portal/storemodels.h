@@ -3,7 +3,9 @@
 // GUI reads the platform's state). Each model reloads its rows with refresh() and applies the
 // difference by row key: changed cells emit dataChanged, new rows are inserted and vanished
 // ones removed, so views keep their selection and scroll position across refreshes (the
-// GUI polls on SQLite). Rows are loaded whole; a store error keeps the last rows and is
+// GUI polls on SQLite). Rows are loaded only when the model's revision() says the table
+// changed, and the devices model then reads only the rows updated since (one COUNT/MAX query
+// and a handful of rows per poll instead of 100k); a store error keeps the last rows and is
 // reported by lastError().
 //
 // Bounds: the audit model holds the newest kMaxAuditRows entries.
@@ -56,9 +58,21 @@ public slots:
 
 protected:
     virtual Result<QList<Row>> load() = 0;
+    // A cheap summary of the rows (e.g. count and newest update): when it is the same as at
+    // the last refresh, load() is skipped. Empty: always load.
+    virtual Result<QString> revision() { return QString(); }
+    // After a first load(), the rows changed since (upserted by key), for models that can
+    // tell; nullopt: load everything. A refresh still loads everything when the row count
+    // then differs from expectedRows() (rows were deleted).
+    virtual Result<std::optional<QList<Row>>> loadChanged() { return std::optional<QList<Row>>(); }
+    virtual int expectedRows() const { return -1; }
     Store::Store &m_store;
 
 private:
+    void upsertRows(QList<Row> rows);
+
+    QString m_revision;
+    bool m_loaded = false;
     QStringList m_headers;
     QList<Row> m_rows;
     QHash<QString, int> m_rowOfKey;
@@ -83,6 +97,15 @@ public:
 
 protected:
     Result<QList<Row>> load() override;
+    Result<QString> revision() override;
+    Result<std::optional<QList<Row>>> loadChanged() override;
+    int expectedRows() const override { return int(m_revision.rows); }
+
+private:
+    QList<Row> rowsOf(const QList<Store::Device> &devices);
+
+    Store::Store::TableRevision m_revision;
+    qint64 m_loadedNewestMs = -1; // the newest update among the rows loaded
 };
 
 class InstanceModel final : public StoreTableModel

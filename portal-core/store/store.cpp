@@ -89,6 +89,8 @@ const char *const kMigrations[] = {
     " result TEXT NOT NULL DEFAULT '', done_ms BIGINT)",
     // The leader asks for pending requests on every tick.
     "CREATE INDEX admin_requests_state ON admin_requests (state, id)",
+    // The GUI asks for the devices changed since its last look.
+    "CREATE INDEX devices_updated ON devices (updated_ms)",
 
     // oneM2M access policies, pushed by the engine to every ready instance; a deleted one
     // stays as a tombstone so instances that still hold it are told, even after a restart.
@@ -685,6 +687,26 @@ Result<Device> Store::findDevice(const QString &id) const
     return deviceFromQuery(query.query());
 }
 
+Result<Store::StatusCounts> Store::statusCounts(const QDateTime &onlineSince) const
+{
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral(
+            "SELECT (SELECT COUNT(*) FROM gateways),"
+            " (SELECT COUNT(*) FROM gateways WHERE last_heartbeat_ms >= ?),"
+            " (SELECT COUNT(*) FROM devices),"
+            " (SELECT COUNT(*) FROM devices WHERE state = 'failed'),"
+            " (SELECT COUNT(*) FROM instances),"
+            " (SELECT COUNT(*) FROM instances WHERE state = 'ready'),"
+            " (SELECT COUNT(*) FROM instances WHERE state = 'failed')"));
+    if (!query.exec({onlineSince.toMSecsSinceEpoch()}) || !query.query().next())
+        return sqlError("store.sql", query.error());
+    const QSqlQuery &row = query.query();
+    return StatusCounts{row.value(0).toInt(), row.value(1).toInt(), row.value(2).toInt(),
+                        row.value(3).toInt(), row.value(4).toInt(), row.value(5).toInt(),
+                        row.value(6).toInt()};
+}
+
 Result<void> Store::deleteDevice(const QString &id)
 {
     StoreQuery query(m_connectionName, QStringLiteral("DELETE FROM devices WHERE id = ?"));
@@ -725,6 +747,20 @@ Result<QList<Device>> Store::devicesOfInstance(qint64 instanceId) const
 Result<QList<Device>> Store::devices() const
 {
     return deviceList(m_connectionName, QStringLiteral("id >= ?"), QStringLiteral(""));
+}
+
+Result<Store::TableRevision> Store::devicesRevision() const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT COUNT(*), COALESCE(MAX(updated_ms), 0) FROM devices"));
+    if (!query.exec() || !query.query().next())
+        return sqlError("store.sql", query.error());
+    return TableRevision{query.query().value(0).toLongLong(), query.query().value(1).toLongLong()};
+}
+
+Result<QList<Device>> Store::devicesUpdatedSince(qint64 sinceMs) const
+{
+    return deviceList(m_connectionName, QStringLiteral("updated_ms >= ?"), sinceMs);
 }
 
 Result<QHash<qint64, int>> Store::deviceCountsByInstance() const

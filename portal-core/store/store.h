@@ -72,6 +72,33 @@ public:
     Result<QList<Device>> devices() const; // all, by id
     // Placed devices per instance id, in one query.
     Result<QHash<qint64, int>> deviceCountsByInstance() const;
+    // The device table's revision (row count and newest update): equal revisions mean the
+    // rows need not be read again (the GUI polls this instead of 100k rows).
+    struct TableRevision
+    {
+        qint64 rows = 0;
+        qint64 newestUpdateMs = 0;
+        bool operator==(const TableRevision &other) const
+        {
+            return rows == other.rows && newestUpdateMs == other.newestUpdateMs;
+        }
+        bool operator!=(const TableRevision &other) const { return !(*this == other); }
+    };
+    Result<TableRevision> devicesRevision() const;
+    // Devices updated at or after sinceMs (by id): what changed since a revision was read.
+    Result<QList<Device>> devicesUpdatedSince(qint64 sinceMs) const;
+    // The live state in one query, for status bars.
+    struct StatusCounts
+    {
+        int gateways = 0;
+        int gatewaysOnline = 0; // heartbeat at or after onlineSince
+        int devices = 0;
+        int devicesFailed = 0;
+        int instances = 0;
+        int instancesReady = 0;
+        int instancesFailed = 0;
+    };
+    Result<StatusCounts> statusCounts(const QDateTime &onlineSince) const;
 
     // Gateways; upsert keeps `blocked` of an existing row.
     Result<void> recordHeartbeat(const Gateway &gateway);

@@ -164,6 +164,7 @@ void TestMainWindow::templateEditorRefusesThenSaves()
     auto saved = m_store->findTemplate(QStringLiteral("lab-vm"));
     QVERIFY(saved);
     QCOMPARE(saved->spec.value(QStringLiteral("image")).toString(), QStringLiteral("cirros"));
+    m_window->showSection(Section::Templates);
     QTRY_VERIFY(m_window->viewRowOfKey(Section::Templates, QStringLiteral("lab-vm")) >= 0);
 }
 
@@ -446,6 +447,7 @@ void TestMainWindow::configurationExportsImportsAndPreregisters()
     QVERIFY(outcomes->at(0).registered);
     QVERIFY(!outcomes->at(1).registered);
     QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("1 of 2")));
+    m_window->showSection(Section::Devices);
     QTRY_VERIFY(m_window->viewRowOfKey(Section::Devices, QStringLiteral("00000000000000d1")) >= 0);
 }
 

@@ -175,6 +175,21 @@ void TestStoreModels::refreshKeepsRowsThatStay()
     QCOMPARE(model.rowCount(), 3);
     QCOMPARE(model.rowOfKey(deviceId(1)), -1);
     QVERIFY(model.rowOfKey(deviceId(4)) >= 0);
+
+    // Nothing changed: no signal at all. One device changed: only its row, read alone.
+    changed.clear();
+    inserted.clear();
+    removed.clear();
+    model.refresh();
+    QCOMPARE(changed.count() + inserted.count() + removed.count(), 0);
+    QTest::qWait(2); // updated_ms moves on
+    device = m_store->findDevice(deviceId(3));
+    device->reason = QStringLiteral("checked");
+    QVERIFY(m_store->updateDevice(*device));
+    model.refresh();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().first().value<QModelIndex>().row(), model.rowOfKey(deviceId(3)));
+    QCOMPARE(inserted.count() + removed.count() + reset.count(), 0);
 }
 
 void TestStoreModels::liveness_data()

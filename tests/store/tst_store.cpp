@@ -257,7 +257,22 @@ void TestStore::devicesRoundTrip()
     device.state = Store::DeviceState::Failed;
     device.reason = QStringLiteral("instance failed");
     device.credentialEpoch = 3;
+    auto revisionBefore = store->devicesRevision();
+    QVERIFY(revisionBefore);
+    QCOMPARE(*store->devicesRevision(), *revisionBefore); // unchanged rows, same revision
+    QTest::qWait(2); // updated_ms must move on
     QVERIFY(store->updateDevice(device));
+    QVERIFY(*store->devicesRevision() != *revisionBefore);
+    auto changed = store->devicesUpdatedSince(store->devicesRevision()->newestUpdateMs);
+    QVERIFY(changed);
+    QCOMPARE(changed->size(), 1);
+    QCOMPARE(changed->first().id, device.id);
+    auto counts = store->statusCounts(QDateTime::currentDateTimeUtc().addSecs(-30));
+    QVERIFY(counts);
+    QCOMPARE(counts->devices, 2);
+    QCOMPARE(counts->devicesFailed, 1);
+    QCOMPARE(counts->gateways, 1);
+    QCOMPARE(counts->gatewaysOnline, 0); // ensured, never heard from
     auto mine = store->devicesOfGateway(QStringLiteral("gw1"));
     QVERIFY(mine);
     QCOMPARE(mine->size(), 1);
@@ -268,8 +283,10 @@ void TestStore::devicesRoundTrip()
                                  .arg(deviceId(1))),
              QStringList{QStringLiteral("failed|") +
                          QString::fromLatin1(fakePoint(1).toHex().toUpper())});
+    const Store::Store::TableRevision revisionWithTwo = *store->devicesRevision();
     QVERIFY(store->deleteDevice(deviceId(2)));
     QCOMPARE(store->findDevice(deviceId(2)).error().code, std::string("store.not_found"));
+    QVERIFY(*store->devicesRevision() != revisionWithTwo);
 }
 
 void TestStore::heartbeatKeepsBlocked()

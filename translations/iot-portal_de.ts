@@ -1,0 +1,1227 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>Portal::Gui::AuditModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Akteur</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::ClassEditor</name>
+    <message>
+        <source>Edit device class %1</source>
+        <translation>Geräteklasse %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>New device class</source>
+        <translation>Neue Geräteklasse</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>Buchstaben, Ziffern, . _ -</translation>
+    </message>
+    <message>
+        <source>&amp;Vendor:</source>
+        <translation>&amp;Hersteller:</translation>
+    </message>
+    <message>
+        <source>empty matches any</source>
+        <translation>leer passt auf alles</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Typ:</translation>
+    </message>
+    <message>
+        <source>S&amp;ubscriber:</source>
+        <translation>T&amp;eilnehmer:</translation>
+    </message>
+    <message>
+        <source>&amp;Priority:</source>
+        <translation>&amp;Priorität:</translation>
+    </message>
+    <message>
+        <source>VM te&amp;mplate:</source>
+        <translation>VM-&amp;Vorlage:</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation>gemeinsam</translation>
+    </message>
+    <message>
+        <source>dedicated</source>
+        <translation>dediziert</translation>
+    </message>
+    <message>
+        <source>S&amp;haring:</source>
+        <translation>N&amp;utzung:</translation>
+    </message>
+    <message>
+        <source>&amp;Capacity:</source>
+        <translation>&amp;Kapazität:</translation>
+    </message>
+    <message>
+        <source>preregistered</source>
+        <translation>vorregistriert</translation>
+    </message>
+    <message>
+        <source>open (trust on first attach)</source>
+        <translation>offen (Vertrauen bei der ersten Anmeldung)</translation>
+    </message>
+    <message>
+        <source>&amp;Enrolment:</source>
+        <translation>&amp;Registrierung:</translation>
+    </message>
+    <message>
+        <source>The name must be 1 to 64 letters, digits, dots, underscores or dashes.</source>
+        <translation>Der Name muss aus 1 bis 64 Buchstaben, Ziffern, Punkten, Unterstrichen oder Bindestrichen bestehen.</translation>
+    </message>
+    <message>
+        <source>Vendor, type and subscriber are at most %1 characters.</source>
+        <translation>Hersteller, Typ und Teilnehmer dürfen höchstens %1 Zeichen lang sein.</translation>
+    </message>
+    <message>
+        <source>Choose a VM template; create one under VM templates first.</source>
+        <translation>Wählen Sie eine VM-Vorlage; legen Sie zuerst eine unter „VM-Vorlagen“ an.</translation>
+    </message>
+    <message>
+        <source>The VM template %1 does not exist.</source>
+        <translation>Die VM-Vorlage %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <source>The store refused the class: %1</source>
+        <translation>Der Datenspeicher hat die Klasse abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::ClassModel</name>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>Hersteller</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Teilnehmer</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Sharing</source>
+        <translation>Nutzung</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>Kapazität</translation>
+    </message>
+    <message>
+        <source>Enrolment</source>
+        <translation>Registrierung</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::DeviceModel</name>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instanz</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>widerrufen</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>registriert</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::DevicePanel</name>
+    <message>
+        <source>&amp;Send command</source>
+        <translation>Befehl &amp;senden</translation>
+    </message>
+    <message>
+        <source>Re&amp;voke key…</source>
+        <translation>Schlüssel w&amp;iderrufen…</translation>
+    </message>
+    <message>
+        <source>Verified readings</source>
+        <translation>Verifizierte Messwerte</translation>
+    </message>
+    <message>
+        <source>received (local time)</source>
+        <translation>empfangen (Ortszeit)</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Actuator</source>
+        <translation>Aktor</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message>
+        <source>Actuator commands</source>
+        <translation>Aktorbefehle</translation>
+    </message>
+    <message>
+        <source>&amp;Actuator</source>
+        <translation>&amp;Aktor</translation>
+    </message>
+    <message>
+        <source>&amp;Value</source>
+        <translation>&amp;Wert</translation>
+    </message>
+    <message>
+        <source>Select a device to see its readings and commands.</source>
+        <translation>Wählen Sie ein Gerät aus, um seine Messwerte und Befehle zu sehen.</translation>
+    </message>
+    <message>
+        <source>Device %1 is no longer in the store.</source>
+        <translation>Das Gerät %1 ist nicht mehr im Datenspeicher.</translation>
+    </message>
+    <message>
+        <source>not placed</source>
+        <translation>nicht zugewiesen</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · class %2 · gateway %3 · instance %4 · %5%6&lt;br&gt;key %7</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · Klasse %2 · Gateway %3 · Instanz %4 · %5%6&lt;br&gt;Schlüssel %7</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keines</translation>
+    </message>
+    <message>
+        <source> · &lt;b&gt;revoked&lt;/b&gt;</source>
+        <translation> · &lt;b&gt;widerrufen&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Revoking failed: %1</source>
+        <translation>Widerruf fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Readings and commands live on the device&apos;s instance; start iot-portal with --pki-dir (the portal&apos;s PKI folder) to see them.</source>
+        <translation>Messwerte und Befehle liegen auf der Instanz des Geräts; starten Sie iot-portal mit --pki-dir (dem PKI-Ordner des Portals), um sie zu sehen.</translation>
+    </message>
+    <message>
+        <source>The instance did not give the readings: %1</source>
+        <translation>Die Instanz hat die Messwerte nicht geliefert: %1</translation>
+    </message>
+    <message>
+        <source>The instance did not give the commands: %1</source>
+        <translation>Die Instanz hat die Befehle nicht geliefert: %1</translation>
+    </message>
+    <message>
+        <source>sensor %1 (%2)</source>
+        <translation>Sensor %1 (%2)</translation>
+    </message>
+    <message>
+        <source>No verified readings yet</source>
+        <translation>Noch keine verifizierten Messwerte</translation>
+    </message>
+    <message>
+        <source>Verified readings: the newest %1</source>
+        <translation>Verifizierte Messwerte: die neuesten %1</translation>
+    </message>
+    <message>
+        <source>The device has no ready instance to send the command to.</source>
+        <translation>Das Gerät hat keine bereite Instanz, an die der Befehl gesendet werden könnte.</translation>
+    </message>
+    <message>
+        <source>Sending actuator %1 = %2…</source>
+        <translation>Aktor %1 = %2 wird gesendet…</translation>
+    </message>
+    <message>
+        <source>The command was not accepted: %1</source>
+        <translation>Der Befehl wurde nicht angenommen: %1</translation>
+    </message>
+    <message>
+        <source>Command %1 is %2; its status follows below as the gateway reports it.</source>
+        <translation>Befehl %1 ist %2; sein Status erscheint unten, sobald das Gateway ihn meldet.</translation>
+    </message>
+    <message>
+        <source>Revoke the device&apos;s key</source>
+        <translation>Schlüssel des Geräts widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke device %1? Its instance then refuses its readings and commands, and it cannot attach again with this key.</source>
+        <translation>Gerät %1 widerrufen? Seine Instanz weist dann seine Messwerte und Befehle ab, und es kann sich mit diesem Schlüssel nicht mehr anmelden.</translation>
+    </message>
+    <message>
+        <source>Could not queue the revocation: %1</source>
+        <translation>Der Widerruf konnte nicht eingereiht werden: %1</translation>
+    </message>
+    <message>
+        <source>Revocation queued for the leading iot-portald…</source>
+        <translation>Widerruf für den führenden iot-portald eingereiht…</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::GatewayModel</name>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>IMPI</source>
+        <translation>IMPI</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Geräte</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <source>B-TID expiry</source>
+        <translation>B-TID-Ablauf</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>gesperrt</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::InstanceModel</name>
+    <message>
+        <source>Instance</source>
+        <translation>Instanz</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Backend</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Sharing</source>
+        <translation>Nutzung</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Geräte</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>shared (slot %1)</source>
+        <translation>gemeinsam (Platz %1)</translation>
+    </message>
+    <message>
+        <source>dedicated to %1</source>
+        <translation>dediziert für %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::MainWindow</name>
+    <message>
+        <source>Gateways</source>
+        <translation>Gateways</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Geräte</translation>
+    </message>
+    <message>
+        <source>Device classes</source>
+        <translation>Geräteklassen</translation>
+    </message>
+    <message>
+        <source>VM templates</source>
+        <translation>VM-Vorlagen</translation>
+    </message>
+    <message>
+        <source>Instances</source>
+        <translation>Instanzen</translation>
+    </message>
+    <message>
+        <source>Access policies</source>
+        <translation>Zugriffsrichtlinien</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>Audit-Protokoll</translation>
+    </message>
+    <message>
+        <source>IoT Portal</source>
+        <translation>IoT Portal</translation>
+    </message>
+    <message>
+        <source>&amp;Block / unblock</source>
+        <translation>&amp;Sperren / entsperren</translation>
+    </message>
+    <message>
+        <source>&amp;New class…</source>
+        <translation>&amp;Neue Klasse…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Which class would a device get?</source>
+        <translation>Welche Klasse würde ein Gerät erhalten?</translation>
+    </message>
+    <message>
+        <source>vendor</source>
+        <translation>Hersteller</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>subscriber</source>
+        <translation>Teilnehmer</translation>
+    </message>
+    <message>
+        <source>cannot read the classes</source>
+        <translation>Klassen können nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>→ %1 (template %2, %3)</source>
+        <translation>→ %1 (Vorlage %2, %3)</translation>
+    </message>
+    <message>
+        <source>→ no class: the attach would be refused (portal.no_class)</source>
+        <translation>→ keine Klasse: die Anmeldung würde abgelehnt (portal.no_class)</translation>
+    </message>
+    <message>
+        <source>&amp;New template…</source>
+        <translation>&amp;Neue Vorlage…</translation>
+    </message>
+    <message>
+        <source>&amp;Re-provision</source>
+        <translation>&amp;Neu bereitstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Dry run</source>
+        <translation>&amp;Probelauf</translation>
+    </message>
+    <message>
+        <source>Re&amp;concile</source>
+        <translation>&amp;Abgleichen</translation>
+    </message>
+    <message>
+        <source>Outcomes of re-provisioning, dry runs and reconciliation appear here when the leading iot-portald has done them.</source>
+        <translation>Ergebnisse von Neubereitstellungen, Probeläufen und Abgleichen erscheinen hier, sobald der führende iot-portald sie ausgeführt hat.</translation>
+    </message>
+    <message>
+        <source>&amp;New policy…</source>
+        <translation>&amp;Neue Richtlinie…</translation>
+    </message>
+    <message>
+        <source>De&amp;lete…</source>
+        <translation>&amp;Löschen…</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>CSV e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation>Audit-Protokoll exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Could not write %1. Choose a folder you can write to.</source>
+        <translation>%1 konnte nicht geschrieben werden. Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
+    </message>
+    <message>
+        <source>Database: %1 (%2)</source>
+        <translation>Datenbank: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>PostgreSQL</source>
+        <translation>PostgreSQL</translation>
+    </message>
+    <message>
+        <source>SQLite</source>
+        <translation>SQLite</translation>
+    </message>
+    <message>
+        <source>Filter (Ctrl+F)</source>
+        <translation>Filtern (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Gateways online %1/%2 · Devices %3 · Instances ready %4/%5 · Failures %6</source>
+        <translation>Gateways online %1/%2 · Geräte %3 · Instanzen bereit %4/%5 · Fehler %6</translation>
+    </message>
+    <message>
+        <source> · the database did not answer: %1</source>
+        <translation> · die Datenbank hat nicht geantwortet: %1</translation>
+    </message>
+    <message>
+        <source>Select a template to edit.</source>
+        <translation>Wählen Sie eine Vorlage zum Bearbeiten aus.</translation>
+    </message>
+    <message>
+        <source>Select a device class to edit.</source>
+        <translation>Wählen Sie eine Geräteklasse zum Bearbeiten aus.</translation>
+    </message>
+    <message>
+        <source>Select a policy to edit.</source>
+        <translation>Wählen Sie eine Richtlinie zum Bearbeiten aus.</translation>
+    </message>
+    <message>
+        <source>Select a policy to delete.</source>
+        <translation>Wählen Sie eine Richtlinie zum Löschen aus.</translation>
+    </message>
+    <message>
+        <source>Delete the access policy</source>
+        <translation>Zugriffsrichtlinie löschen</translation>
+    </message>
+    <message>
+        <source>Delete %1? Every instance stops granting what it grants within seconds.</source>
+        <translation>%1 löschen? Jede Instanz hört innerhalb von Sekunden auf, zu gewähren, was die Richtlinie gewährt.</translation>
+    </message>
+    <message>
+        <source>Could not delete the policy: %1</source>
+        <translation>Die Richtlinie konnte nicht gelöscht werden: %1</translation>
+    </message>
+    <message>
+        <source>Select an instance first.</source>
+        <translation>Wählen Sie zuerst eine Instanz aus.</translation>
+    </message>
+    <message>
+        <source>Could not queue the request: %1</source>
+        <translation>Die Anfrage konnte nicht eingereiht werden: %1</translation>
+    </message>
+    <message>
+        <source>Dry run of instance %1</source>
+        <translation>Probelauf der Instanz %1</translation>
+    </message>
+    <message>
+        <source>Re-provisioning of instance %1</source>
+        <translation>Neubereitstellung der Instanz %1</translation>
+    </message>
+    <message>
+        <source>%1: queued for the leading iot-portald…</source>
+        <translation>%1: für den führenden iot-portald eingereiht…</translation>
+    </message>
+    <message>
+        <source>Reconciliation</source>
+        <translation>Abgleich</translation>
+    </message>
+    <message>
+        <source>Reconciliation: queued for the leading iot-portald…</source>
+        <translation>Abgleich: für den führenden iot-portald eingereiht…</translation>
+    </message>
+    <message>
+        <source>outcome %1%2
+%3</source>
+        <translation>Ergebnis %1%2
+%3</translation>
+    </message>
+    <message>
+        <source>%1 done: %2</source>
+        <translation>%1 abgeschlossen: %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>%1 done.</source>
+        <translation>%1 abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>%1 failed; see the log below the instances.</source>
+        <translation>%1 fehlgeschlagen; siehe das Protokoll unter den Instanzen.</translation>
+    </message>
+    <message>
+        <source>Select a gateway first.</source>
+        <translation>Wählen Sie zuerst ein Gateway aus.</translation>
+    </message>
+    <message>
+        <source>Could not change the gateway: %1</source>
+        <translation>Das Gateway konnte nicht geändert werden: %1</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Import configuration…</source>
+        <translation>Konfiguration &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Import templates, classes and policies</source>
+        <translation>Vorlagen, Klassen und Richtlinien importieren</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Import refused</source>
+        <translation>Import abgelehnt</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1
+
+Correct the file and import it again.</source>
+        <translation>Es wurde nichts importiert: %1
+
+Korrigieren Sie die Datei und importieren Sie sie erneut.</translation>
+    </message>
+    <message>
+        <source>&amp;Export configuration…</source>
+        <translation>Konfiguration &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Export templates, classes and policies</source>
+        <translation>Vorlagen, Klassen und Richtlinien exportieren</translation>
+    </message>
+    <message>
+        <source>%1
+
+Choose a folder you can write to.</source>
+        <translation>%1
+
+Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
+    </message>
+    <message>
+        <source>&amp;Pre-register devices from CSV…</source>
+        <translation>Geräte aus CSV &amp;vorregistrieren…</translation>
+    </message>
+    <message>
+        <source>Pre-register devices</source>
+        <translation>Geräte vorregistrieren</translation>
+    </message>
+    <message>
+        <source>Pre-registration refused</source>
+        <translation>Vorregistrierung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Nothing was registered: %1</source>
+        <translation>Es wurde nichts registriert: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>Englisch</translation>
+    </message>
+    <message>
+        <source>The language changes when iot-portal starts again.</source>
+        <translation>Die Sprache ändert sich beim nächsten Start von iot-portal.</translation>
+    </message>
+    <message>
+        <source>The database did not answer: %1</source>
+        <translation>Die Datenbank hat nicht geantwortet: %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Exported the configuration to %1.</source>
+        <translation>Die Konfiguration wurde nach %1 exportiert.</translation>
+    </message>
+    <message>
+        <source>Could not read %1.</source>
+        <translation>%1 konnte nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 4 MiB.</source>
+        <translation>%1 ist größer als 4 MiB.</translation>
+    </message>
+    <message>
+        <source>Imported %1 templates, %2 classes and %3 policies.</source>
+        <translation>%1 Vorlagen, %2 Klassen und %3 Richtlinien importiert.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 devices registered.</source>
+        <translation>%1 von %2 Geräten registriert.</translation>
+    </message>
+    <message>
+        <source>Pre-registration report</source>
+        <translation>Bericht zur Vorregistrierung</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::PolicyEditor</name>
+    <message>
+        <source>Create</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>Retrieve</source>
+        <translation>Abrufen</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Notify</source>
+        <translation>Benachrichtigen</translation>
+    </message>
+    <message>
+        <source>Discover</source>
+        <translation>Ermitteln</translation>
+    </message>
+    <message>
+        <source>Edit access policy %1</source>
+        <translation>Zugriffsrichtlinie %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>New access policy</source>
+        <translation>Neue Zugriffsrichtlinie</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>Buchstaben, Ziffern, . _ -</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Originators</source>
+        <translation>Urheber</translation>
+    </message>
+    <message>
+        <source>Time windows (UTC cron; &apos;;&apos; between)</source>
+        <translation>Zeitfenster (UTC-cron; &apos;;&apos; dazwischen)</translation>
+    </message>
+    <message>
+        <source>IPv4 ranges</source>
+        <translation>IPv4-Bereiche</translation>
+    </message>
+    <message>
+        <source>IPv6 ranges</source>
+        <translation>IPv6-Bereiche</translation>
+    </message>
+    <message>
+        <source>Comma separated: an id, &apos;all&apos;, or a pattern with * and ?</source>
+        <translation>Durch Kommas getrennt: eine ID, &apos;all&apos; oder ein Muster mit * und ?</translation>
+    </message>
+    <message>
+        <source>&amp;Add rule</source>
+        <translation>Regel &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove rule</source>
+        <translation>Regel &amp;entfernen</translation>
+    </message>
+    <message>
+        <source>A request is granted when a rule names its originator, has its operation, and its time windows and address ranges (when given) hold.</source>
+        <translation>Eine Anfrage wird gewährt, wenn eine Regel ihren Urheber nennt, ihre Operation enthält und die Zeitfenster und Adressbereiche der Regel (falls angegeben) zutreffen.</translation>
+    </message>
+    <message>
+        <source>The stored policy does not parse (%1); replace it by importing a corrected one.</source>
+        <translation>Die gespeicherte Richtlinie lässt sich nicht einlesen (%1); ersetzen Sie sie, indem Sie eine korrigierte importieren.</translation>
+    </message>
+    <message>
+        <source>This policy has contexts this table cannot show (several per rule, or location regions); it is shown read-only. Export, edit and import it as JSON to change it.</source>
+        <translation>Diese Richtlinie enthält Kontexte, die diese Tabelle nicht darstellen kann (mehrere pro Regel oder Standortregionen); sie wird schreibgeschützt angezeigt. Um sie zu ändern, exportieren, bearbeiten und importieren Sie sie als JSON.</translation>
+    </message>
+    <message>
+        <source>The name must be 1 to 64 letters, digits, dots, underscores or dashes.</source>
+        <translation>Der Name muss aus 1 bis 64 Buchstaben, Ziffern, Punkten, Unterstrichen oder Bindestrichen bestehen.</translation>
+    </message>
+    <message>
+        <source>Add at least one rule; a policy without rules grants nothing.</source>
+        <translation>Fügen Sie mindestens eine Regel hinzu; eine Richtlinie ohne Regeln gewährt nichts.</translation>
+    </message>
+    <message>
+        <source>Rule %1 names no originator (use &apos;all&apos; for anyone).</source>
+        <translation>Regel %1 nennt keinen Urheber (verwenden Sie &apos;all&apos; für alle).</translation>
+    </message>
+    <message>
+        <source>Rule %1 allows no operation; tick at least one.</source>
+        <translation>Regel %1 erlaubt keine Operation; kreuzen Sie mindestens eine an.</translation>
+    </message>
+    <message>
+        <source>Rule %1: &apos;%2&apos; is not six cron fields (second minute hour day month weekday), e.g. &apos;* * 8-17 * * 1-5&apos;.</source>
+        <translation>Regel %1: &apos;%2&apos; besteht nicht aus sechs cron-Feldern (Sekunde Minute Stunde Tag Monat Wochentag), z. B. &apos;* * 8-17 * * 1-5&apos;.</translation>
+    </message>
+    <message>
+        <source>Rule %1: &apos;%2&apos; is not an %3 address or CIDR range.</source>
+        <translation>Regel %1: &apos;%2&apos; ist weder eine %3-Adresse noch ein CIDR-Bereich.</translation>
+    </message>
+    <message>
+        <source>IPv6</source>
+        <translation>IPv6</translation>
+    </message>
+    <message>
+        <source>IPv4</source>
+        <translation>IPv4</translation>
+    </message>
+    <message>
+        <source>The instances would refuse this policy: %1</source>
+        <translation>Die Instanzen würden diese Richtlinie ablehnen: %1</translation>
+    </message>
+    <message>
+        <source>The store refused the policy: %1</source>
+        <translation>Der Datenspeicher hat die Richtlinie abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::PolicyModel</name>
+    <message>
+        <source>Policy</source>
+        <translation>Richtlinie</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>Regeln</translation>
+    </message>
+    <message>
+        <source>Originators</source>
+        <translation>Urheber</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Operationen</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message>
+        <source>create</source>
+        <translation>erstellen</translation>
+    </message>
+    <message>
+        <source>retrieve</source>
+        <translation>abrufen</translation>
+    </message>
+    <message>
+        <source>update</source>
+        <translation>aktualisieren</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>löschen</translation>
+    </message>
+    <message>
+        <source>notify</source>
+        <translation>benachrichtigen</translation>
+    </message>
+    <message>
+        <source>discover</source>
+        <translation>ermitteln</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::PolicyTester</name>
+    <message>
+        <source>originator, e.g. Cviewer</source>
+        <translation>Urheber, z. B. Cviewer</translation>
+    </message>
+    <message>
+        <source>from address, e.g. 10.0.0.5</source>
+        <translation>Absenderadresse, z. B. 10.0.0.5</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>Darf</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>von</translation>
+    </message>
+    <message>
+        <source>at</source>
+        <translation>um</translation>
+    </message>
+    <message>
+        <source>Type an originator to test the policies.</source>
+        <translation>Geben Sie einen Urheber ein, um die Richtlinien zu testen.</translation>
+    </message>
+    <message>
+        <source>Cannot read the policies: %1</source>
+        <translation>Die Richtlinien können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an IP address.</source>
+        <translation>&apos;%1&apos; ist keine IP-Adresse.</translation>
+    </message>
+    <message>
+        <source>→ granted by policy %1, rule %2</source>
+        <translation>→ gewährt durch Richtlinie %1, Regel %2</translation>
+    </message>
+    <message>
+        <source>→ refused: no rule of the stored policies grants it</source>
+        <translation>→ abgelehnt: keine Regel der gespeicherten Richtlinien gewährt dies</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::StoreTableModel</name>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>veraltet</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::TemplateEditor</name>
+    <message>
+        <source>Edit VM template %1</source>
+        <translation>VM-Vorlage %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>New VM template</source>
+        <translation>Neue VM-Vorlage</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>Buchstaben, Ziffern, . _ -</translation>
+    </message>
+    <message>
+        <source>&amp;Image:</source>
+        <translation>&amp;Abbild:</translation>
+    </message>
+    <message>
+        <source>Glance image name or id</source>
+        <translation>Name oder ID des Glance-Abbilds</translation>
+    </message>
+    <message>
+        <source>&amp;Flavor:</source>
+        <translation>&amp;Variante:</translation>
+    </message>
+    <message>
+        <source>Nova flavor name or id</source>
+        <translation>Name oder ID der Nova-Variante</translation>
+    </message>
+    <message>
+        <source>Net&amp;work:</source>
+        <translation>N&amp;etzwerk:</translation>
+    </message>
+    <message>
+        <source>name, id, or none</source>
+        <translation>Name, ID oder none</translation>
+    </message>
+    <message>
+        <source>&amp;Key pair:</source>
+        <translation>&amp;Schlüsselpaar:</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>&amp;Security groups:</source>
+        <translation>Sicherheits&amp;gruppen:</translation>
+    </message>
+    <message>
+        <source>comma separated</source>
+        <translation>durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>default (8443)</source>
+        <translation>Standard (8443)</translation>
+    </message>
+    <message>
+        <source>Service &amp;port:</source>
+        <translation>Dienst-&amp;Port:</translation>
+    </message>
+    <message>
+        <source>cloud-init user data (optional)</source>
+        <translation>cloud-init-Benutzerdaten (optional)</translation>
+    </message>
+    <message>
+        <source>&amp;User data:</source>
+        <translation>&amp;Benutzerdaten:</translation>
+    </message>
+    <message>
+        <source>Puppet as JSON: {&quot;classes&quot;: [...], &quot;packages&quot;: [...], &quot;files&quot;: [...], &quot;services&quot;: [...]}</source>
+        <translation>Puppet als JSON: {&quot;classes&quot;: [...], &quot;packages&quot;: [...], &quot;files&quot;: [...], &quot;services&quot;: [...]}</translation>
+    </message>
+    <message>
+        <source>&amp;Puppet:</source>
+        <translation>P&amp;uppet:</translation>
+    </message>
+    <message>
+        <source>Preview shows the rendered manifest here.</source>
+        <translation>Die Vorschau zeigt hier das erzeugte Manifest.</translation>
+    </message>
+    <message>
+        <source>Manifest:</source>
+        <translation>Manifest:</translation>
+    </message>
+    <message>
+        <source>P&amp;review manifest</source>
+        <translation>&amp;Manifest-Vorschau</translation>
+    </message>
+    <message>
+        <source>The name must be 1 to 64 letters, digits, dots, underscores or dashes.</source>
+        <translation>Der Name muss aus 1 bis 64 Buchstaben, Ziffern, Punkten, Unterstrichen oder Bindestrichen bestehen.</translation>
+    </message>
+    <message>
+        <source>%1 is longer than 255 characters.</source>
+        <translation>%1 ist länger als 255 Zeichen.</translation>
+    </message>
+    <message>
+        <source>The user data is over 48 KiB; Nova takes at most 64 KiB in base64.</source>
+        <translation>Die Benutzerdaten sind größer als 48 KiB; Nova akzeptiert höchstens 64 KiB in Base64.</translation>
+    </message>
+    <message>
+        <source>Puppet must be a JSON object: %1 at character %2.</source>
+        <translation>Puppet muss ein JSON-Objekt sein: %1 bei Zeichen %2.</translation>
+    </message>
+    <message>
+        <source>Puppet: %1</source>
+        <translation>Puppet: %1</translation>
+    </message>
+    <message>
+        <source>(no Puppet content: configuring will be skipped)</source>
+        <translation>(kein Puppet-Inhalt: die Konfiguration wird übersprungen)</translation>
+    </message>
+    <message>
+        <source>The store refused the template: %1</source>
+        <translation>Der Datenspeicher hat die Vorlage abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::TemplateModel</name>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Abbild</translation>
+    </message>
+    <message>
+        <source>Flavor</source>
+        <translation>Variante</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>Key pair</source>
+        <translation>Schlüsselpaar</translation>
+    </message>
+    <message>
+        <source>Security groups</source>
+        <translation>Sicherheitsgruppen</translation>
+    </message>
+    <message>
+        <source>Puppet</source>
+        <translation>Puppet</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>IoT Portal: manage gateways, devices, device classes, VM templates and instances.</source>
+        <translation>IoT Portal: Gateways, Geräte, Geräteklassen, VM-Vorlagen und Instanzen verwalten.</translation>
+    </message>
+    <message>
+        <source>SQLite file or postgresql://user:pw@host:port/db.</source>
+        <translation>SQLite-Datei oder postgresql://user:pw@host:port/db.</translation>
+    </message>
+    <message>
+        <source>How often the views re-read the store.</source>
+        <translation>Wie oft die Ansichten den Datenspeicher neu einlesen.</translation>
+    </message>
+    <message>
+        <source>The portal&apos;s PKI folder (as given to iot-portald): its portal-admin certificate reads readings and sends commands on instances.</source>
+        <translation>Der PKI-Ordner des Portals (wie an iot-portald übergeben): Mit seinem portal-admin-Zertifikat werden Messwerte gelesen und Befehle an Instanzen gesendet.</translation>
+    </message>
+    <message>
+        <source>IoT Portal</source>
+        <translation>IoT Portal</translation>
+    </message>
+    <message>
+        <source>Cannot open the database %1: %2
+
+Check the path or URL given with --database.</source>
+        <translation>Die Datenbank %1 kann nicht geöffnet werden: %2
+
+Prüfen Sie den mit --database angegebenen Pfad oder die URL.</translation>
+    </message>
+    <message>
+        <source>Cannot use the PKI folder %1: %2
+
+Give --pki-dir the folder iot-portald uses.</source>
+        <translation>Der PKI-Ordner %1 kann nicht verwendet werden: %2
+
+Geben Sie bei --pki-dir den Ordner an, den iot-portald verwendet.</translation>
+    </message>
+    <message>
+        <source>fi, de or en; default: the one chosen in Settings, else the system&apos;s.</source>
+        <translation>fi, de oder en; Standard: die in den Einstellungen gewählte Sprache, sonst die des Systems.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1227 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fi_FI">
+<context>
+    <name>Portal::Gui::AuditModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Aika</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Tekijä</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Toiminto</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Kohde</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Lisätiedot</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::ClassEditor</name>
+    <message>
+        <source>Edit device class %1</source>
+        <translation>Muokkaa laiteluokkaa %1</translation>
+    </message>
+    <message>
+        <source>New device class</source>
+        <translation>Uusi laiteluokka</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nimi:</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>kirjaimia, numeroita, . _ -</translation>
+    </message>
+    <message>
+        <source>&amp;Vendor:</source>
+        <translation>&amp;Valmistaja:</translation>
+    </message>
+    <message>
+        <source>empty matches any</source>
+        <translation>tyhjä vastaa mitä tahansa</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Tyyppi:</translation>
+    </message>
+    <message>
+        <source>S&amp;ubscriber:</source>
+        <translation>T&amp;ilaaja:</translation>
+    </message>
+    <message>
+        <source>&amp;Priority:</source>
+        <translation>&amp;Prioriteetti:</translation>
+    </message>
+    <message>
+        <source>VM te&amp;mplate:</source>
+        <translation>VM-p&amp;ohja:</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation>jaettu</translation>
+    </message>
+    <message>
+        <source>dedicated</source>
+        <translation>erillinen</translation>
+    </message>
+    <message>
+        <source>S&amp;haring:</source>
+        <translation>&amp;Jakaminen:</translation>
+    </message>
+    <message>
+        <source>&amp;Capacity:</source>
+        <translation>&amp;Kapasiteetti:</translation>
+    </message>
+    <message>
+        <source>preregistered</source>
+        <translation>ennalta rekisteröity</translation>
+    </message>
+    <message>
+        <source>open (trust on first attach)</source>
+        <translation>avoin (luotetaan ensimmäisellä liittymisellä)</translation>
+    </message>
+    <message>
+        <source>&amp;Enrolment:</source>
+        <translation>&amp;Rekisteröinti:</translation>
+    </message>
+    <message>
+        <source>The name must be 1 to 64 letters, digits, dots, underscores or dashes.</source>
+        <translation>Nimessä on oltava 1–64 kirjainta, numeroa, pistettä, alaviivaa tai yhdysmerkkiä.</translation>
+    </message>
+    <message>
+        <source>Vendor, type and subscriber are at most %1 characters.</source>
+        <translation>Valmistaja, tyyppi ja tilaaja voivat olla enintään %1 merkkiä pitkiä.</translation>
+    </message>
+    <message>
+        <source>Choose a VM template; create one under VM templates first.</source>
+        <translation>Valitse VM-pohja; luo ensin pohja kohdassa VM-pohjat.</translation>
+    </message>
+    <message>
+        <source>The VM template %1 does not exist.</source>
+        <translation>VM-pohjaa %1 ei ole olemassa.</translation>
+    </message>
+    <message>
+        <source>The store refused the class: %1</source>
+        <translation>Tietovarasto hylkäsi luokan: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::ClassModel</name>
+    <message>
+        <source>Class</source>
+        <translation>Luokka</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>Valmistaja</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tyyppi</translation>
+    </message>
+    <message>
+        <source>Subscriber</source>
+        <translation>Tilaaja</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioriteetti</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Pohja</translation>
+    </message>
+    <message>
+        <source>Sharing</source>
+        <translation>Jakaminen</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>Kapasiteetti</translation>
+    </message>
+    <message>
+        <source>Enrolment</source>
+        <translation>Rekisteröinti</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::DeviceModel</name>
+    <message>
+        <source>Device</source>
+        <translation>Laite</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Luokka</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Yhdyskäytävä</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instanssi</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Tila</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Avain</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Päivitetty</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Syy</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>mitätöity</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>rekisteröity</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::DevicePanel</name>
+    <message>
+        <source>&amp;Send command</source>
+        <translation>&amp;Lähetä komento</translation>
+    </message>
+    <message>
+        <source>Re&amp;voke key…</source>
+        <translation>&amp;Mitätöi avain…</translation>
+    </message>
+    <message>
+        <source>Verified readings</source>
+        <translation>Varmennetut lukemat</translation>
+    </message>
+    <message>
+        <source>received (local time)</source>
+        <translation>vastaanotettu (paikallista aikaa)</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Komento</translation>
+    </message>
+    <message>
+        <source>Actuator</source>
+        <translation>Toimilaite</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Arvo</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Tila</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Päivitetty</translation>
+    </message>
+    <message>
+        <source>Actuator commands</source>
+        <translation>Toimilaitekomennot</translation>
+    </message>
+    <message>
+        <source>&amp;Actuator</source>
+        <translation>&amp;Toimilaite</translation>
+    </message>
+    <message>
+        <source>&amp;Value</source>
+        <translation>&amp;Arvo</translation>
+    </message>
+    <message>
+        <source>Select a device to see its readings and commands.</source>
+        <translation>Valitse laite nähdäksesi sen lukemat ja komennot.</translation>
+    </message>
+    <message>
+        <source>Device %1 is no longer in the store.</source>
+        <translation>Laitetta %1 ei enää ole tietovarastossa.</translation>
+    </message>
+    <message>
+        <source>not placed</source>
+        <translation>ei sijoitettu</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · class %2 · gateway %3 · instance %4 · %5%6&lt;br&gt;key %7</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · luokka %2 · yhdyskäytävä %3 · instanssi %4 · %5%6&lt;br&gt;avain %7</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ei mitään</translation>
+    </message>
+    <message>
+        <source> · &lt;b&gt;revoked&lt;/b&gt;</source>
+        <translation> · &lt;b&gt;mitätöity&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Revoking failed: %1</source>
+        <translation>Mitätöinti epäonnistui: %1</translation>
+    </message>
+    <message>
+        <source>Readings and commands live on the device&apos;s instance; start iot-portal with --pki-dir (the portal&apos;s PKI folder) to see them.</source>
+        <translation>Lukemat ja komennot ovat laitteen instanssissa; käynnistä iot-portal valitsimella --pki-dir (portaalin PKI-kansio) nähdäksesi ne.</translation>
+    </message>
+    <message>
+        <source>The instance did not give the readings: %1</source>
+        <translation>Instanssi ei antanut lukemia: %1</translation>
+    </message>
+    <message>
+        <source>The instance did not give the commands: %1</source>
+        <translation>Instanssi ei antanut komentoja: %1</translation>
+    </message>
+    <message>
+        <source>sensor %1 (%2)</source>
+        <translation>anturi %1 (%2)</translation>
+    </message>
+    <message>
+        <source>No verified readings yet</source>
+        <translation>Ei vielä varmennettuja lukemia</translation>
+    </message>
+    <message>
+        <source>Verified readings: the newest %1</source>
+        <translation>Varmennetut lukemat: %1 uusinta</translation>
+    </message>
+    <message>
+        <source>The device has no ready instance to send the command to.</source>
+        <translation>Laitteella ei ole valmista instanssia, jolle komennon voisi lähettää.</translation>
+    </message>
+    <message>
+        <source>Sending actuator %1 = %2…</source>
+        <translation>Lähetetään toimilaite %1 = %2…</translation>
+    </message>
+    <message>
+        <source>The command was not accepted: %1</source>
+        <translation>Komentoa ei hyväksytty: %1</translation>
+    </message>
+    <message>
+        <source>Command %1 is %2; its status follows below as the gateway reports it.</source>
+        <translation>Komennon %1 tila on %2; tila päivittyy alle sitä mukaa kuin yhdyskäytävä raportoi sen.</translation>
+    </message>
+    <message>
+        <source>Revoke the device&apos;s key</source>
+        <translation>Mitätöi laitteen avain</translation>
+    </message>
+    <message>
+        <source>Revoke device %1? Its instance then refuses its readings and commands, and it cannot attach again with this key.</source>
+        <translation>Mitätöidäänkö laitteen %1 avain? Sen jälkeen laitteen instanssi hylkää sen lukemat ja komennot, eikä laite voi enää liittyä tällä avaimella.</translation>
+    </message>
+    <message>
+        <source>Could not queue the revocation: %1</source>
+        <translation>Mitätöintiä ei voitu asettaa jonoon: %1</translation>
+    </message>
+    <message>
+        <source>Revocation queued for the leading iot-portald…</source>
+        <translation>Mitätöinti asetettu jonoon johtavalle iot-portald-prosessille…</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::GatewayModel</name>
+    <message>
+        <source>Gateway</source>
+        <translation>Yhdyskäytävä</translation>
+    </message>
+    <message>
+        <source>IMPI</source>
+        <translation>IMPI</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Tila</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Viimeksi nähty</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versio</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Laitteet</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Jono</translation>
+    </message>
+    <message>
+        <source>B-TID expiry</source>
+        <translation>B-TID vanhenee</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Estetty</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>estetty</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::InstanceModel</name>
+    <message>
+        <source>Instance</source>
+        <translation>Instanssi</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Taustajärjestelmä</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Luokka</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Pohja</translation>
+    </message>
+    <message>
+        <source>Sharing</source>
+        <translation>Jakaminen</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Tila</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Osoite</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Laitteet</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Syy</translation>
+    </message>
+    <message>
+        <source>shared (slot %1)</source>
+        <translation>jaettu (paikka %1)</translation>
+    </message>
+    <message>
+        <source>dedicated to %1</source>
+        <translation>varattu laitteelle %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::MainWindow</name>
+    <message>
+        <source>Gateways</source>
+        <translation>Yhdyskäytävät</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Laitteet</translation>
+    </message>
+    <message>
+        <source>Device classes</source>
+        <translation>Laiteluokat</translation>
+    </message>
+    <message>
+        <source>VM templates</source>
+        <translation>VM-pohjat</translation>
+    </message>
+    <message>
+        <source>Instances</source>
+        <translation>Instanssit</translation>
+    </message>
+    <message>
+        <source>Access policies</source>
+        <translation>Käyttöoikeuskäytännöt</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>Tarkastusloki</translation>
+    </message>
+    <message>
+        <source>IoT Portal</source>
+        <translation>IoT Portal</translation>
+    </message>
+    <message>
+        <source>&amp;Block / unblock</source>
+        <translation>&amp;Estä / salli</translation>
+    </message>
+    <message>
+        <source>&amp;New class…</source>
+        <translation>&amp;Uusi luokka…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Muokkaa…</translation>
+    </message>
+    <message>
+        <source>Which class would a device get?</source>
+        <translation>Minkä luokan laite saisi?</translation>
+    </message>
+    <message>
+        <source>vendor</source>
+        <translation>valmistaja</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>tyyppi</translation>
+    </message>
+    <message>
+        <source>subscriber</source>
+        <translation>tilaaja</translation>
+    </message>
+    <message>
+        <source>cannot read the classes</source>
+        <translation>luokkia ei voi lukea</translation>
+    </message>
+    <message>
+        <source>→ %1 (template %2, %3)</source>
+        <translation>→ %1 (pohja %2, %3)</translation>
+    </message>
+    <message>
+        <source>→ no class: the attach would be refused (portal.no_class)</source>
+        <translation>→ ei luokkaa: liittyminen hylättäisiin (portal.no_class)</translation>
+    </message>
+    <message>
+        <source>&amp;New template…</source>
+        <translation>&amp;Uusi pohja…</translation>
+    </message>
+    <message>
+        <source>&amp;Re-provision</source>
+        <translation>&amp;Valmistele uudelleen</translation>
+    </message>
+    <message>
+        <source>&amp;Dry run</source>
+        <translation>&amp;Koeajo</translation>
+    </message>
+    <message>
+        <source>Re&amp;concile</source>
+        <translation>&amp;Täsmäytä</translation>
+    </message>
+    <message>
+        <source>Outcomes of re-provisioning, dry runs and reconciliation appear here when the leading iot-portald has done them.</source>
+        <translation>Uudelleenvalmistelujen, koeajojen ja täsmäytysten tulokset näkyvät tässä, kun johtava iot-portald on suorittanut ne.</translation>
+    </message>
+    <message>
+        <source>&amp;New policy…</source>
+        <translation>&amp;Uusi käytäntö…</translation>
+    </message>
+    <message>
+        <source>De&amp;lete…</source>
+        <translation>&amp;Poista…</translation>
+    </message>
+    <message>
+        <source>E&amp;xport CSV…</source>
+        <translation>&amp;Vie CSV…</translation>
+    </message>
+    <message>
+        <source>Export the audit log</source>
+        <translation>Vie tarkastusloki</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-tiedostot (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Vienti epäonnistui</translation>
+    </message>
+    <message>
+        <source>Could not write %1. Choose a folder you can write to.</source>
+        <translation>Tiedostoon %1 ei voitu kirjoittaa. Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
+    </message>
+    <message>
+        <source>Database: %1 (%2)</source>
+        <translation>Tietokanta: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>PostgreSQL</source>
+        <translation>PostgreSQL</translation>
+    </message>
+    <message>
+        <source>SQLite</source>
+        <translation>SQLite</translation>
+    </message>
+    <message>
+        <source>Filter (Ctrl+F)</source>
+        <translation>Suodata (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Gateways online %1/%2 · Devices %3 · Instances ready %4/%5 · Failures %6</source>
+        <translation>Yhdyskäytäviä verkossa %1/%2 · Laitteita %3 · Instansseja valmiina %4/%5 · Virheitä %6</translation>
+    </message>
+    <message>
+        <source> · the database did not answer: %1</source>
+        <translation> · tietokanta ei vastannut: %1</translation>
+    </message>
+    <message>
+        <source>Select a template to edit.</source>
+        <translation>Valitse muokattava pohja.</translation>
+    </message>
+    <message>
+        <source>Select a device class to edit.</source>
+        <translation>Valitse muokattava laiteluokka.</translation>
+    </message>
+    <message>
+        <source>Select a policy to edit.</source>
+        <translation>Valitse muokattava käytäntö.</translation>
+    </message>
+    <message>
+        <source>Select a policy to delete.</source>
+        <translation>Valitse poistettava käytäntö.</translation>
+    </message>
+    <message>
+        <source>Delete the access policy</source>
+        <translation>Poista käyttöoikeuskäytäntö</translation>
+    </message>
+    <message>
+        <source>Delete %1? Every instance stops granting what it grants within seconds.</source>
+        <translation>Poistetaanko %1? Jokainen instanssi lakkaa sekunneissa myöntämästä sen sallimia oikeuksia.</translation>
+    </message>
+    <message>
+        <source>Could not delete the policy: %1</source>
+        <translation>Käytäntöä ei voitu poistaa: %1</translation>
+    </message>
+    <message>
+        <source>Select an instance first.</source>
+        <translation>Valitse ensin instanssi.</translation>
+    </message>
+    <message>
+        <source>Could not queue the request: %1</source>
+        <translation>Pyyntöä ei voitu asettaa jonoon: %1</translation>
+    </message>
+    <message>
+        <source>Dry run of instance %1</source>
+        <translation>Instanssin %1 koeajo</translation>
+    </message>
+    <message>
+        <source>Re-provisioning of instance %1</source>
+        <translation>Instanssin %1 uudelleenvalmistelu</translation>
+    </message>
+    <message>
+        <source>%1: queued for the leading iot-portald…</source>
+        <translation>%1: asetettu jonoon johtavalle iot-portald-prosessille…</translation>
+    </message>
+    <message>
+        <source>Reconciliation</source>
+        <translation>Täsmäytys</translation>
+    </message>
+    <message>
+        <source>Reconciliation: queued for the leading iot-portald…</source>
+        <translation>Täsmäytys: asetettu jonoon johtavalle iot-portald-prosessille…</translation>
+    </message>
+    <message>
+        <source>outcome %1%2
+%3</source>
+        <translation>tulos %1%2
+%3</translation>
+    </message>
+    <message>
+        <source>%1 done: %2</source>
+        <translation>%1 valmis: %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 epäonnistui: %2</translation>
+    </message>
+    <message>
+        <source>%1 done.</source>
+        <translation>%1 valmis.</translation>
+    </message>
+    <message>
+        <source>%1 failed; see the log below the instances.</source>
+        <translation>%1 epäonnistui; katso loki instanssien alapuolelta.</translation>
+    </message>
+    <message>
+        <source>Select a gateway first.</source>
+        <translation>Valitse ensin yhdyskäytävä.</translation>
+    </message>
+    <message>
+        <source>Could not change the gateway: %1</source>
+        <translation>Yhdyskäytävää ei voitu muuttaa: %1</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Tiedosto</translation>
+    </message>
+    <message>
+        <source>&amp;Import configuration…</source>
+        <translation>&amp;Tuo määritykset…</translation>
+    </message>
+    <message>
+        <source>Import templates, classes and policies</source>
+        <translation>Tuo pohjat, luokat ja käytännöt</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-tiedostot (*.json)</translation>
+    </message>
+    <message>
+        <source>Import refused</source>
+        <translation>Tuonti hylättiin</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: %1
+
+Correct the file and import it again.</source>
+        <translation>Mitään ei tuotu: %1
+
+Korjaa tiedosto ja tuo se uudelleen.</translation>
+    </message>
+    <message>
+        <source>&amp;Export configuration…</source>
+        <translation>&amp;Vie määritykset…</translation>
+    </message>
+    <message>
+        <source>Export templates, classes and policies</source>
+        <translation>Vie pohjat, luokat ja käytännöt</translation>
+    </message>
+    <message>
+        <source>%1
+
+Choose a folder you can write to.</source>
+        <translation>%1
+
+Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
+    </message>
+    <message>
+        <source>&amp;Pre-register devices from CSV…</source>
+        <translation>&amp;Rekisteröi laitteet ennalta CSV-tiedostosta…</translation>
+    </message>
+    <message>
+        <source>Pre-register devices</source>
+        <translation>Rekisteröi laitteet ennalta</translation>
+    </message>
+    <message>
+        <source>Pre-registration refused</source>
+        <translation>Ennakkorekisteröinti hylättiin</translation>
+    </message>
+    <message>
+        <source>Nothing was registered: %1</source>
+        <translation>Mitään ei rekisteröity: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Lopeta</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Asetukset</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Kieli</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Järjestelmän oletus</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>Englanti</translation>
+    </message>
+    <message>
+        <source>The language changes when iot-portal starts again.</source>
+        <translation>Kieli vaihtuu, kun iot-portal käynnistetään uudelleen.</translation>
+    </message>
+    <message>
+        <source>The database did not answer: %1</source>
+        <translation>Tietokanta ei vastannut: %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>Tiedostoon %1 ei voitu kirjoittaa.</translation>
+    </message>
+    <message>
+        <source>Exported the configuration to %1.</source>
+        <translation>Määritykset vietiin tiedostoon %1.</translation>
+    </message>
+    <message>
+        <source>Could not read %1.</source>
+        <translation>Tiedostoa %1 ei voitu lukea.</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 4 MiB.</source>
+        <translation>%1 on suurempi kuin 4 MiB.</translation>
+    </message>
+    <message>
+        <source>Imported %1 templates, %2 classes and %3 policies.</source>
+        <translation>Tuotiin pohjia %1, luokkia %2 ja käytäntöjä %3.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 devices registered.</source>
+        <translation>%1/%2 laitetta rekisteröity.</translation>
+    </message>
+    <message>
+        <source>Pre-registration report</source>
+        <translation>Ennakkorekisteröinnin raportti</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Rivi</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Laite</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Tulos</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::PolicyEditor</name>
+    <message>
+        <source>Create</source>
+        <translation>Luo</translation>
+    </message>
+    <message>
+        <source>Retrieve</source>
+        <translation>Hae</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Päivitä</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Poista</translation>
+    </message>
+    <message>
+        <source>Notify</source>
+        <translation>Ilmoita</translation>
+    </message>
+    <message>
+        <source>Discover</source>
+        <translation>Etsi</translation>
+    </message>
+    <message>
+        <source>Edit access policy %1</source>
+        <translation>Muokkaa käyttöoikeuskäytäntöä %1</translation>
+    </message>
+    <message>
+        <source>New access policy</source>
+        <translation>Uusi käyttöoikeuskäytäntö</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>kirjaimia, numeroita, . _ -</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nimi:</translation>
+    </message>
+    <message>
+        <source>Originators</source>
+        <translation>Lähettäjät</translation>
+    </message>
+    <message>
+        <source>Time windows (UTC cron; &apos;;&apos; between)</source>
+        <translation>Aikaikkunat (UTC-cron; väliin &apos;;&apos;)</translation>
+    </message>
+    <message>
+        <source>IPv4 ranges</source>
+        <translation>IPv4-alueet</translation>
+    </message>
+    <message>
+        <source>IPv6 ranges</source>
+        <translation>IPv6-alueet</translation>
+    </message>
+    <message>
+        <source>Comma separated: an id, &apos;all&apos;, or a pattern with * and ?</source>
+        <translation>Pilkuin eroteltuina: tunniste, &apos;all&apos; tai hahmo, jossa on * ja ?</translation>
+    </message>
+    <message>
+        <source>&amp;Add rule</source>
+        <translation>&amp;Lisää sääntö</translation>
+    </message>
+    <message>
+        <source>&amp;Remove rule</source>
+        <translation>&amp;Poista sääntö</translation>
+    </message>
+    <message>
+        <source>A request is granted when a rule names its originator, has its operation, and its time windows and address ranges (when given) hold.</source>
+        <translation>Pyyntö sallitaan, kun jokin sääntö nimeää sen lähettäjän ja sisältää sen operaation ja kun säännön aikaikkunat ja osoitealueet (jos annettu) täyttyvät.</translation>
+    </message>
+    <message>
+        <source>The stored policy does not parse (%1); replace it by importing a corrected one.</source>
+        <translation>Tallennettua käytäntöä ei voi jäsentää (%1); korvaa se tuomalla korjattu käytäntö.</translation>
+    </message>
+    <message>
+        <source>This policy has contexts this table cannot show (several per rule, or location regions); it is shown read-only. Export, edit and import it as JSON to change it.</source>
+        <translation>Tässä käytännössä on konteksteja, joita tämä taulukko ei pysty näyttämään (useita säännössä tai sijaintialueita); se näytetään vain luku -tilassa. Muuta sitä viemällä, muokkaamalla ja tuomalla se JSON-muodossa.</translation>
+    </message>
+    <message>
+        <source>The name must be 1 to 64 letters, digits, dots, underscores or dashes.</source>
+        <translation>Nimessä on oltava 1–64 kirjainta, numeroa, pistettä, alaviivaa tai yhdysmerkkiä.</translation>
+    </message>
+    <message>
+        <source>Add at least one rule; a policy without rules grants nothing.</source>
+        <translation>Lisää vähintään yksi sääntö; käytäntö ilman sääntöjä ei salli mitään.</translation>
+    </message>
+    <message>
+        <source>Rule %1 names no originator (use &apos;all&apos; for anyone).</source>
+        <translation>Sääntö %1 ei nimeä lähettäjää (käytä arvoa &apos;all&apos; kaikille).</translation>
+    </message>
+    <message>
+        <source>Rule %1 allows no operation; tick at least one.</source>
+        <translation>Sääntö %1 ei salli yhtään operaatiota; valitse vähintään yksi.</translation>
+    </message>
+    <message>
+        <source>Rule %1: &apos;%2&apos; is not six cron fields (second minute hour day month weekday), e.g. &apos;* * 8-17 * * 1-5&apos;.</source>
+        <translation>Sääntö %1: &apos;%2&apos; ei ole kuusi cron-kenttää (sekunti minuutti tunti päivä kuukausi viikonpäivä), esim. &apos;* * 8-17 * * 1-5&apos;.</translation>
+    </message>
+    <message>
+        <source>Rule %1: &apos;%2&apos; is not an %3 address or CIDR range.</source>
+        <translation>Sääntö %1: &apos;%2&apos; ei ole %3-osoite eikä CIDR-alue.</translation>
+    </message>
+    <message>
+        <source>IPv6</source>
+        <translation>IPv6</translation>
+    </message>
+    <message>
+        <source>IPv4</source>
+        <translation>IPv4</translation>
+    </message>
+    <message>
+        <source>The instances would refuse this policy: %1</source>
+        <translation>Instanssit hylkäisivät tämän käytännön: %1</translation>
+    </message>
+    <message>
+        <source>The store refused the policy: %1</source>
+        <translation>Tietovarasto hylkäsi käytännön: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::PolicyModel</name>
+    <message>
+        <source>Policy</source>
+        <translation>Käytäntö</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>Säännöt</translation>
+    </message>
+    <message>
+        <source>Originators</source>
+        <translation>Lähettäjät</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>Operaatiot</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Päivitetty</translation>
+    </message>
+    <message>
+        <source>create</source>
+        <translation>luo</translation>
+    </message>
+    <message>
+        <source>retrieve</source>
+        <translation>hae</translation>
+    </message>
+    <message>
+        <source>update</source>
+        <translation>päivitä</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>poista</translation>
+    </message>
+    <message>
+        <source>notify</source>
+        <translation>ilmoita</translation>
+    </message>
+    <message>
+        <source>discover</source>
+        <translation>etsi</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::PolicyTester</name>
+    <message>
+        <source>originator, e.g. Cviewer</source>
+        <translation>lähettäjä, esim. Cviewer</translation>
+    </message>
+    <message>
+        <source>from address, e.g. 10.0.0.5</source>
+        <translation>lähdeosoite, esim. 10.0.0.5</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>Saako</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>osoitteesta</translation>
+    </message>
+    <message>
+        <source>at</source>
+        <translation>ajankohtana</translation>
+    </message>
+    <message>
+        <source>Type an originator to test the policies.</source>
+        <translation>Kirjoita lähettäjä testataksesi käytäntöjä.</translation>
+    </message>
+    <message>
+        <source>Cannot read the policies: %1</source>
+        <translation>Käytäntöjä ei voi lukea: %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an IP address.</source>
+        <translation>&apos;%1&apos; ei ole IP-osoite.</translation>
+    </message>
+    <message>
+        <source>→ granted by policy %1, rule %2</source>
+        <translation>→ sallittu: käytäntö %1, sääntö %2</translation>
+    </message>
+    <message>
+        <source>→ refused: no rule of the stored policies grants it</source>
+        <translation>→ hylätty: mikään tallennettujen käytäntöjen sääntö ei salli sitä</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::StoreTableModel</name>
+    <message>
+        <source>never</source>
+        <translation>ei koskaan</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>verkossa</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>vanhentunut</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>poissa verkosta</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::TemplateEditor</name>
+    <message>
+        <source>Edit VM template %1</source>
+        <translation>Muokkaa VM-pohjaa %1</translation>
+    </message>
+    <message>
+        <source>New VM template</source>
+        <translation>Uusi VM-pohja</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nimi:</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>kirjaimia, numeroita, . _ -</translation>
+    </message>
+    <message>
+        <source>&amp;Image:</source>
+        <translation>&amp;Levykuva:</translation>
+    </message>
+    <message>
+        <source>Glance image name or id</source>
+        <translation>Glance-levykuvan nimi tai tunniste</translation>
+    </message>
+    <message>
+        <source>&amp;Flavor:</source>
+        <translation>&amp;Kokoonpano:</translation>
+    </message>
+    <message>
+        <source>Nova flavor name or id</source>
+        <translation>Nova-kokoonpanon nimi tai tunniste</translation>
+    </message>
+    <message>
+        <source>Net&amp;work:</source>
+        <translation>&amp;Verkko:</translation>
+    </message>
+    <message>
+        <source>name, id, or none</source>
+        <translation>nimi, tunniste tai none</translation>
+    </message>
+    <message>
+        <source>&amp;Key pair:</source>
+        <translation>&amp;Avainpari:</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>valinnainen</translation>
+    </message>
+    <message>
+        <source>&amp;Security groups:</source>
+        <translation>&amp;Suojausryhmät:</translation>
+    </message>
+    <message>
+        <source>comma separated</source>
+        <translation>pilkuin eroteltuina</translation>
+    </message>
+    <message>
+        <source>default (8443)</source>
+        <translation>oletus (8443)</translation>
+    </message>
+    <message>
+        <source>Service &amp;port:</source>
+        <translation>&amp;Palveluportti:</translation>
+    </message>
+    <message>
+        <source>cloud-init user data (optional)</source>
+        <translation>cloud-init-käyttäjädata (valinnainen)</translation>
+    </message>
+    <message>
+        <source>&amp;User data:</source>
+        <translation>Kä&amp;yttäjädata:</translation>
+    </message>
+    <message>
+        <source>Puppet as JSON: {&quot;classes&quot;: [...], &quot;packages&quot;: [...], &quot;files&quot;: [...], &quot;services&quot;: [...]}</source>
+        <translation>Puppet JSON-muodossa: {&quot;classes&quot;: [...], &quot;packages&quot;: [...], &quot;files&quot;: [...], &quot;services&quot;: [...]}</translation>
+    </message>
+    <message>
+        <source>&amp;Puppet:</source>
+        <translation>P&amp;uppet:</translation>
+    </message>
+    <message>
+        <source>Preview shows the rendered manifest here.</source>
+        <translation>Esikatselu näyttää tässä muodostetun manifestin.</translation>
+    </message>
+    <message>
+        <source>Manifest:</source>
+        <translation>Manifesti:</translation>
+    </message>
+    <message>
+        <source>P&amp;review manifest</source>
+        <translation>&amp;Esikatsele manifestia</translation>
+    </message>
+    <message>
+        <source>The name must be 1 to 64 letters, digits, dots, underscores or dashes.</source>
+        <translation>Nimessä on oltava 1–64 kirjainta, numeroa, pistettä, alaviivaa tai yhdysmerkkiä.</translation>
+    </message>
+    <message>
+        <source>%1 is longer than 255 characters.</source>
+        <translation>%1 on yli 255 merkkiä pitkä.</translation>
+    </message>
+    <message>
+        <source>The user data is over 48 KiB; Nova takes at most 64 KiB in base64.</source>
+        <translation>Käyttäjädata on yli 48 KiB; Nova hyväksyy enintään 64 KiB base64-muodossa.</translation>
+    </message>
+    <message>
+        <source>Puppet must be a JSON object: %1 at character %2.</source>
+        <translation>Puppetin on oltava JSON-objekti: %1 merkin %2 kohdalla.</translation>
+    </message>
+    <message>
+        <source>Puppet: %1</source>
+        <translation>Puppet: %1</translation>
+    </message>
+    <message>
+        <source>(no Puppet content: configuring will be skipped)</source>
+        <translation>(ei Puppet-sisältöä: konfigurointi ohitetaan)</translation>
+    </message>
+    <message>
+        <source>The store refused the template: %1</source>
+        <translation>Tietovarasto hylkäsi pohjan: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::TemplateModel</name>
+    <message>
+        <source>Template</source>
+        <translation>Pohja</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Levykuva</translation>
+    </message>
+    <message>
+        <source>Flavor</source>
+        <translation>Kokoonpano</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Verkko</translation>
+    </message>
+    <message>
+        <source>Key pair</source>
+        <translation>Avainpari</translation>
+    </message>
+    <message>
+        <source>Security groups</source>
+        <translation>Suojausryhmät</translation>
+    </message>
+    <message>
+        <source>Puppet</source>
+        <translation>Puppet</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>kyllä</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>ei</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>IoT Portal: manage gateways, devices, device classes, VM templates and instances.</source>
+        <translation>IoT Portal: hallitse yhdyskäytäviä, laitteita, laiteluokkia, VM-pohjia ja instansseja.</translation>
+    </message>
+    <message>
+        <source>SQLite file or postgresql://user:pw@host:port/db.</source>
+        <translation>SQLite-tiedosto tai postgresql://user:pw@host:port/db.</translation>
+    </message>
+    <message>
+        <source>How often the views re-read the store.</source>
+        <translation>Kuinka usein näkymät lukevat tietovaraston uudelleen.</translation>
+    </message>
+    <message>
+        <source>The portal&apos;s PKI folder (as given to iot-portald): its portal-admin certificate reads readings and sends commands on instances.</source>
+        <translation>Portaalin PKI-kansio (sama kuin iot-portald-prosessille annettu): sen portal-admin-varmenteella luetaan lukemia ja lähetetään komentoja instansseille.</translation>
+    </message>
+    <message>
+        <source>IoT Portal</source>
+        <translation>IoT Portal</translation>
+    </message>
+    <message>
+        <source>Cannot open the database %1: %2
+
+Check the path or URL given with --database.</source>
+        <translation>Tietokantaa %1 ei voi avata: %2
+
+Tarkista valitsimella --database annettu polku tai URL.</translation>
+    </message>
+    <message>
+        <source>Cannot use the PKI folder %1: %2
+
+Give --pki-dir the folder iot-portald uses.</source>
+        <translation>PKI-kansiota %1 ei voi käyttää: %2
+
+Anna valitsimelle --pki-dir kansio, jota iot-portald käyttää.</translation>
+    </message>
+    <message>
+        <source>fi, de or en; default: the one chosen in Settings, else the system&apos;s.</source>
+        <translation>fi, de tai en; oletus: asetuksissa valittu kieli, muuten järjestelmän kieli.</translation>
+    </message>
+</context>
+</TS>

@@ -155,6 +155,29 @@
     </message>
 </context>
 <context>
+    <name>Portal::Gui::DemoLab</name>
+    <message>
+        <source>Using the lab already running in %1.</source>
+        <translation>Das bereits in %1 laufende Labor wird verwendet.</translation>
+    </message>
+    <message>
+        <source>The lab script %1 is missing; run iot-portal --demo from the build of a source tree.</source>
+        <translation>Das Laborskript %1 fehlt; starten Sie iot-portal --demo aus dem Build eines Quellbaums.</translation>
+    </message>
+    <message>
+        <source>The lab stopped (exit code %1) before it was ready:%2</source>
+        <translation>Das Labor wurde beendet (Exit-Code %1), bevor es bereit war:%2</translation>
+    </message>
+    <message>
+        <source>Starting the lab in %1…</source>
+        <translation>Das Labor wird in %1 gestartet…</translation>
+    </message>
+    <message>
+        <source>The lab was not ready within %1 s:%2</source>
+        <translation>Das Labor war nicht innerhalb von %1 s bereit:%2</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::DeviceModel</name>
     <message>
         <source>Device</source>
@@ -1222,6 +1245,34 @@ Geben Sie bei --pki-dir den Ordner an, den iot-portald verwendet.</translation>
     <message>
         <source>fi, de or en; default: the one chosen in Settings, else the system&apos;s.</source>
         <translation>fi, de oder en; Standard: die in den Einstellungen gewählte Sprache, sonst die des Systems.</translation>
+    </message>
+    <message>
+        <source>Open on the embedded lab (scripts/demo), starting it if it is not running; it stops with the window.</source>
+        <translation>Öffnet das eingebettete Labor (scripts/demo) und startet es, falls es nicht läuft; es endet mit dem Fenster.</translation>
+    </message>
+    <message>
+        <source>The lab&apos;s folder for --demo.</source>
+        <translation>Der Ordner des Labors für --demo.</translation>
+    </message>
+    <message>
+        <source>Starting the lab…</source>
+        <translation>Das Labor wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>IoT Portal demo</source>
+        <translation>IoT Portal-Demo</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The lab did not start: %1</source>
+        <translation>Das Labor ist nicht gestartet: %1</translation>
     </message>
 </context>
 </TS>

@@ -155,6 +155,29 @@
     </message>
 </context>
 <context>
+    <name>Portal::Gui::DemoLab</name>
+    <message>
+        <source>Using the lab already running in %1.</source>
+        <translation>Käytetään kansiossa %1 jo käynnissä olevaa laboratoriota.</translation>
+    </message>
+    <message>
+        <source>The lab script %1 is missing; run iot-portal --demo from the build of a source tree.</source>
+        <translation>Laboratorion komentosarja %1 puuttuu; suorita iot-portal --demo lähdepuun käännöksestä.</translation>
+    </message>
+    <message>
+        <source>The lab stopped (exit code %1) before it was ready:%2</source>
+        <translation>Laboratorio pysähtyi (paluukoodi %1) ennen kuin se oli valmis:%2</translation>
+    </message>
+    <message>
+        <source>Starting the lab in %1…</source>
+        <translation>Käynnistetään laboratoriota kansiossa %1…</translation>
+    </message>
+    <message>
+        <source>The lab was not ready within %1 s:%2</source>
+        <translation>Laboratorio ei ollut valmis %1 sekunnissa:%2</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::DeviceModel</name>
     <message>
         <source>Device</source>
@@ -1222,6 +1245,34 @@ Anna valitsimelle --pki-dir kansio, jota iot-portald käyttää.</translation>
     <message>
         <source>fi, de or en; default: the one chosen in Settings, else the system&apos;s.</source>
         <translation>fi, de tai en; oletus: asetuksissa valittu kieli, muuten järjestelmän kieli.</translation>
+    </message>
+    <message>
+        <source>Open on the embedded lab (scripts/demo), starting it if it is not running; it stops with the window.</source>
+        <translation>Avaa sulautetun laboratorion (scripts/demo) ja käynnistää sen, jos se ei ole käynnissä; se pysähtyy ikkunan mukana.</translation>
+    </message>
+    <message>
+        <source>The lab&apos;s folder for --demo.</source>
+        <translation>Laboratorion kansio valitsimelle --demo.</translation>
+    </message>
+    <message>
+        <source>Starting the lab…</source>
+        <translation>Käynnistetään laboratoriota…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Peruuta</translation>
+    </message>
+    <message>
+        <source>IoT Portal demo</source>
+        <translation>IoT Portal -esittely</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Peruutettu.</translation>
+    </message>
+    <message>
+        <source>The lab did not start: %1</source>
+        <translation>Laboratorio ei käynnistynyt: %1</translation>
     </message>
 </context>
 </TS>

@@ -246,7 +246,7 @@ bool policiesGrant(const QList<AccessControlPolicy> &policies, const AccessReque
 }
 
 std::optional<GrantingRule> grantingRule(const QList<AccessControlPolicy> &policies,
-                                        const AccessRequest &request)
+                                         const AccessRequest &request)
 {
     for (int policy = 0; policy < policies.size(); ++policy) {
         const QList<AccessControlRule> &rules = policies[policy].privileges;

@@ -558,9 +558,9 @@ Result<QList<AccessPolicy>> Store::policies(bool withDeleted) const
     QList<AccessPolicy> result;
     while (query.query().next()) {
         const QSqlQuery &row = query.query();
-        result.append(
-            {row.value(0).toString(), QJsonDocument::fromJson(row.value(1).toByteArray()).object(),
-             row.value(2).toInt() != 0, fromMs(row.value(3))});
+        result.append({row.value(0).toString(),
+                       QJsonDocument::fromJson(row.value(1).toByteArray()).object(),
+                       row.value(2).toInt() != 0, fromMs(row.value(3))});
     }
     return result;
 }
@@ -689,16 +689,14 @@ Result<Device> Store::findDevice(const QString &id) const
 
 Result<Store::StatusCounts> Store::statusCounts(const QDateTime &onlineSince) const
 {
-    StoreQuery query(
-        m_connectionName,
-        QStringLiteral(
-            "SELECT (SELECT COUNT(*) FROM gateways),"
-            " (SELECT COUNT(*) FROM gateways WHERE last_heartbeat_ms >= ?),"
-            " (SELECT COUNT(*) FROM devices),"
-            " (SELECT COUNT(*) FROM devices WHERE state = 'failed'),"
-            " (SELECT COUNT(*) FROM instances),"
-            " (SELECT COUNT(*) FROM instances WHERE state = 'ready'),"
-            " (SELECT COUNT(*) FROM instances WHERE state = 'failed')"));
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT (SELECT COUNT(*) FROM gateways),"
+                                    " (SELECT COUNT(*) FROM gateways WHERE last_heartbeat_ms >= ?),"
+                                    " (SELECT COUNT(*) FROM devices),"
+                                    " (SELECT COUNT(*) FROM devices WHERE state = 'failed'),"
+                                    " (SELECT COUNT(*) FROM instances),"
+                                    " (SELECT COUNT(*) FROM instances WHERE state = 'ready'),"
+                                    " (SELECT COUNT(*) FROM instances WHERE state = 'failed')"));
     if (!query.exec({onlineSince.toMSecsSinceEpoch()}) || !query.query().next())
         return sqlError("store.sql", query.error());
     const QSqlQuery &row = query.query();

@@ -260,7 +260,7 @@ void TestStore::devicesRoundTrip()
     auto revisionBefore = store->devicesRevision();
     QVERIFY(revisionBefore);
     QCOMPARE(*store->devicesRevision(), *revisionBefore); // unchanged rows, same revision
-    QTest::qWait(2); // updated_ms must move on
+    QTest::qWait(2);                                      // updated_ms must move on
     QVERIFY(store->updateDevice(device));
     QVERIFY(*store->devicesRevision() != *revisionBefore);
     auto changed = store->devicesUpdatedSince(store->devicesRevision()->newestUpdateMs);

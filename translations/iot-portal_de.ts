@@ -540,10 +540,6 @@
         <translation>&amp;Abgleichen</translation>
     </message>
     <message>
-        <source>Outcomes of re-provisioning, dry runs and reconciliation appear here when the leading iot-portald has done them.</source>
-        <translation>Ergebnisse von Neubereitstellungen, Probeläufen und Abgleichen erscheinen hier, sobald der führende iot-portald sie ausgeführt hat.</translation>
-    </message>
-    <message>
         <source>&amp;New policy…</source>
         <translation>&amp;Neue Richtlinie…</translation>
     </message>
@@ -808,6 +804,46 @@ Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
     <message>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>S&amp;tart</source>
+        <translation>S&amp;tarten</translation>
+    </message>
+    <message>
+        <source>St&amp;op</source>
+        <translation>St&amp;oppen</translation>
+    </message>
+    <message>
+        <source>Re&amp;boot</source>
+        <translation>&amp;Neu starten</translation>
+    </message>
+    <message>
+        <source>Console &amp;log</source>
+        <translation>Konsolen&amp;protokoll</translation>
+    </message>
+    <message>
+        <source>Outcomes of re-provisioning, dry runs, reconciliation, start/stop/reboot and console logs appear here when the leading iot-portald has done them.</source>
+        <translation>Ergebnisse von Neuprovisionierung, Probeläufen, Abgleich, Start/Stopp/Neustart und Konsolenprotokolle erscheinen hier, sobald der führende iot-portald sie ausgeführt hat.</translation>
+    </message>
+    <message>
+        <source>Start of instance %1</source>
+        <translation>Start der Instanz %1</translation>
+    </message>
+    <message>
+        <source>Stop of instance %1</source>
+        <translation>Stopp der Instanz %1</translation>
+    </message>
+    <message>
+        <source>Reboot of instance %1</source>
+        <translation>Neustart der Instanz %1</translation>
+    </message>
+    <message>
+        <source>Console log of instance %1</source>
+        <translation>Konsolenprotokoll der Instanz %1</translation>
+    </message>
+    <message>
+        <source>Action on instance %1</source>
+        <translation>Aktion für Instanz %1</translation>
     </message>
 </context>
 <context>

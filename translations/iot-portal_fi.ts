@@ -540,10 +540,6 @@
         <translation>&amp;Täsmäytä</translation>
     </message>
     <message>
-        <source>Outcomes of re-provisioning, dry runs and reconciliation appear here when the leading iot-portald has done them.</source>
-        <translation>Uudelleenvalmistelujen, koeajojen ja täsmäytysten tulokset näkyvät tässä, kun johtava iot-portald on suorittanut ne.</translation>
-    </message>
-    <message>
         <source>&amp;New policy…</source>
         <translation>&amp;Uusi käytäntö…</translation>
     </message>
@@ -808,6 +804,46 @@ Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
     <message>
         <source>Outcome</source>
         <translation>Tulos</translation>
+    </message>
+    <message>
+        <source>S&amp;tart</source>
+        <translation>&amp;Käynnistä</translation>
+    </message>
+    <message>
+        <source>St&amp;op</source>
+        <translation>&amp;Pysäytä</translation>
+    </message>
+    <message>
+        <source>Re&amp;boot</source>
+        <translation>Käynnistä &amp;uudelleen</translation>
+    </message>
+    <message>
+        <source>Console &amp;log</source>
+        <translation>Konsolin &amp;loki</translation>
+    </message>
+    <message>
+        <source>Outcomes of re-provisioning, dry runs, reconciliation, start/stop/reboot and console logs appear here when the leading iot-portald has done them.</source>
+        <translation>Uudelleenprovisioinnin, koeajojen, täsmäytyksen, käynnistyksen, pysäytyksen, uudelleenkäynnistyksen ja konsolilokien tulokset näkyvät tässä, kun johtava iot-portald on tehnyt ne.</translation>
+    </message>
+    <message>
+        <source>Start of instance %1</source>
+        <translation>Instanssin %1 käynnistys</translation>
+    </message>
+    <message>
+        <source>Stop of instance %1</source>
+        <translation>Instanssin %1 pysäytys</translation>
+    </message>
+    <message>
+        <source>Reboot of instance %1</source>
+        <translation>Instanssin %1 uudelleenkäynnistys</translation>
+    </message>
+    <message>
+        <source>Console log of instance %1</source>
+        <translation>Instanssin %1 konsolin loki</translation>
+    </message>
+    <message>
+        <source>Action on instance %1</source>
+        <translation>Toiminto instanssille %1</translation>
     </message>
 </context>
 <context>

@@ -168,13 +168,23 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
     connect(reprovision, &QPushButton::clicked, this, [this] { reprovisionInstance(false); });
     connect(dryRun, &QPushButton::clicked, this, [this] { reprovisionInstance(true); });
     connect(reconcileButton, &QPushButton::clicked, this, &MainWindow::reconcile);
+    QList<QWidget *> instanceTools{reprovision, dryRun, reconcileButton};
+    for (const auto &[action, text] : {std::pair{QStringLiteral("start"), tr("S&tart")},
+                                       std::pair{QStringLiteral("stop"), tr("St&op")},
+                                       std::pair{QStringLiteral("reboot"), tr("Re&boot")},
+                                       std::pair{QStringLiteral("console"), tr("Console &log")}}) {
+        QPushButton *actionButton = button(this, text, QStringLiteral("instance-") + action);
+        connect(actionButton, &QPushButton::clicked, this,
+                [this, action = action] { instanceAction(action); });
+        instanceTools.append(actionButton);
+    }
     m_instanceLog->setObjectName(QStringLiteral("instanceLog"));
     m_instanceLog->setReadOnly(true);
     m_instanceLog->setPlaceholderText(
-        tr("Outcomes of re-provisioning, dry runs and reconciliation appear here when the "
-           "leading iot-portald has done them."));
+        tr("Outcomes of re-provisioning, dry runs, reconciliation, start/stop/reboot and "
+           "console logs appear here when the leading iot-portald has done them."));
     m_stack->addWidget(makeSection(Section::Instances, new InstanceModel(m_store, this),
-                                   {reprovision, dryRun, reconcileButton}, m_instanceLog));
+                                   instanceTools, m_instanceLog));
 
     // Access policies, with the tester below.
     QPushButton *newPolicyButton = button(this, tr("&New policy…"), QStringLiteral("newPolicy"));
@@ -514,17 +524,38 @@ void MainWindow::deletePolicy(bool confirm)
 void MainWindow::reprovisionInstance(bool dryRun)
 {
     const QString key = selectedKey(Section::Instances);
+    queueInstanceRequest(
+        QStringLiteral("instance.reprovision"), {{QStringLiteral("noop"), dryRun}},
+        (dryRun ? tr("Dry run of instance %1") : tr("Re-provisioning of instance %1")).arg(key));
+}
+
+void MainWindow::instanceAction(const QString &action)
+{
+    const QString key = selectedKey(Section::Instances);
+    static const QHash<QString, const char *> titles = {
+        {QStringLiteral("start"), QT_TR_NOOP("Start of instance %1")},
+        {QStringLiteral("stop"), QT_TR_NOOP("Stop of instance %1")},
+        {QStringLiteral("reboot"), QT_TR_NOOP("Reboot of instance %1")}};
+    if (action == QLatin1String("console"))
+        return queueInstanceRequest(QStringLiteral("instance.console"),
+                                    {{QStringLiteral("lines"), 200}},
+                                    tr("Console log of instance %1").arg(key));
+    queueInstanceRequest(QStringLiteral("instance.action"), {{QStringLiteral("action"), action}},
+                         tr(titles.value(action, QT_TR_NOOP("Action on instance %1"))).arg(key));
+}
+
+void MainWindow::queueInstanceRequest(const QString &action, const QJsonObject &options,
+                                      const QString &what)
+{
+    const QString key = selectedKey(Section::Instances);
     if (key.isEmpty())
         return statusBar()->showMessage(tr("Select an instance first."), 5000);
-    const QString subject = QStringLiteral("instance:") + key;
-    auto id = m_store.requestAdminAction(QStringLiteral("instance.reprovision"), subject,
-                                         {{QStringLiteral("noop"), dryRun}}, QStringLiteral("gui"));
+    auto id = m_store.requestAdminAction(action, QStringLiteral("instance:") + key, options,
+                                         QStringLiteral("gui"));
     if (!id)
         return statusBar()->showMessage(
             tr("Could not queue the request: %1").arg(QString::fromStdString(id.error().message)),
             10000);
-    const QString what =
-        (dryRun ? tr("Dry run of instance %1") : tr("Re-provisioning of instance %1")).arg(key);
     m_followed.insert(*id, what);
     m_instanceLog->appendPlainText(tr("%1: queued for the leading iot-portald…").arg(what));
 }

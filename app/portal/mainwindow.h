@@ -69,6 +69,8 @@ public slots:
     void editPolicy();
     void deletePolicy(bool confirm = true);
     void reprovisionInstance(bool dryRun);
+    // "start", "stop", "reboot" (instance.action) or "console" (instance.console).
+    void instanceAction(const QString &action);
     void reconcile();
     void toggleGatewayBlocked();
     bool exportAuditCsv(const QString &path);
@@ -88,6 +90,8 @@ private:
                          QWidget *below = nullptr);
     QString selectedKey(Section section) const;
     void followRequests();
+    void queueInstanceRequest(const QString &action, const QJsonObject &options,
+                              const QString &what);
     void updateStatus();
 
     Store::Store &m_store;

@@ -412,13 +412,25 @@ int runInstanceCommand(Runtime::ProgramOptions &options, Store::Store &store)
         }
         return ExitOk;
     }
-    if (action != QLatin1String("reprovision"))
-        return fail(ExitUsage, usage("instance needs one of: list, reprovision"));
+    static const QStringList machineActions = {QStringLiteral("start"), QStringLiteral("stop"),
+                                               QStringLiteral("reboot"),
+                                               QStringLiteral("hard-reboot")};
+    if (action != QLatin1String("reprovision") && action != QLatin1String("console") &&
+        !machineActions.contains(action))
+        return fail(ExitUsage, usage("instance needs one of: list, reprovision, start, stop, "
+                                     "reboot, hard-reboot, console"));
     auto id = options.integer(QStringLiteral("id"), 1, std::numeric_limits<qint64>::max());
     if (!id)
-        return fail(ExitUsage, usage("instance reprovision needs --id <instance id>"));
-    return runAdminRequest(options, store, QStringLiteral("instance.reprovision"),
-                           QStringLiteral("instance:%1").arg(*id),
+        return fail(ExitUsage,
+                    usage("instance " + action.toStdString() + " needs --id <instance id>"));
+    const QString subject = QStringLiteral("instance:%1").arg(*id);
+    if (action == QLatin1String("console"))
+        return runAdminRequest(options, store, QStringLiteral("instance.console"), subject,
+                               {{QStringLiteral("lines"), 200}});
+    if (machineActions.contains(action))
+        return runAdminRequest(options, store, QStringLiteral("instance.action"), subject,
+                               {{QStringLiteral("action"), action}});
+    return runAdminRequest(options, store, QStringLiteral("instance.reprovision"), subject,
                            {{QStringLiteral("noop"), options.isSet(QStringLiteral("noop"))}});
 }
 
@@ -636,7 +648,8 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald class add|list --name N --template T [--vendor …] [--sharing …]\n"
         "  iot-portald device register --id HEX16 --public-key B64 --class N\n"
         "  iot-portald gateway block|unblock --id G\n"
-        "  iot-portald instance list | reprovision --id N [--noop]\n"
+        "  iot-portald instance list | reprovision --id N [--noop] |\n"
+        "      start|stop|reboot|hard-reboot|console --id N\n"
         "  iot-portald reconcile                         compare the store with the cloud now\n"
         "  iot-portald ssh trust --ssh-target U@H[:P] --pki-dir DIR [--fingerprint SHA256:…]\n"
         "  iot-portald secret set|remove --name N --pki-dir DIR   (value on standard input)\n"

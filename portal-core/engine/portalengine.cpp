@@ -636,12 +636,80 @@ void PortalEngine::doAdminRequests()
             startReprovision(request);
         } else if (request.action == QLatin1String("device.revoke")) {
             startRevoke(request);
+        } else if (request.action == QLatin1String("instance.action") ||
+                   request.action == QLatin1String("instance.console")) {
+            startMachineRequest(request);
         } else {
             (void)m_store.finishAdminRequest(
                 request.id, false,
                 QStringLiteral("iot-portald does not know the action %1").arg(request.action));
         }
     }
+}
+
+void PortalEngine::startMachineRequest(const Store::AdminRequest &request)
+{
+    if (m_machineRequests.contains(request.id))
+        return; // the cloud has not answered yet
+    const auto refuse = [&](const QString &why) {
+        (void)m_store.finishAdminRequest(request.id, false, why);
+    };
+    bool isNumber = false;
+    const qint64 id = request.subject.startsWith(QLatin1String("instance:"))
+                          ? request.subject.mid(9).toLongLong(&isNumber)
+                          : 0;
+    if (!isNumber)
+        return refuse(
+            QStringLiteral("the subject must be instance:<id>, not %1").arg(request.subject));
+    auto instance = m_store.findInstance(id);
+    if (!instance)
+        return refuse(QStringLiteral("no instance %1").arg(id));
+    if (instance->backend != m_backend.name())
+        return refuse(QStringLiteral("instance %1 runs on the %2 backend, this portal leads %3")
+                          .arg(id)
+                          .arg(instance->backend, m_backend.name()));
+    const qint64 requestId = request.id;
+    const QString actor = request.requestedBy;
+    if (request.action == QLatin1String("instance.console")) {
+        const int lines =
+            std::clamp(request.options.value(QStringLiteral("lines")).toInt(100), 1, 1000);
+        m_machineRequests.insert(requestId);
+        m_backend.consoleLog(id, lines, this, [this, requestId](const Result<QString> &log) {
+            m_machineRequests.remove(requestId);
+            (void)m_store.finishAdminRequest(
+                requestId, bool(log),
+                log ? log->right(Store::Store::kMaxAuditDetailChars - 100)
+                    : QStringLiteral("the cloud did not give the console log: %1")
+                          .arg(QString::fromStdString(log.error().message)));
+        });
+        return;
+    }
+    static const QHash<QString, Cloud::CloudBackend::Action> actions = {
+        {QStringLiteral("start"), Cloud::CloudBackend::Action::Start},
+        {QStringLiteral("stop"), Cloud::CloudBackend::Action::Stop},
+        {QStringLiteral("reboot"), Cloud::CloudBackend::Action::SoftReboot},
+        {QStringLiteral("hard-reboot"), Cloud::CloudBackend::Action::HardReboot}};
+    const QString name = request.options.value(QStringLiteral("action")).toString();
+    if (!actions.contains(name))
+        return refuse(QStringLiteral("the action must be start, stop, reboot or hard-reboot, "
+                                     "not %1")
+                          .arg(name.left(40)));
+    m_machineRequests.insert(requestId);
+    m_backend.act(
+        id, actions.value(name), this,
+        [this, requestId, id, name, actor](const Result<void> &done) {
+            m_machineRequests.remove(requestId);
+            if (done)
+                audit(actor, QStringLiteral("instance.") + name,
+                      QStringLiteral("instance:%1").arg(id));
+            (void)m_store.finishAdminRequest(
+                requestId, bool(done),
+                done ? QStringLiteral("the cloud accepted %1 of instance %2").arg(name).arg(id)
+                     : QStringLiteral("%1 of instance %2 refused: %3")
+                           .arg(name)
+                           .arg(id)
+                           .arg(QString::fromStdString(done.error().message)));
+        });
 }
 
 void PortalEngine::startRevoke(const Store::AdminRequest &request)

@@ -16,9 +16,10 @@
 // reconciles the backend with the store once (reconcile()), then moves instances requested →
 // building → configuring → ready (or failed) through the backend and InstanceConfigurator
 // (Puppet over SSH, or `skipped`), resumes them after a restart, and does the admin requests
-// queued in the store (`reconcile`, `instance.reprovision`, `device.revoke`: the store first,
-// then the device's instance, the request pending until that instance took it); every portald
-// pushes pending devices' keys to ready instances.
+// queued in the store (`reconcile`, `instance.reprovision`, `instance.action`,
+// `instance.console`, `device.revoke`: the store first, then the device's instance, the
+// request pending until that instance took it); every portald pushes pending devices' keys
+// and the access policies to ready instances.
 //
 // A machine that vanishes (deleted outside the portal) from an instance the store holds as
 // configuring or ready is never silently replaced: the instance becomes failed with a reason
@@ -135,6 +136,9 @@ private:
     // instance still configuring) stays pending for a later tick.
     void startReprovision(const Store::AdminRequest &request);
     void startRevoke(const Store::AdminRequest &request);
+    // `instance.action` {"action": start|stop|reboot|hard-reboot} and `instance.console`
+    // {"lines": 1..1000}: the backend's answer finishes the request.
+    void startMachineRequest(const Store::AdminRequest &request);
     void pushPendingDevices();
     // Every ready instance gets the store's access policies (and loses the deleted ones)
     // whenever the set differs from what it was last given.
@@ -152,6 +156,7 @@ private:
     QSet<QString> m_pushing;
     QHash<qint64, QByteArray> m_policiesPushed; // instance id → digest of the policies it holds
     QSet<qint64> m_policiesPushing;
+    QSet<qint64> m_machineRequests;       // admin requests waiting for the cloud's answer
     QSet<qint64> m_known;                 // instances the backend has had since this process leads
     QHash<qint64, qint64> m_requestOfRun; // instance id → admin request its run answers
     bool m_leader = false;

@@ -77,6 +77,7 @@ private slots:
     void policyEditorRefusesThenSaves();
     void policyTesterNamesTheRuleAndTheInstanceAgrees();
     void dryRunShowsTheLeadersAnswer();
+    void machineActionsShowTheCloudsRefusal();
     void configurationExportsImportsAndPreregisters();
     void auditExportsAsCsv();
     void everySectionRendersToPng();
@@ -449,6 +450,25 @@ void TestMainWindow::configurationExportsImportsAndPreregisters()
     QVERIFY(m_window->statusBar()->currentMessage().contains(QLatin1String("1 of 2")));
     m_window->showSection(Section::Devices);
     QTRY_VERIFY(m_window->viewRowOfKey(Section::Devices, QStringLiteral("00000000000000d1")) >= 0);
+}
+
+void TestMainWindow::machineActionsShowTheCloudsRefusal()
+{
+    // The local backend runs processes, not machines: the engine passes its refusal on.
+    m_window->showSection(Section::Instances);
+    const qint64 instanceId = m_store->findDevice(QStringLiteral("00000000000000a1"))->instanceId;
+    QVERIFY(m_window->selectKey(Section::Instances, QString::number(instanceId)));
+    QTest::mouseClick(child<QPushButton>(m_window.get(), "instance-stop"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->instanceLog().contains(
+                                 QStringLiteral("Stop of instance %1 failed: stop of instance %1 "
+                                                "refused")
+                                     .arg(instanceId)),
+                             kReadyTimeoutMs);
+    QTest::mouseClick(child<QPushButton>(m_window.get(), "instance-console"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->instanceLog().contains(QLatin1String("the cloud did not give the console log")),
+        kReadyTimeoutMs);
+    QCOMPARE(m_store->findInstance(instanceId)->state, Store::InstanceState::Ready);
 }
 
 void TestMainWindow::auditExportsAsCsv()

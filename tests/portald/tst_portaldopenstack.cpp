@@ -292,6 +292,45 @@ void TestPortaldOpenStack::sharedAndDedicatedClassesGetTheirServers()
     }
     // Nothing serves at a fake server's address, so the devices' keys are not pushed yet.
     QCOMPARE(m_store->findDevice(deviceId(1))->state, Store::DeviceState::Pending);
+
+    // Machine actions and the console log through the running portal's queue (what the GUI's
+    // buttons ask for), answered by Nova; the instance keeps its place while stopped.
+    const auto serverStatus = [&](qint64 instanceId) {
+        for (const Server &server : serversTagged()) {
+            if (server.metadata.value(QStringLiteral("portal_instance_id")) ==
+                QString::number(instanceId))
+                return server.status;
+        }
+        return QString();
+    };
+    const auto instanceCli = [&](const char *action, QByteArray *output, bool stdoutOnly = true) {
+        return Testing::runCommand(kPortald,
+                                   {QStringLiteral("instance"), QLatin1String(action),
+                                    QStringLiteral("--id"), QString::number(valve4->id),
+                                    QStringLiteral("--database"), m_database,
+                                    QStringLiteral("--wait-s"), QStringLiteral("60")},
+                                   output, 90000, stdoutOnly);
+    };
+    QByteArray answer;
+    QCOMPARE(instanceCli("stop", &answer), 0);
+    QVERIFY2(answer.contains("the cloud accepted stop"), answer.constData());
+    QVERIFY(QTest::qWaitFor([&] { return serverStatus(valve4->id) == QLatin1String("SHUTOFF"); },
+                            kCallTimeoutMs));
+    QCOMPARE(instanceOfDevice(deviceId(4))->state, Store::InstanceState::Ready);
+    QCOMPARE(instanceCli("start", &answer), 0);
+    QVERIFY(QTest::qWaitFor([&] { return serverStatus(valve4->id) == QLatin1String("ACTIVE"); },
+                            kCallTimeoutMs));
+    QCOMPARE(instanceCli("console", &answer), 0);
+    QVERIFY2(!answer.trimmed().isEmpty(), answer.constData());
+    // Stopping a stopped server is Nova's 409, passed on with its reason.
+    QCOMPARE(instanceCli("stop", &answer), 0);
+    QVERIFY(QTest::qWaitFor([&] { return serverStatus(valve4->id) == QLatin1String("SHUTOFF"); },
+                            kCallTimeoutMs));
+    QVERIFY(instanceCli("stop", &answer, false) != 0);
+    QVERIFY2(answer.contains("stop of instance") && answer.contains("409"), answer.constData());
+    QCOMPARE(instanceCli("start", &answer), 0);
+    QVERIFY(QTest::qWaitFor([&] { return serverStatus(valve4->id) == QLatin1String("ACTIVE"); },
+                            kCallTimeoutMs));
     QVERIFY(m_portald->stop(20000));
     m_portald.reset();
     // An orderly stop deletes nothing.

@@ -155,6 +155,187 @@
     </message>
 </context>
 <context>
+    <name>Portal::Gui::ConnectionsPage</name>
+    <message>
+        <source>Trust this SSH host?</source>
+        <translation>Diesem SSH-Host vertrauen?</translation>
+    </message>
+    <message>
+        <source>This is the first contact with %1. It presents the host key
+
+%2
+
+Compare it with the host&apos;s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host) and trust it only if they match.</source>
+        <translation>Dies ist der erste Kontakt mit %1. Der Host legt diesen Host-Schlüssel vor:
+
+%2
+
+Vergleichen Sie ihn mit dem Schlüssel des Hosts selbst (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub auf dem Host) und vertrauen Sie ihm nur, wenn beide übereinstimmen.</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>In use:</source>
+        <translation>In Verwendung:</translation>
+    </message>
+    <message>
+        <source>SQLite file or postgresql://user@host:port/db</source>
+        <translation>SQLite-Datei oder postgresql://user@host:port/db</translation>
+    </message>
+    <message>
+        <source>Open at the next &amp;start:</source>
+        <translation>Beim nächsten &amp;Start öffnen:</translation>
+    </message>
+    <message>
+        <source>Cloud (OpenStack)</source>
+        <translation>Cloud (OpenStack)</translation>
+    </message>
+    <message>
+        <source>path to clouds.yaml</source>
+        <translation>Pfad zu clouds.yaml</translation>
+    </message>
+    <message>
+        <source>the cloud&apos;s name in the file</source>
+        <translation>Name der Cloud in der Datei</translation>
+    </message>
+    <message>
+        <source>Test &amp;cloud connection</source>
+        <translation>&amp;Cloud-Verbindung testen</translation>
+    </message>
+    <message>
+        <source>clouds.&amp;yaml:</source>
+        <translation>clouds.&amp;yaml:</translation>
+    </message>
+    <message>
+        <source>Cloud &amp;name:</source>
+        <translation>Cloud-&amp;Name:</translation>
+    </message>
+    <message>
+        <source>SSH (Puppet on instances)</source>
+        <translation>SSH (Puppet auf Instanzen)</translation>
+    </message>
+    <message>
+        <source>user@host[:port]</source>
+        <translation>user@host[:port]</translation>
+    </message>
+    <message>
+        <source>the portal&apos;s known_hosts file</source>
+        <translation>known_hosts-Datei des Portals</translation>
+    </message>
+    <message>
+        <source>private key file; empty: ssh-agent only</source>
+        <translation>Datei des privaten Schlüssels; leer: nur ssh-agent</translation>
+    </message>
+    <message>
+        <source>the key&apos;s passphrase; empty: the one remembered, or none</source>
+        <translation>Passphrase des Schlüssels; leer: die gespeicherte oder keine</translation>
+    </message>
+    <message>
+        <source>&amp;Remember the passphrase in %1</source>
+        <translation>Passphrase &amp;merken (%1)</translation>
+    </message>
+    <message>
+        <source>Also try ssh-&amp;agent</source>
+        <translation>Auch ssh-&amp;agent versuchen</translation>
+    </message>
+    <message>
+        <source>Test SS&amp;H connection</source>
+        <translation>SS&amp;H-Verbindung testen</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>&amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>&amp;known_hosts:</source>
+        <translation>&amp;known_hosts:</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Passphrase:</translation>
+    </message>
+    <message>
+        <source>Cannot read %1; give the path of a clouds.yaml file.</source>
+        <translation>%1 kann nicht gelesen werden; geben Sie den Pfad einer clouds.yaml-Datei an.</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 256 KiB.</source>
+        <translation>%1 ist größer als 256 KiB.</translation>
+    </message>
+    <message>
+        <source>The file does not describe that cloud: %1</source>
+        <translation>Die Datei beschreibt diese Cloud nicht: %1</translation>
+    </message>
+    <message>
+        <source>Authenticating at %1…</source>
+        <translation>Authentifizierung bei %1…</translation>
+    </message>
+    <message>
+        <source>Keystone refused or did not answer: %1</source>
+        <translation>Keystone hat abgelehnt oder nicht geantwortet: %1</translation>
+    </message>
+    <message>
+        <source>Connected: token valid until %1; compute at %2.</source>
+        <translation>Verbunden: Token gültig bis %1; Compute unter %2.</translation>
+    </message>
+    <message>
+        <source>(none in the catalog)</source>
+        <translation>(nicht im Katalog)</translation>
+    </message>
+    <message>
+        <source>The target must be user@host or user@host:port.</source>
+        <translation>Das Ziel muss user@host oder user@host:port sein.</translation>
+    </message>
+    <message>
+        <source>The port must be 1..65535.</source>
+        <translation>Der Port muss 1..65535 sein.</translation>
+    </message>
+    <message>
+        <source>Give the portal&apos;s known_hosts file (it is created when missing).</source>
+        <translation>Geben Sie die known_hosts-Datei des Portals an (sie wird angelegt, falls sie fehlt).</translation>
+    </message>
+    <message>
+        <source>The passphrase was not remembered: %1</source>
+        <translation>Die Passphrase wurde nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1:%2…</source>
+        <translation>Verbindung zu %1:%2 wird hergestellt…</translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2; its host key is the one recorded in %3.</source>
+        <translation>Verbunden mit %1 als %2; sein Host-Schlüssel ist der in %3 hinterlegte.</translation>
+    </message>
+    <message>
+        <source>Refused: the host key of %1 changed. %2
+If the machine was really replaced, remove its old line from %3 and test again.</source>
+        <translation>Abgelehnt: Der Host-Schlüssel von %1 hat sich geändert. %2
+Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 und testen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>Could not connect: %1</source>
+        <translation>Es konnte keine Verbindung hergestellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Not trusted: nothing was recorded for %1.</source>
+        <translation>Nicht vertraut: Für %1 wurde nichts hinterlegt.</translation>
+    </message>
+    <message>
+        <source>Recording %1 for %2…</source>
+        <translation>%1 wird für %2 hinterlegt…</translation>
+    </message>
+    <message>
+        <source>The host key was not recorded: %1</source>
+        <translation>Der Host-Schlüssel wurde nicht hinterlegt: %1</translation>
+    </message>
+    <message>
+        <source>K&amp;ey file:</source>
+        <translation>Schlüssel&amp;datei:</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::DemoLab</name>
     <message>
         <source>Using the lab already running in %1.</source>
@@ -844,6 +1025,10 @@ Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
     <message>
         <source>Action on instance %1</source>
         <translation>Aktion für Instanz %1</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
     </message>
 </context>
 <context>

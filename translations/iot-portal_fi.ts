@@ -155,6 +155,187 @@
     </message>
 </context>
 <context>
+    <name>Portal::Gui::ConnectionsPage</name>
+    <message>
+        <source>Trust this SSH host?</source>
+        <translation>Luotetaanko tähän SSH-isäntään?</translation>
+    </message>
+    <message>
+        <source>This is the first contact with %1. It presents the host key
+
+%2
+
+Compare it with the host&apos;s own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host) and trust it only if they match.</source>
+        <translation>Tämä on ensimmäinen yhteys isäntään %1. Se esittää isäntäavaimen
+
+%2
+
+Vertaa sitä isännän omaan avaimeen (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub isännässä) ja luota siihen vain, jos ne täsmäävät.</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Tietokanta</translation>
+    </message>
+    <message>
+        <source>In use:</source>
+        <translation>Käytössä:</translation>
+    </message>
+    <message>
+        <source>SQLite file or postgresql://user@host:port/db</source>
+        <translation>SQLite-tiedosto tai postgresql://user@host:port/db</translation>
+    </message>
+    <message>
+        <source>Open at the next &amp;start:</source>
+        <translation>Avaa &amp;seuraavalla käynnistyskerralla:</translation>
+    </message>
+    <message>
+        <source>Cloud (OpenStack)</source>
+        <translation>Pilvi (OpenStack)</translation>
+    </message>
+    <message>
+        <source>path to clouds.yaml</source>
+        <translation>clouds.yaml-tiedoston polku</translation>
+    </message>
+    <message>
+        <source>the cloud&apos;s name in the file</source>
+        <translation>pilven nimi tiedostossa</translation>
+    </message>
+    <message>
+        <source>Test &amp;cloud connection</source>
+        <translation>Testaa &amp;pilviyhteys</translation>
+    </message>
+    <message>
+        <source>clouds.&amp;yaml:</source>
+        <translation>clouds.&amp;yaml:</translation>
+    </message>
+    <message>
+        <source>Cloud &amp;name:</source>
+        <translation>Pilven &amp;nimi:</translation>
+    </message>
+    <message>
+        <source>SSH (Puppet on instances)</source>
+        <translation>SSH (Puppet instansseissa)</translation>
+    </message>
+    <message>
+        <source>user@host[:port]</source>
+        <translation>user@host[:port]</translation>
+    </message>
+    <message>
+        <source>the portal&apos;s known_hosts file</source>
+        <translation>portaalin known_hosts-tiedosto</translation>
+    </message>
+    <message>
+        <source>private key file; empty: ssh-agent only</source>
+        <translation>yksityisen avaimen tiedosto; tyhjä: vain ssh-agent</translation>
+    </message>
+    <message>
+        <source>the key&apos;s passphrase; empty: the one remembered, or none</source>
+        <translation>avaimen tunnuslause; tyhjä: muistettu tunnuslause tai ei mitään</translation>
+    </message>
+    <message>
+        <source>&amp;Remember the passphrase in %1</source>
+        <translation>&amp;Muista tunnuslause (%1)</translation>
+    </message>
+    <message>
+        <source>Also try ssh-&amp;agent</source>
+        <translation>Kokeile myös ssh-&amp;agent-ohjelmaa</translation>
+    </message>
+    <message>
+        <source>Test SS&amp;H connection</source>
+        <translation>Testaa SS&amp;H-yhteys</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>K&amp;ohde:</translation>
+    </message>
+    <message>
+        <source>&amp;known_hosts:</source>
+        <translation>&amp;known_hosts:</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>T&amp;unnuslause:</translation>
+    </message>
+    <message>
+        <source>Cannot read %1; give the path of a clouds.yaml file.</source>
+        <translation>Tiedostoa %1 ei voi lukea; anna clouds.yaml-tiedoston polku.</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 256 KiB.</source>
+        <translation>%1 on suurempi kuin 256 KiB.</translation>
+    </message>
+    <message>
+        <source>The file does not describe that cloud: %1</source>
+        <translation>Tiedosto ei kuvaa tätä pilveä: %1</translation>
+    </message>
+    <message>
+        <source>Authenticating at %1…</source>
+        <translation>Todennetaan palvelussa %1…</translation>
+    </message>
+    <message>
+        <source>Keystone refused or did not answer: %1</source>
+        <translation>Keystone hylkäsi pyynnön tai ei vastannut: %1</translation>
+    </message>
+    <message>
+        <source>Connected: token valid until %1; compute at %2.</source>
+        <translation>Yhdistetty: tunnus on voimassa %1 asti; compute-palvelu osoitteessa %2.</translation>
+    </message>
+    <message>
+        <source>(none in the catalog)</source>
+        <translation>(ei palveluluettelossa)</translation>
+    </message>
+    <message>
+        <source>The target must be user@host or user@host:port.</source>
+        <translation>Kohteen on oltava muotoa user@host tai user@host:port.</translation>
+    </message>
+    <message>
+        <source>The port must be 1..65535.</source>
+        <translation>Portin on oltava 1..65535.</translation>
+    </message>
+    <message>
+        <source>Give the portal&apos;s known_hosts file (it is created when missing).</source>
+        <translation>Anna portaalin known_hosts-tiedosto (se luodaan, jos sitä ei ole).</translation>
+    </message>
+    <message>
+        <source>The passphrase was not remembered: %1</source>
+        <translation>Tunnuslausetta ei tallennettu muistiin: %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1:%2…</source>
+        <translation>Yhdistetään kohteeseen %1:%2…</translation>
+    </message>
+    <message>
+        <source>Connected to %1 as %2; its host key is the one recorded in %3.</source>
+        <translation>Yhdistetty kohteeseen %1 käyttäjänä %2; sen isäntäavain on sama kuin tiedostoon %3 tallennettu.</translation>
+    </message>
+    <message>
+        <source>Refused: the host key of %1 changed. %2
+If the machine was really replaced, remove its old line from %3 and test again.</source>
+        <translation>Hylätty: isännän %1 isäntäavain on muuttunut. %2
+Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uudelleen.</translation>
+    </message>
+    <message>
+        <source>Could not connect: %1</source>
+        <translation>Yhteyttä ei voitu muodostaa: %1</translation>
+    </message>
+    <message>
+        <source>Not trusted: nothing was recorded for %1.</source>
+        <translation>Ei luotettu: kohteelle %1 ei tallennettu mitään.</translation>
+    </message>
+    <message>
+        <source>Recording %1 for %2…</source>
+        <translation>Tallennetaan %1 kohteelle %2…</translation>
+    </message>
+    <message>
+        <source>The host key was not recorded: %1</source>
+        <translation>Isäntäavainta ei tallennettu: %1</translation>
+    </message>
+    <message>
+        <source>K&amp;ey file:</source>
+        <translation>Avain&amp;tiedosto:</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::DemoLab</name>
     <message>
         <source>Using the lab already running in %1.</source>
@@ -844,6 +1025,10 @@ Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
     <message>
         <source>Action on instance %1</source>
         <translation>Toiminto instanssille %1</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Yhteydet</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectionspage.h"
 #include "devicepanel.h"
 #include "editors.h"
 #include "policyeditor.h"
@@ -57,15 +58,17 @@ QString sectionTitle(MainWindow::Section section)
     case MainWindow::Section::Policies:
         return MainWindow::tr("Access policies");
     case MainWindow::Section::Audit:
+        return MainWindow::tr("Audit log");
+    case MainWindow::Section::Connections:
         break;
     }
-    return MainWindow::tr("Audit log");
+    return MainWindow::tr("Connections");
 }
 
 QString sectionKey(MainWindow::Section section)
 {
     static const char *const keys[] = {"gateways",  "devices",  "classes", "templates",
-                                       "instances", "policies", "audit"};
+                                       "instances", "policies", "audit",   "connections"};
     return QLatin1String(keys[int(section)]);
 }
 
@@ -89,7 +92,8 @@ QString csvField(const QString &text)
 } // namespace
 
 MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
-                       std::optional<QSslConfiguration> adminTls, QWidget *parent)
+                       std::optional<QSslConfiguration> adminTls, Secrets::SecretStore *secrets,
+                       QWidget *parent)
     : QMainWindow(parent), m_store(store), m_databaseName(std::move(databaseName)),
       m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
       m_instanceLog(new QPlainTextEdit(this)),
@@ -209,6 +213,14 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
     });
     m_stack->addWidget(makeSection(Section::Audit, new AuditModel(m_store, this), {exportButton}));
 
+    // Connections.
+    if (!secrets) {
+        m_ownSecrets = std::make_unique<Secrets::MemorySecretStore>();
+        secrets = m_ownSecrets.get();
+    }
+    m_connectionsPage = new ConnectionsPage(m_databaseName, *secrets, this);
+    m_stack->addWidget(m_connectionsPage);
+
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_sidebar);
     splitter->addWidget(m_stack);
@@ -304,7 +316,7 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    for (int i = 0; i < kSectionCount; ++i)
+    for (int i = 0; i < kTableSectionCount; ++i)
         m_views.value(i)->horizontalHeader()->restoreState(
             settings.value(QStringLiteral("columns/") + sectionKey(Section(i))).toByteArray());
     m_sidebar->setCurrentRow(settings.value(QStringLiteral("window/section"), 0).toInt());
@@ -415,7 +427,8 @@ QString MainWindow::selectedKey(Section section) const
 void MainWindow::refresh()
 {
     // Only the section on screen reads its rows; the status bar counts come from one query.
-    model(currentSection())->refresh();
+    if (StoreTableModel *shown = model(currentSection()))
+        shown->refresh();
     if (currentSection() == Section::Devices)
         m_devicePanel->refresh();
     if (currentSection() == Section::Policies)
@@ -438,7 +451,8 @@ void MainWindow::updateStatus()
                        .arg(counts->instancesReady)
                        .arg(counts->instances)
                        .arg(counts->devicesFailed + counts->instancesFailed);
-    if (const Error *error = model(currentSection())->lastError())
+    const StoreTableModel *shown = model(currentSection());
+    if (const Error *error = shown ? shown->lastError() : nullptr)
         text +=
             tr(" · the database did not answer: %1").arg(QString::fromStdString(error->message));
     m_liveLabel->setText(text);
@@ -730,7 +744,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/section"), m_stack->currentIndex());
-    for (int i = 0; i < kSectionCount; ++i)
+    for (int i = 0; i < kTableSectionCount; ++i)
         settings.setValue(QStringLiteral("columns/") + sectionKey(Section(i)),
                           m_views.value(i)->horizontalHeader()->saveState());
     event->accept();

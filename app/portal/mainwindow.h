@@ -11,11 +11,13 @@
 #include "storemodels.h"
 
 #include <portal-core/engine/configtransfer.h>
+#include <portal-core/secrets/secretstore.h>
 
 #include <QHash>
 #include <QMainWindow>
 #include <QSslConfiguration>
 
+#include <memory>
 #include <optional>
 
 class QLabel;
@@ -31,18 +33,32 @@ namespace Portal::Gui {
 
 class DevicePanel;
 class PolicyTester;
+class ConnectionsPage;
 
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum class Section { Gateways, Devices, Classes, Templates, Instances, Policies, Audit };
-    static constexpr int kSectionCount = 7;
+    enum class Section {
+        Gateways,
+        Devices,
+        Classes,
+        Templates,
+        Instances,
+        Policies,
+        Audit,
+        Connections
+    };
+    static constexpr int kSectionCount = 8;
+    static constexpr int kTableSectionCount = 7; // all but Connections hold a table
 
     // adminTls (the portal-admin client certificate) lets the device pane read readings and
-    // send commands on instances; without it the pane shows the store's record only.
+    // send commands on instances; without it the pane shows the store's record only. secrets
+    // keeps what the Connections page remembers (the SSH key's passphrase); without one, an
+    // in-memory store that forgets at exit.
     MainWindow(Store::Store &store, QString databaseName, int refreshMs = 2000,
-               std::optional<QSslConfiguration> adminTls = std::nullopt, QWidget *parent = nullptr);
+               std::optional<QSslConfiguration> adminTls = std::nullopt,
+               Secrets::SecretStore *secrets = nullptr, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showSection(Section section);
@@ -52,6 +68,7 @@ public:
     QLineEdit *filter(Section section) const { return m_filters.value(int(section)); }
     DevicePanel *devicePanel() const { return m_devicePanel; }
     PolicyTester *policyTester() const { return m_policyTester; }
+    ConnectionsPage *connectionsPage() const { return m_connectionsPage; }
     QString liveStateText() const;
     QString instanceLog() const;
 
@@ -105,6 +122,8 @@ private:
     QPlainTextEdit *m_instanceLog;
     DevicePanel *m_devicePanel;
     PolicyTester *m_policyTester;
+    std::unique_ptr<Secrets::SecretStore> m_ownSecrets;
+    ConnectionsPage *m_connectionsPage = nullptr;
     QLabel *m_ruleResult;
     QLabel *m_databaseLabel;
     QLabel *m_liveLabel;

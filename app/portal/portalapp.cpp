@@ -59,10 +59,13 @@ int runPortalApp(int argc, char *argv[])
                                         "VM templates and instances."));
     parser.addHelpOption();
     parser.addVersionOption();
+    // The Connections page's choice for this start, when one was made.
+    const QString savedDatabase = QSettings().value(QStringLiteral("database")).toString();
     const QCommandLineOption database(
         QStringLiteral("database"),
         QApplication::translate("main", "SQLite file or postgresql://user:pw@host:port/db."),
-        QStringLiteral("spec"), QStringLiteral("portal.sqlite"));
+        QStringLiteral("spec"),
+        savedDatabase.isEmpty() ? QStringLiteral("portal.sqlite") : savedDatabase);
     const QCommandLineOption refreshMs(
         QStringLiteral("refresh-ms"),
         QApplication::translate("main", "How often the views re-read the store."),
@@ -178,7 +181,8 @@ int runPortalApp(int argc, char *argv[])
         }
         adminTls = *tls;
     }
-    MainWindow window(**store, databaseSpec, refresh, adminTls);
+    Secrets::KeychainSecretStore keychain;
+    MainWindow window(**store, databaseSpec, refresh, adminTls, &keychain);
     window.show();
     return QApplication::exec();
 }

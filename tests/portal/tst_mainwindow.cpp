@@ -22,6 +22,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QEventLoop>
+#include <QGuiApplication>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -489,10 +490,15 @@ void TestMainWindow::auditExportsAsCsv()
 
 void TestMainWindow::everySectionRendersToPng()
 {
-    const QString directory = QStringLiteral(SCREENSHOT_DIR);
+    // Offscreen into build/screenshots/, under Xvfb (tst_mainwindow_xvfb, a real X server)
+    // into build/screenshots/xvfb/.
+    const QString directory =
+        QStringLiteral(SCREENSHOT_DIR) + (QGuiApplication::platformName() == QLatin1String("xcb")
+                                              ? QStringLiteral("/xvfb")
+                                              : QString());
     QVERIFY(QDir().mkpath(directory));
     static const char *const names[] = {"gateways",  "devices",  "classes", "templates",
-                                        "instances", "policies", "audit"};
+                                        "instances", "policies", "audit",   "connections"};
     for (int i = 0; i < Gui::MainWindow::kSectionCount; ++i) {
         m_window->showSection(Section(i));
         QCoreApplication::processEvents();

@@ -257,10 +257,6 @@ Vergleichen Sie ihn mit dem Schlüssel des Hosts selbst (ssh-keygen -lf /etc/ssh
         <translation>&amp;Passphrase:</translation>
     </message>
     <message>
-        <source>Cannot read %1; give the path of a clouds.yaml file.</source>
-        <translation>%1 kann nicht gelesen werden; geben Sie den Pfad einer clouds.yaml-Datei an.</translation>
-    </message>
-    <message>
         <source>%1 is larger than 256 KiB.</source>
         <translation>%1 ist größer als 256 KiB.</translation>
     </message>
@@ -333,6 +329,10 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
     <message>
         <source>K&amp;ey file:</source>
         <translation>Schlüssel&amp;datei:</translation>
+    </message>
+    <message>
+        <source>Cannot read %1; give the path of a clouds.yaml file under Connections.</source>
+        <translation>%1 kann nicht gelesen werden; geben Sie unter Verbindungen den Pfad einer clouds.yaml-Datei an.</translation>
     </message>
 </context>
 <context>
@@ -1264,6 +1264,37 @@ Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
     </message>
 </context>
 <context>
+    <name>Portal::Gui::TemplateCloudCheck</name>
+    <message>
+        <source>%1 %2: not found: %3</source>
+        <translation>%1 %2: nicht gefunden: %3</translation>
+    </message>
+    <message>
+        <source>%1 %2: found (%3)</source>
+        <translation>%1 %2: gefunden (%3)</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>Abbild</translation>
+    </message>
+    <message>
+        <source>network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>flavor</source>
+        <translation>Variante</translation>
+    </message>
+    <message>
+        <source>the cloud has %1</source>
+        <translation>die Cloud hat %1</translation>
+    </message>
+    <message>
+        <source>%1 vCPU, %2 MiB</source>
+        <translation>%1 vCPU, %2 MiB</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::TemplateEditor</name>
     <message>
         <source>Edit VM template %1</source>
@@ -1384,6 +1415,26 @@ Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
     <message>
         <source>The store refused the template: %1</source>
         <translation>Der Datenspeicher hat die Vorlage abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Validate against the cloud</source>
+        <translation>In der &amp;Cloud prüfen</translation>
+    </message>
+    <message>
+        <source>Asking the cloud…</source>
+        <translation>Die Cloud wird gefragt…</translation>
+    </message>
+    <message>
+        <source>Not checked: %1</source>
+        <translation>Nicht geprüft: %1</translation>
+    </message>
+    <message>
+        <source>The cloud has all of it:</source>
+        <translation>Die Cloud hat alles:</translation>
+    </message>
+    <message>
+        <source>The cloud lacks some:</source>
+        <translation>Der Cloud fehlt einiges:</translation>
     </message>
 </context>
 <context>

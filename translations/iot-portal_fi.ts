@@ -257,10 +257,6 @@ Vertaa sitä isännän omaan avaimeen (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_
         <translation>T&amp;unnuslause:</translation>
     </message>
     <message>
-        <source>Cannot read %1; give the path of a clouds.yaml file.</source>
-        <translation>Tiedostoa %1 ei voi lukea; anna clouds.yaml-tiedoston polku.</translation>
-    </message>
-    <message>
         <source>%1 is larger than 256 KiB.</source>
         <translation>%1 on suurempi kuin 256 KiB.</translation>
     </message>
@@ -333,6 +329,10 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
     <message>
         <source>K&amp;ey file:</source>
         <translation>Avain&amp;tiedosto:</translation>
+    </message>
+    <message>
+        <source>Cannot read %1; give the path of a clouds.yaml file under Connections.</source>
+        <translation>Tiedostoa %1 ei voi lukea; anna clouds.yaml-tiedoston polku kohdassa Yhteydet.</translation>
     </message>
 </context>
 <context>
@@ -1264,6 +1264,37 @@ Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
     </message>
 </context>
 <context>
+    <name>Portal::Gui::TemplateCloudCheck</name>
+    <message>
+        <source>%1 %2: not found: %3</source>
+        <translation>%1 %2: ei löytynyt: %3</translation>
+    </message>
+    <message>
+        <source>%1 %2: found (%3)</source>
+        <translation>%1 %2: löytyi (%3)</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>levykuva</translation>
+    </message>
+    <message>
+        <source>network</source>
+        <translation>verkko</translation>
+    </message>
+    <message>
+        <source>flavor</source>
+        <translation>kokoonpano</translation>
+    </message>
+    <message>
+        <source>the cloud has %1</source>
+        <translation>pilvessä on %1</translation>
+    </message>
+    <message>
+        <source>%1 vCPU, %2 MiB</source>
+        <translation>%1 vCPU, %2 MiB</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::TemplateEditor</name>
     <message>
         <source>Edit VM template %1</source>
@@ -1384,6 +1415,26 @@ Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
     <message>
         <source>The store refused the template: %1</source>
         <translation>Tietovarasto hylkäsi pohjan: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Validate against the cloud</source>
+        <translation>Tarkista &amp;pilvestä</translation>
+    </message>
+    <message>
+        <source>Asking the cloud…</source>
+        <translation>Kysytään pilveltä…</translation>
+    </message>
+    <message>
+        <source>Not checked: %1</source>
+        <translation>Ei tarkistettu: %1</translation>
+    </message>
+    <message>
+        <source>The cloud has all of it:</source>
+        <translation>Pilvessä on kaikki:</translation>
+    </message>
+    <message>
+        <source>The cloud lacks some:</source>
+        <translation>Pilvestä puuttuu osa:</translation>
     </message>
 </context>
 <context>

@@ -59,6 +59,35 @@ void runOffThread(QObject *context, std::function<Result<void>()> work,
 
 } // namespace
 
+Result<Cloud::OpenStack::CloudConfig> loadCloudConfig(const QString &cloudsFile,
+                                                      const QString &cloudName)
+{
+    QFile file(cloudsFile);
+    if (cloudsFile.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return makeError("gui.no_cloud",
+                         ConnectionsPage::tr("Cannot read %1; give the path of a clouds.yaml "
+                                             "file under Connections.")
+                             .arg(cloudsFile)
+                             .toStdString());
+    if (file.size() > Cloud::OpenStack::CloudsConfig::kMaxFileBytes)
+        return makeError(
+            "gui.no_cloud",
+            ConnectionsPage::tr("%1 is larger than 256 KiB.").arg(cloudsFile).toStdString());
+    const QByteArray clouds = file.read(Cloud::OpenStack::CloudsConfig::kMaxFileBytes);
+    QFile secureFile(QFileInfo(cloudsFile).dir().filePath(QStringLiteral("secure.yaml")));
+    const QByteArray secure = secureFile.open(QIODevice::ReadOnly)
+                                  ? secureFile.read(Cloud::OpenStack::CloudsConfig::kMaxFileBytes)
+                                  : QByteArray();
+    auto config =
+        Cloud::OpenStack::CloudsConfig::fromYaml(clouds, secure, cloudName, {}, cloudsFile);
+    if (!config)
+        return makeError("gui.no_cloud", ConnectionsPage::tr("The file does not describe that "
+                                                             "cloud: %1")
+                                             .arg(QString::fromStdString(config.error().message))
+                                             .toStdString());
+    return config;
+}
+
 ConnectionsPage::ConnectionsPage(QString databaseSpec, Secrets::SecretStore &secrets,
                                  QWidget *parent)
     : QWidget(parent), m_secrets(secrets)
@@ -172,26 +201,9 @@ void ConnectionsPage::testCloud()
     if (m_keystone)
         return;
     saveSettings();
-    const QString path = m_cloudsFile->text().trimmed();
-    QFile file(path);
-    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
-        return setResult(m_cloudResult,
-                         tr("Cannot read %1; give the path of a clouds.yaml file.").arg(path),
-                         true);
-    if (file.size() > Cloud::OpenStack::CloudsConfig::kMaxFileBytes)
-        return setResult(m_cloudResult, tr("%1 is larger than 256 KiB.").arg(path), true);
-    const QByteArray clouds = file.read(Cloud::OpenStack::CloudsConfig::kMaxFileBytes);
-    QFile secureFile(QFileInfo(path).dir().filePath(QStringLiteral("secure.yaml")));
-    const QByteArray secure = secureFile.open(QIODevice::ReadOnly)
-                                  ? secureFile.read(Cloud::OpenStack::CloudsConfig::kMaxFileBytes)
-                                  : QByteArray();
-    auto config = Cloud::OpenStack::CloudsConfig::fromYaml(clouds, secure,
-                                                           m_cloudName->text().trimmed(), {}, path);
+    auto config = loadCloudConfig(m_cloudsFile->text().trimmed(), m_cloudName->text().trimmed());
     if (!config)
-        return setResult(m_cloudResult,
-                         tr("The file does not describe that cloud: %1")
-                             .arg(QString::fromStdString(config.error().message)),
-                         true);
+        return setResult(m_cloudResult, QString::fromStdString(config.error().message), true);
     auto keystone = Cloud::OpenStack::KeystoneClient::create(*config);
     if (!keystone)
         return setResult(m_cloudResult, QString::fromStdString(keystone.error().message), true);

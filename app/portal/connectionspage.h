@@ -26,9 +26,15 @@ class QPushButton;
 
 namespace Portal::Cloud::OpenStack {
 class KeystoneClient;
-}
+struct CloudConfig;
+} // namespace Portal::Cloud::OpenStack
 
 namespace Portal::Gui {
+
+// The cloud the Connections page names (clouds.yaml beside an optional secure.yaml, bounded
+// to 256 KiB each), with a message that says what to fix when it cannot be used.
+Result<Cloud::OpenStack::CloudConfig> loadCloudConfig(const QString &cloudsFile,
+                                                      const QString &cloudName);
 
 class ConnectionsPage final : public QWidget
 {

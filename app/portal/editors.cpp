@@ -1,8 +1,11 @@
 #include "editors.h"
 
+#include "templatecheck.h"
+
 #include <portal-core/provisioning/puppetmanifest.h>
 
 #include <QComboBox>
+#include <QCompleter>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QJsonArray>
@@ -11,6 +14,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -99,10 +103,19 @@ TemplateEditor::TemplateEditor(Store::Store &store,
         buttons->addButton(tr("P&review manifest"), QDialogButtonBox::ActionRole);
     previewButton->setObjectName(QStringLiteral("preview"));
     connect(previewButton, &QPushButton::clicked, this, &TemplateEditor::preview);
+    QPushButton *validateButton =
+        buttons->addButton(tr("&Validate against the cloud"), QDialogButtonBox::ActionRole);
+    validateButton->setObjectName(QStringLiteral("validateCloud"));
+    connect(validateButton, &QPushButton::clicked, this, &TemplateEditor::validateAgainstCloud);
+    m_cloudCheck = new QLabel(this);
+    m_cloudCheck->setObjectName(QStringLiteral("cloudCheck"));
+    m_cloudCheck->setWordWrap(true);
+    m_cloudCheck->setTextInteractionFlags(Qt::TextSelectableByMouse);
     connect(buttons, &QDialogButtonBox::accepted, this, &TemplateEditor::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &TemplateEditor::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(m_cloudCheck);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
 
@@ -175,6 +188,37 @@ Result<Store::VmTemplate> TemplateEditor::templateFromInput() const
 QString TemplateEditor::errorText() const
 {
     return m_error->isHidden() ? QString() : m_error->text();
+}
+
+void TemplateEditor::validateAgainstCloud()
+{
+    if (m_check)
+        return;
+    auto vmTemplate = templateFromInput();
+    if (!vmTemplate)
+        return showError(m_error, QString::fromStdString(vmTemplate.error().message));
+    QSettings settings;
+    m_check = new TemplateCloudCheck(settings.value(QStringLiteral("cloud/file")).toString(),
+                                     settings.value(QStringLiteral("cloud/name")).toString(), this);
+    m_cloudCheck->setText(tr("Asking the cloud…"));
+    m_check->check(vmTemplate->spec, [this](const Result<TemplateCloudCheck::Report> &report) {
+        if (!report) {
+            m_cloudCheck->setText(
+                tr("Not checked: %1").arg(QString::fromStdString(report.error().message)));
+        } else {
+            m_cloudCheck->setText(
+                (report->allFound ? tr("The cloud has all of it:") : tr("The cloud lacks some:")) +
+                QStringLiteral("\n") + report->lines.join(QLatin1Char('\n')));
+            m_flavor->setCompleter(new QCompleter(report->flavors, m_flavor));
+        }
+        m_check->deleteLater();
+        m_check = nullptr;
+    });
+}
+
+QString TemplateEditor::cloudCheckText() const
+{
+    return m_cloudCheck->text();
 }
 
 void TemplateEditor::preview()

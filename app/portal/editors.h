@@ -19,6 +19,8 @@ class QSpinBox;
 
 namespace Portal::Gui {
 
+class TemplateCloudCheck;
+
 class TemplateEditor final : public QDialog
 {
     Q_OBJECT
@@ -31,6 +33,10 @@ public:
     QString errorText() const;
 
     void accept() override;
+    // Asks the cloud named under Connections for the image, flavor and network (asynchronous;
+    // the answer is shown in the dialog and fills the flavor picker).
+    void validateAgainstCloud();
+    QString cloudCheckText() const;
 
 private:
     void preview();
@@ -46,7 +52,9 @@ private:
     QPlainTextEdit *m_userData;
     QPlainTextEdit *m_puppet;
     QPlainTextEdit *m_manifest;
+    QLabel *m_cloudCheck;
     QLabel *m_error;
+    TemplateCloudCheck *m_check = nullptr;
 };
 
 class ClassEditor final : public QDialog

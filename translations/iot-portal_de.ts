@@ -334,6 +334,10 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
         <source>Cannot read %1; give the path of a clouds.yaml file under Connections.</source>
         <translation>%1 kann nicht gelesen werden; geben Sie unter Verbindungen den Pfad einer clouds.yaml-Datei an.</translation>
     </message>
+    <message>
+        <source>Could not read the remembered passphrase from %1: %2. Type it above.</source>
+        <translation>Die gemerkte Passphrase konnte nicht aus %1 gelesen werden: %2. Geben Sie sie oben ein.</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::DemoLab</name>
@@ -879,14 +883,6 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
         <translation>Import abgelehnt</translation>
     </message>
     <message>
-        <source>Nothing was imported: %1
-
-Correct the file and import it again.</source>
-        <translation>Es wurde nichts importiert: %1
-
-Korrigieren Sie die Datei und importieren Sie sie erneut.</translation>
-    </message>
-    <message>
         <source>&amp;Export configuration…</source>
         <translation>Konfiguration &amp;exportieren…</translation>
     </message>
@@ -1029,6 +1025,18 @@ Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
     <message>
         <source>Connections</source>
         <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>The import stopped: %1
+
+Correct what it names and import the file again.</source>
+        <translation>Der Import wurde abgebrochen: %1
+
+Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
+    </message>
+    <message>
+        <source>Could not read the policies: %1</source>
+        <translation>Die Richtlinien konnten nicht gelesen werden: %1</translation>
     </message>
 </context>
 <context>

@@ -334,6 +334,10 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
         <source>Cannot read %1; give the path of a clouds.yaml file under Connections.</source>
         <translation>Tiedostoa %1 ei voi lukea; anna clouds.yaml-tiedoston polku kohdassa Yhteydet.</translation>
     </message>
+    <message>
+        <source>Could not read the remembered passphrase from %1: %2. Type it above.</source>
+        <translation>Muistettua tunnuslausetta ei voitu lukea kohteesta %1: %2. Kirjoita se yllä olevaan kenttään.</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::DemoLab</name>
@@ -879,14 +883,6 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
         <translation>Tuonti hylättiin</translation>
     </message>
     <message>
-        <source>Nothing was imported: %1
-
-Correct the file and import it again.</source>
-        <translation>Mitään ei tuotu: %1
-
-Korjaa tiedosto ja tuo se uudelleen.</translation>
-    </message>
-    <message>
         <source>&amp;Export configuration…</source>
         <translation>&amp;Vie määritykset…</translation>
     </message>
@@ -1029,6 +1025,18 @@ Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
     <message>
         <source>Connections</source>
         <translation>Yhteydet</translation>
+    </message>
+    <message>
+        <source>The import stopped: %1
+
+Correct what it names and import the file again.</source>
+        <translation>Tuonti keskeytyi: %1
+
+Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
+    </message>
+    <message>
+        <source>Could not read the policies: %1</source>
+        <translation>Käytäntöjä ei voitu lukea: %1</translation>
     </message>
 </context>
 <context>

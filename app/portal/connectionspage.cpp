@@ -44,17 +44,16 @@ QLabel *resultLabel(QWidget *parent, const QString &objectName)
 }
 
 // Runs work on a worker thread (libssh blocks) and hands its result to done on context's
-// thread; the thread deletes itself.
-void runOffThread(QObject *context, std::function<Result<void>()> work,
-                  std::function<void(const Result<void> &)> done)
+// thread; the thread deletes itself. Returns it, so an owner can wait for it.
+QThread *runOffThread(QObject *context, std::function<Result<void>()> work,
+                      std::function<void(const Result<void> &)> done)
 {
     auto result = std::make_shared<Result<void>>();
     QThread *thread = QThread::create([work, result] { *result = work(); });
-    QObject::connect(thread, &QThread::finished, context, [thread, result, done] {
-        thread->deleteLater();
-        done(*result);
-    });
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    QObject::connect(thread, &QThread::finished, context, [result, done] { done(*result); });
     thread->start();
+    return thread;
 }
 
 } // namespace
@@ -166,7 +165,12 @@ ConnectionsPage::ConnectionsPage(QString databaseSpec, Secrets::SecretStore &sec
         connect(edit, &QLineEdit::editingFinished, this, &ConnectionsPage::saveSettings);
 }
 
-ConnectionsPage::~ConnectionsPage() = default;
+ConnectionsPage::~ConnectionsPage()
+{
+    // A connection attempt is bounded by its connect timeout; it must not outlive the page.
+    if (m_sshThread)
+        m_sshThread->wait();
+}
 
 QString ConnectionsPage::cloudResult() const
 {
@@ -279,8 +283,18 @@ void ConnectionsPage::testSsh()
     }
     m_secrets.read(secretName, this, [this, target = *target](const Result<QByteArray> &secret) {
         Provisioning::SshTarget withSecret = target;
-        if (secret)
+        if (secret) {
             withSecret.keyPassphrase = *secret;
+        } else if (secret.error().code != "secrets.not_found") {
+            m_sshBusy = false;
+            m_testSsh->setEnabled(true);
+            return setResult(
+                m_sshResult,
+                tr("Could not read the remembered passphrase from %1: %2. Type it "
+                   "above.")
+                    .arg(m_secrets.description(), QString::fromStdString(secret.error().message)),
+                true);
+        }
         connectSsh(withSecret, false);
     });
 }
@@ -288,7 +302,7 @@ void ConnectionsPage::testSsh()
 void ConnectionsPage::connectSsh(Provisioning::SshTarget target, bool afterTrust)
 {
     setResult(m_sshResult, tr("Connecting to %1:%2…").arg(target.host).arg(target.port), false);
-    runOffThread(
+    m_sshThread = runOffThread(
         this,
         [target]() -> Result<void> {
             auto session = Provisioning::SshSession::connect(target);
@@ -327,7 +341,7 @@ void ConnectionsPage::sshFinished(const Provisioning::SshTarget &target,
     if (fingerprint.isEmpty() || !m_trustDecision(host, fingerprint))
         return done(tr("Not trusted: nothing was recorded for %1.").arg(host), true);
     setResult(m_sshResult, tr("Recording %1 for %2…").arg(fingerprint, host), false);
-    runOffThread(
+    m_sshThread = runOffThread(
         this,
         [target, fingerprint]() {
             return Provisioning::SshSession::trustHostKey(target, fingerprint);

@@ -14,6 +14,8 @@
 #include <portal-core/provisioning/sshsession.h>
 #include <portal-core/secrets/secretstore.h>
 
+#include <QPointer>
+#include <QThread>
 #include <QWidget>
 
 #include <functional>
@@ -78,6 +80,7 @@ private:
     QPushButton *m_testSsh;
     QLabel *m_sshResult;
     bool m_sshBusy = false;
+    QPointer<QThread> m_sshThread;
     std::unique_ptr<Cloud::OpenStack::KeystoneClient> m_keystone;
 };
 

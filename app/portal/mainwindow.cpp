@@ -254,8 +254,8 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
             return;
         if (auto imported = importConfiguration(path); !imported)
             QMessageBox::warning(this, tr("Import refused"),
-                                 tr("Nothing was imported: %1\n\nCorrect the file and import "
-                                    "it again.")
+                                 tr("The import stopped: %1\n\nCorrect what it names and import "
+                                    "the file again.")
                                      .arg(QString::fromStdString(imported.error().message)));
     });
     fileMenu->addAction(tr("&Export configuration…"), this, [this] {
@@ -504,7 +504,9 @@ void MainWindow::editPolicy()
     const QString name = selectedKey(Section::Policies);
     auto policies = m_store.policies();
     if (!policies)
-        return;
+        return statusBar()->showMessage(tr("Could not read the policies: %1")
+                                            .arg(QString::fromStdString(policies.error().message)),
+                                        10000);
     for (const Store::AccessPolicy &policy : *policies) {
         if (policy.name != name)
             continue;

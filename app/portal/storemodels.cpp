@@ -216,8 +216,10 @@ Result<std::optional<QList<StoreTableModel::Row>>> DeviceModel::loadChanged()
 {
     if (m_loadedNewestMs < 0)
         return std::optional<QList<Row>>();
-    // At or after: a row updated in the same millisecond as the newest seen is read again.
-    auto devices = m_store.devicesUpdatedSince(m_loadedNewestMs);
+    // updated_ms is the writer's clock before its commit: another writer's row may land
+    // with a slightly older time than the newest seen, so the last kChangeMarginMs are read
+    // again (upserts are idempotent).
+    auto devices = m_store.devicesUpdatedSince(m_loadedNewestMs - kChangeMarginMs);
     if (!devices)
         return devices.error();
     return std::optional<QList<Row>>(rowsOf(*devices));

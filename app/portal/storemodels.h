@@ -104,6 +104,7 @@ protected:
 private:
     QList<Row> rowsOf(const QList<Store::Device> &devices);
 
+    static constexpr qint64 kChangeMarginMs = 10000;
     Store::Store::TableRevision m_revision;
     qint64 m_loadedNewestMs = -1; // the newest update among the rows loaded
 };

@@ -223,21 +223,31 @@ Result<ImportSummary> importConfiguration(Store::Store &store, const QByteArray 
         policies.append(policy);
     }
 
+    // The store has no transaction across these writes: a failure part-way says what was
+    // written, so the operator can import the same file again once the store answers.
+    int written = 0;
+    const auto failedAfter = [&written](const Error &error) {
+        return makeError(error.code, error.message + " (after " + std::to_string(written) +
+                                         " entries were written; import the file again)");
+    };
     for (const Store::VmTemplate &vmTemplate : templates) {
         if (auto saved = store.upsertTemplate(vmTemplate); !saved)
-            return saved.error();
+            return failedAfter(saved.error());
+        ++written;
         (void)store.audit(actor, QStringLiteral("template.import"),
                           QStringLiteral("template:") + vmTemplate.name);
     }
     for (const Store::DeviceClass &deviceClass : classes) {
         if (auto saved = store.upsertDeviceClass(deviceClass); !saved)
-            return saved.error();
+            return failedAfter(saved.error());
+        ++written;
         (void)store.audit(actor, QStringLiteral("class.import"),
                           QStringLiteral("class:") + deviceClass.name);
     }
     for (const Store::AccessPolicy &policy : policies) {
         if (auto saved = store.upsertPolicy(policy); !saved)
-            return saved.error();
+            return failedAfter(saved.error());
+        ++written;
         (void)store.audit(actor, QStringLiteral("policy.import"),
                           QStringLiteral("policy:") + policy.name);
     }

@@ -28,14 +28,15 @@ void finish(QNetworkReply *reply, QList<int> okStatuses,
             std::function<void(Result<QByteArray>)> done)
 {
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [reply] {
-        if (reply->bytesAvailable() > InstanceDataClient::kMaxAnswerBytes)
+        if (reply->bytesAvailable() > InstanceDataClient::kMaxAnswerBytes) {
+            reply->setProperty("portalTooLarge", true);
             reply->abort();
+        }
     });
     QObject::connect(reply, &QNetworkReply::finished, reply, [reply, okStatuses, done] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->bytesAvailable() > InstanceDataClient::kMaxAnswerBytes ||
-            (status != 0 && reply->error() == QNetworkReply::OperationCanceledError)) {
+        if (reply->property("portalTooLarge").toBool()) {
             done(badAnswer("the instance's answer is larger than 1 MiB"));
             return;
         }
@@ -106,14 +107,20 @@ Result<CommandView> commandOf(const OneM2M::ContentInstance &instance)
     static const QStringList statuses = {QStringLiteral("pending"), QStringLiteral("delivered"),
                                          QStringLiteral("done"), QStringLiteral("failed"),
                                          QStringLiteral("unsupported")};
-    if (!id.isDouble() || !actuator.isDouble() || !value.isDouble() || !statuses.contains(status))
+    const auto integral = [](const QJsonValue &number, double low, double high) {
+        return number.isDouble() && number.toDouble() >= low && number.toDouble() <= high &&
+               number.toDouble() == std::floor(number.toDouble());
+    };
+    const QJsonValue statusValue = content.value(QStringLiteral("statusValue"));
+    if (!integral(id, 0, 9007199254740991.0) || !integral(actuator, 0, 255) ||
+        !integral(value, INT32_MIN, INT32_MAX) || !statuses.contains(status) ||
+        (!statusValue.isUndefined() && !integral(statusValue, INT32_MIN, INT32_MAX)))
         return badAnswer("a command without commandId, actuator, value and a known status");
     CommandView command;
     command.commandId = qint64(id.toDouble());
     command.actuator = actuator.toInt();
     command.value = qint32(value.toDouble());
     command.status = status;
-    const QJsonValue statusValue = content.value(QStringLiteral("statusValue"));
     if (statusValue.isDouble())
         command.statusValue = qint32(statusValue.toDouble());
     command.created = instance.created;

@@ -712,6 +712,27 @@ void PortalEngine::startMachineRequest(const Store::AdminRequest &request)
         });
 }
 
+void PortalEngine::tellRevokedDevices(const Store::Instance &instance)
+{
+    // An instance that was failed, re-provisioned or restored may still hold keys the store
+    // has revoked meanwhile: it is told again each time it becomes ready.
+    auto devices = m_store.devicesOfInstance(instance.id);
+    if (!devices)
+        return;
+    for (const Store::Device &device : *devices) {
+        if (!device.revoked || device.credentialSha256.isEmpty())
+            continue;
+        m_admin->putDevice(instance.url, device.id, device.publicKey, device.credentialSha256, true,
+                           [deviceId = device.id](Result<void> pushed) {
+                               if (!pushed)
+                                   qCWarning(lcEngine)
+                                       << "telling a ready instance that" << deviceId
+                                       << "is revoked failed:"
+                                       << QString::fromStdString(pushed.error().message);
+                           });
+    }
+}
+
 void PortalEngine::startRevoke(const Store::AdminRequest &request)
 {
     const QString deviceId =
@@ -733,11 +754,23 @@ void PortalEngine::startRevoke(const Store::AdminRequest &request)
     }
     auto instance = device->instanceId ? m_store.findInstance(device->instanceId)
                                        : Result<Store::Instance>(makeError("store.not_found", ""));
-    if (!instance || instance->state != Store::InstanceState::Ready ||
-        device->credentialSha256.isEmpty())
+    if (!instance || device->credentialSha256.isEmpty())
         return (void)m_store.finishAdminRequest(
             request.id, true,
-            QStringLiteral("device %1 revoked; no ready instance holds its key").arg(deviceId));
+            QStringLiteral("device %1 revoked; no instance holds its key").arg(deviceId));
+    if (instance->state != Store::InstanceState::Ready) {
+        // Told when it is ready again (tellRevokedDevices); the request does not wait forever,
+        // so it cannot hold the queue.
+        if (request.requestedAt.secsTo(QDateTime::currentDateTimeUtc()) > kRevokeWaitS)
+            (void)m_store.finishAdminRequest(
+                request.id, true,
+                QStringLiteral("device %1 revoked in the store (attach refused); instance %2 is "
+                               "%3 and is told when it is ready again")
+                    .arg(deviceId)
+                    .arg(instance->id)
+                    .arg(Store::toText(instance->state)));
+        return;
+    }
     m_pushing.insert(deviceId);
     const qint64 requestId = request.id;
     const qint64 instanceId = instance->id;
@@ -931,6 +964,8 @@ void PortalEngine::recordInstanceState(Store::Instance &instance, Store::Instanc
         return;
     audit(QStringLiteral("portald"), QStringLiteral("instance.") + Store::toText(next),
           QStringLiteral("instance:%1").arg(instance.id), reason);
+    if (next == Store::InstanceState::Ready)
+        tellRevokedDevices(instance);
     if (next != Store::InstanceState::Failed)
         return;
     // Its devices fail with it, so gateways learn it (heartbeat, GET device) and their next
@@ -1031,8 +1066,11 @@ void PortalEngine::pushPolicies()
     }
     const QByteArray version = digest.result();
     for (const Store::Instance &instance : *instances) {
-        if (instance.state != Store::InstanceState::Ready || instance.url.isEmpty() ||
-            m_policiesPushing.contains(instance.id) ||
+        if (instance.state != Store::InstanceState::Ready || instance.url.isEmpty()) {
+            m_policiesPushed.remove(instance.id); // it may come back rebuilt, without them
+            continue;
+        }
+        if (m_policiesPushing.contains(instance.id) ||
             m_policiesPushed.value(instance.id) == version)
             continue;
         if (documents.isEmpty()) {
@@ -1114,6 +1152,15 @@ void PortalEngine::pushPendingDevices()
                 // The device may have been detached or moved meanwhile: only the same
                 // placement and credential become ready.
                 auto current = m_store.findDevice(deviceId);
+                if (current && current->revoked) {
+                    // Revoked while this push (perhaps another portald's) was on its way: the
+                    // instance now holds a key the store refuses, so it is told at once.
+                    auto holder = m_store.findInstance(instanceId);
+                    if (holder)
+                        m_admin->putDevice(holder->url, deviceId, current->publicKey,
+                                           credentialSha256, true, [](Result<void>) {});
+                    return;
+                }
                 if (!current || current->instanceId != instanceId ||
                     current->credentialEpoch != epoch ||
                     current->state != Store::DeviceState::Pending)

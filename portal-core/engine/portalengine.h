@@ -136,6 +136,10 @@ private:
     // instance still configuring) stays pending for a later tick.
     void startReprovision(const Store::AdminRequest &request);
     void startRevoke(const Store::AdminRequest &request);
+    void tellRevokedDevices(const Store::Instance &instance);
+    // How long a revocation waits for the device's instance to be ready before it finishes
+    // with that said (the instance is still told when it is ready again).
+    static constexpr qint64 kRevokeWaitS = 600;
     // `instance.action` {"action": start|stop|reboot|hard-reboot} and `instance.console`
     // {"lines": 1..1000}: the backend's answer finishes the request.
     void startMachineRequest(const Store::AdminRequest &request);

@@ -1038,6 +1038,14 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <source>Could not read the policies: %1</source>
         <translation>Die Richtlinien konnten nicht gelesen werden: %1</translation>
     </message>
+    <message>
+        <source> · live (PostgreSQL notifications)</source>
+        <translation> · live (PostgreSQL-Benachrichtigungen)</translation>
+    </message>
+    <message>
+        <source> · polled every %1 s</source>
+        <translation> · alle %1 s abgefragt</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::PolicyEditor</name>

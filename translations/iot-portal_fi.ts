@@ -1038,6 +1038,14 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <source>Could not read the policies: %1</source>
         <translation>Käytäntöjä ei voitu lukea: %1</translation>
     </message>
+    <message>
+        <source> · live (PostgreSQL notifications)</source>
+        <translation> · reaaliaikainen (PostgreSQL-ilmoitukset)</translation>
+    </message>
+    <message>
+        <source> · polled every %1 s</source>
+        <translation> · kysytään %1 sekunnin välein</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::PolicyEditor</name>

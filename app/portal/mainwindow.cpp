@@ -323,6 +323,21 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
 
     connect(m_timer, &QTimer::timeout, this, &MainWindow::refresh);
     m_timer->start(refreshMs);
+    // On PostgreSQL every change is notified: the views follow within kNotifyDebounceMs
+    // (a burst of heartbeats is one refresh); the poll stays for time-based states (a gateway
+    // going stale) and as the fallback.
+    auto *notified = new QTimer(this);
+    notified->setSingleShot(true);
+    notified->setInterval(kNotifyDebounceMs);
+    connect(notified, &QTimer::timeout, this, &MainWindow::refresh);
+    const bool live = bool(m_store.listenForChanges(this, [notified](const QString &) {
+        if (!notified->isActive())
+            notified->start();
+    }));
+    m_databaseLabel->setText(
+        m_databaseLabel->text() +
+        (live ? tr(" · live (PostgreSQL notifications)")
+              : tr(" · polled every %1 s").arg(double(refreshMs) / 1000.0, 0, 'g', 3)));
     refresh();
 }
 

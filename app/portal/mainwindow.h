@@ -51,6 +51,7 @@ public:
     };
     static constexpr int kSectionCount = 8;
     static constexpr int kTableSectionCount = 7; // all but Connections hold a table
+    static constexpr int kNotifyDebounceMs = 200;
 
     // adminTls (the portal-admin client certificate) lets the device pane read readings and
     // send commands on instances; without it the pane shows the store's record only. secrets

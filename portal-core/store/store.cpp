@@ -5,6 +5,7 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -89,14 +90,36 @@ const char *const kMigrations[] = {
     " result TEXT NOT NULL DEFAULT '', done_ms BIGINT)",
     // The leader asks for pending requests on every tick.
     "CREATE INDEX admin_requests_state ON admin_requests (state, id)",
-    // The GUI asks for the devices changed since its last look.
-    "CREATE INDEX devices_updated ON devices (updated_ms)",
 
     // oneM2M access policies, pushed by the engine to every ready instance; a deleted one
     // stays as a tombstone so instances that still hold it are told, even after a restart.
     "CREATE TABLE access_policies ("
     " name TEXT PRIMARY KEY NOT NULL, document TEXT NOT NULL,"
     " deleted INTEGER NOT NULL DEFAULT 0, updated_ms BIGINT NOT NULL)",
+
+    // The GUI asks for the devices changed since its last look.
+    "CREATE INDEX devices_updated ON devices (updated_ms)",
+
+    // PostgreSQL only: a change to a table the GUI shows notifies `portal_changes` with the
+    // table's name (statement triggers; notifications of one transaction are merged).
+    "%PG%CREATE FUNCTION portal_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM pg_notify('portal_changes', TG_TABLE_NAME); RETURN NULL; END $$%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON gateways"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON devices"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON instances"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON vm_templates"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON device_classes"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON access_policies"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON audit_log"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
+    " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON admin_requests"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -433,6 +456,8 @@ Result<void> Store::migrate()
             return makeError("store.migration_failed", begun.error().message);
         }
         QString sql = QString::fromLatin1(kMigrations[version - 1]);
+        if (sql.startsWith(QLatin1String("%PG%")))
+            sql = m_postgres ? sql.mid(4) : QStringLiteral("SELECT 1"); // numbered on both
         sql.replace(QLatin1String("%SERIAL%"),
                     m_postgres ? QLatin1String("BIGSERIAL PRIMARY KEY")
                                : QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT"));
@@ -451,7 +476,11 @@ Result<void> Store::migrate()
             (void)finish(m_connectionName, false);
             continue;
         }
-        if (!step.exec(sql) ||
+        // A migration may hold several statements, one per "%;%".
+        bool applied = true;
+        for (const QString &statement : sql.split(QLatin1String("%;%")))
+            applied = applied && step.exec(statement);
+        if (!applied ||
             !step.exec(QStringLiteral("INSERT INTO schema_migrations (version) VALUES (%1)")
                            .arg(version))) {
             const Error error = sqlError("store.migration_failed", step.lastError());
@@ -745,6 +774,23 @@ Result<QList<Device>> Store::devicesOfInstance(qint64 instanceId) const
 Result<QList<Device>> Store::devices() const
 {
     return deviceList(m_connectionName, QStringLiteral("id >= ?"), QStringLiteral(""));
+}
+
+Result<void> Store::listenForChanges(QObject *context,
+                                     std::function<void(const QString &table)> onChange)
+{
+    if (!m_postgres)
+        return makeError("store.unsupported", "SQLite has no change notifications; poll");
+    QSqlDriver *driver = QSqlDatabase::database(m_connectionName).driver();
+    if (!driver || !driver->subscribeToNotification(QStringLiteral("portal_changes")))
+        return sqlError("store.sql", driver ? driver->lastError() : QSqlError());
+    QObject::connect(
+        driver, &QSqlDriver::notification, context,
+        [onChange](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+            if (name == QLatin1String("portal_changes"))
+                onChange(payload.toString().left(64));
+        });
+    return {};
 }
 
 Result<Store::TableRevision> Store::devicesRevision() const

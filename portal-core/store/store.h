@@ -18,7 +18,10 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
+
+class QObject;
 
 namespace Portal::Store {
 
@@ -87,6 +90,11 @@ public:
     Result<TableRevision> devicesRevision() const;
     // Devices updated at or after sinceMs (by id): what changed since a revision was read.
     Result<QList<Device>> devicesUpdatedSince(qint64 sinceMs) const;
+    // PostgreSQL: onChange(table) on context's thread whenever a statement changed a table
+    // the GUI shows (LISTEN portal_changes; also this connection's own changes).
+    // `store.unsupported` on SQLite, which the GUI polls instead.
+    Result<void> listenForChanges(QObject *context,
+                                  std::function<void(const QString &table)> onChange);
     // The live state in one query, for status bars.
     struct StatusCounts
     {

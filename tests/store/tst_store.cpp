@@ -267,6 +267,9 @@ void TestStore::devicesRoundTrip()
     QVERIFY(changed);
     QCOMPARE(changed->size(), 1);
     QCOMPARE(changed->first().id, device.id);
+    QObject context;
+    QCOMPARE(store->listenForChanges(&context, [](const QString &) {}).error().code,
+             std::string("store.unsupported")); // SQLite: the GUI polls
     auto counts = store->statusCounts(QDateTime::currentDateTimeUtc().addSecs(-30));
     QVERIFY(counts);
     QCOMPARE(counts->devices, 2);

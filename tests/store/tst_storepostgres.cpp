@@ -67,6 +67,7 @@ private slots:
     void concurrentPlacementCreatesOneInstancePerSlot();
     void leaseHasOneHolder();
     void adminRequestsFinishOnce();
+    void changesAreNotified();
 
 private:
     QStringList psql(const QString &sql);
@@ -246,6 +247,25 @@ void TestStorePostgres::adminRequestsFinishOnce()
     QCOMPARE((*asker)->findAdminRequest(*id)->result, QStringLiteral("report"));
     QCOMPARE(psql(QStringLiteral("SELECT state FROM admin_requests")),
              QStringList{QStringLiteral("done")});
+}
+
+void TestStorePostgres::changesAreNotified()
+{
+    auto watcher = Store::Store::open(m_url);
+    QVERIFY2(watcher, watcher ? "" : watcher.error().message.c_str());
+    auto writer = Store::Store::open(m_url);
+    QVERIFY2(writer, writer ? "" : writer.error().message.c_str());
+    QObject context;
+    QStringList tables;
+    QVERIFY((*watcher)->listenForChanges(
+        &context, [&tables](const QString &table) { tables.append(table); }));
+    // Another connection (as another iot-portald would) changes two tables.
+    QVERIFY((*writer)->upsertTemplate({QStringLiteral("notified"), {}}));
+    QVERIFY((*writer)->audit(QStringLiteral("test"), QStringLiteral("x"), QStringLiteral("y")));
+    QTRY_VERIFY_WITH_TIMEOUT(tables.contains(QLatin1String("vm_templates")) &&
+                                 tables.contains(QLatin1String("audit_log")),
+                             10000);
+    QVERIFY(!tables.contains(QLatin1String("devices")));
 }
 
 QTEST_GUILESS_MAIN(TestStorePostgres)

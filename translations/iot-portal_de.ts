@@ -1046,6 +1046,54 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <source> · polled every %1 s</source>
         <translation> · alle %1 s abgefragt</translation>
     </message>
+    <message>
+        <source>Select a gateway to see its devices.</source>
+        <translation>Wählen Sie ein Gateway, um seine Geräte zu sehen.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 (in %2 min)</source>
+        <translation>%1 (in %2 min)</translation>
+    </message>
+    <message>
+        <source>%1 (expired: it bootstraps again)</source>
+        <translation>%1 (abgelaufen: es bootstrappt erneut)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2%3&lt;br&gt;IMPI %4 · software %5 · last heartbeat %6&lt;br&gt;reports %7 devices, %8 readings queued · B-TID expiry %9</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2%3&lt;br&gt;IMPI %4 · Software %5 · letzter Heartbeat %6&lt;br&gt;meldet %7 Geräte, %8 Messwerte in der Warteschlange · B-TID läuft ab %9</translation>
+    </message>
+    <message>
+        <source> · &lt;b&gt;blocked&lt;/b&gt;</source>
+        <translation> · &lt;b&gt;gesperrt&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>not bound yet</source>
+        <translation>noch nicht gebunden</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;Its devices cannot be read: %1</source>
+        <translation>&lt;br&gt;Seine Geräte können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;Devices attached through it (%1): %2</source>
+        <translation>&lt;br&gt;Darüber angebundene Geräte (%1): %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keines</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::PolicyEditor</name>

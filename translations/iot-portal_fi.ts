@@ -1046,6 +1046,54 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <source> · polled every %1 s</source>
         <translation> · kysytään %1 sekunnin välein</translation>
     </message>
+    <message>
+        <source>Select a gateway to see its devices.</source>
+        <translation>Valitse yhdyskäytävä nähdäksesi sen laitteet.</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>tuntematon</translation>
+    </message>
+    <message>
+        <source>%1 (in %2 min)</source>
+        <translation>%1 (%2 min kuluttua)</translation>
+    </message>
+    <message>
+        <source>%1 (expired: it bootstraps again)</source>
+        <translation>%1 (vanhentunut: se käynnistää GBA-alustuksen uudelleen)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2%3&lt;br&gt;IMPI %4 · software %5 · last heartbeat %6&lt;br&gt;reports %7 devices, %8 readings queued · B-TID expiry %9</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2%3&lt;br&gt;IMPI %4 · ohjelmisto %5 · viimeisin sydämenlyönti %6&lt;br&gt;ilmoittaa %7 laitetta, %8 lukemaa jonossa · B-TID vanhenee %9</translation>
+    </message>
+    <message>
+        <source> · &lt;b&gt;blocked&lt;/b&gt;</source>
+        <translation> · &lt;b&gt;estetty&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>not bound yet</source>
+        <translation>ei vielä sidottu</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>ei koskaan</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;Its devices cannot be read: %1</source>
+        <translation>&lt;br&gt;Sen laitteita ei voi lukea: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;Devices attached through it (%1): %2</source>
+        <translation>&lt;br&gt;Sen kautta liitetyt laitteet (%1): %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ei mitään</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::PolicyEditor</name>

@@ -96,7 +96,7 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
                        QWidget *parent)
     : QMainWindow(parent), m_store(store), m_databaseName(std::move(databaseName)),
       m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
-      m_instanceLog(new QPlainTextEdit(this)),
+      m_instanceLog(new QPlainTextEdit(this)), m_gatewayDetail(new QLabel(this)),
       m_devicePanel(new DevicePanel(store, std::move(adminTls), this)),
       m_policyTester(new PolicyTester(store, this)), m_ruleResult(new QLabel(this)),
       m_databaseLabel(new QLabel(this)), m_liveLabel(new QLabel(this)), m_timer(new QTimer(this))
@@ -110,7 +110,14 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
     // Gateways.
     QPushButton *block = button(this, tr("&Block / unblock"), QStringLiteral("blockGateway"));
     connect(block, &QPushButton::clicked, this, &MainWindow::toggleGatewayBlocked);
-    m_stack->addWidget(makeSection(Section::Gateways, new GatewayModel(m_store, this), {block}));
+    m_gatewayDetail->setObjectName(QStringLiteral("gatewayDetail"));
+    m_gatewayDetail->setWordWrap(true);
+    m_gatewayDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_gatewayDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stack->addWidget(
+        makeSection(Section::Gateways, new GatewayModel(m_store, this), {block}, m_gatewayDetail));
+    connect(view(Section::Gateways)->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::showGatewayDetail);
 
     // Devices, with the selected one's readings, commands and key below.
     m_stack->addWidget(
@@ -446,6 +453,8 @@ void MainWindow::refresh()
         shown->refresh();
     if (currentSection() == Section::Devices)
         m_devicePanel->refresh();
+    if (currentSection() == Section::Gateways)
+        showGatewayDetail();
     if (currentSection() == Section::Policies)
         m_policyTester->test(); // the policies may have changed meanwhile
     followRequests();
@@ -471,6 +480,53 @@ void MainWindow::updateStatus()
         text +=
             tr(" · the database did not answer: %1").arg(QString::fromStdString(error->message));
     m_liveLabel->setText(text);
+}
+
+void MainWindow::showGatewayDetail()
+{
+    const QString key = selectedKey(Section::Gateways);
+    auto gateway = m_store.findGateway(key);
+    if (key.isEmpty() || !gateway)
+        return m_gatewayDetail->setText(tr("Select a gateway to see its devices."));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QString expiry = tr("unknown");
+    if (gateway->btidExpiry.isValid()) {
+        const qint64 minutes = now.secsTo(gateway->btidExpiry) / 60;
+        expiry = minutes >= 0 ? tr("%1 (in %2 min)")
+                                    .arg(gateway->btidExpiry.toLocalTime().toString(Qt::ISODate))
+                                    .arg(minutes)
+                              : tr("%1 (expired: it bootstraps again)")
+                                    .arg(gateway->btidExpiry.toLocalTime().toString(Qt::ISODate));
+    }
+    QString text =
+        tr("<b>%1</b> · %2%3<br>IMPI %4 · software %5 · last heartbeat %6<br>reports %7 devices, "
+           "%8 readings queued · B-TID expiry %9")
+            .arg(gateway->id, livenessText(gatewayLiveness(gateway->lastHeartbeat, now)),
+                 gateway->blocked ? tr(" · <b>blocked</b>") : QString(),
+                 gateway->impi.isEmpty() ? tr("not bound yet") : gateway->impi.toHtmlEscaped(),
+                 gateway->version.toHtmlEscaped(),
+                 gateway->lastHeartbeat.isValid()
+                     ? gateway->lastHeartbeat.toLocalTime().toString(Qt::ISODate)
+                     : tr("never"))
+            .arg(gateway->deviceCount)
+            .arg(gateway->queueDepth)
+            .arg(expiry);
+    auto devices = m_store.devicesOfGateway(gateway->id);
+    if (!devices) {
+        text += tr("<br>Its devices cannot be read: %1")
+                    .arg(QString::fromStdString(devices.error().message).toHtmlEscaped());
+    } else {
+        QStringList rows;
+        // Bounded: a gateway with many devices shows the first kMaxGatewayDevicesShown.
+        for (const Store::Device &device : devices->mid(0, kMaxGatewayDevicesShown))
+            rows.append(
+                tr("%1 (%2, %3)")
+                    .arg(device.id, device.className.toHtmlEscaped(), Store::toText(device.state)));
+        text += tr("<br>Devices attached through it (%1): %2")
+                    .arg(devices->size())
+                    .arg(rows.isEmpty() ? tr("none") : rows.join(QStringLiteral(", ")));
+    }
+    m_gatewayDetail->setText(text);
 }
 
 void MainWindow::newTemplate()

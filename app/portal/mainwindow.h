@@ -52,6 +52,7 @@ public:
     static constexpr int kSectionCount = 8;
     static constexpr int kTableSectionCount = 7; // all but Connections hold a table
     static constexpr int kNotifyDebounceMs = 200;
+    static constexpr int kMaxGatewayDevicesShown = 50;
 
     // adminTls (the portal-admin client certificate) lets the device pane read readings and
     // send commands on instances; without it the pane shows the store's record only. secrets
@@ -108,6 +109,7 @@ private:
                          QWidget *below = nullptr);
     QString selectedKey(Section section) const;
     void followRequests();
+    void showGatewayDetail();
     void queueInstanceRequest(const QString &action, const QJsonObject &options,
                               const QString &what);
     void updateStatus();
@@ -121,6 +123,7 @@ private:
     QHash<int, QTableView *> m_views;
     QHash<int, QLineEdit *> m_filters;
     QPlainTextEdit *m_instanceLog;
+    QLabel *m_gatewayDetail;
     DevicePanel *m_devicePanel;
     PolicyTester *m_policyTester;
     std::unique_ptr<Secrets::SecretStore> m_ownSecrets;

@@ -75,6 +75,7 @@ private slots:
     void attachedDeviceAppearsLiveKeepingTheSelection();
     void deviceChartsReadingsAndSendsCommands();
     void revokingAKeyGoesThroughTheLeader();
+    void gatewayDetailListsItsDevices();
     void policyEditorRefusesThenSaves();
     void policyTesterNamesTheRuleAndTheInstanceAgrees();
     void dryRunShowsTheLeadersAnswer();
@@ -306,6 +307,25 @@ void TestMainWindow::revokingAKeyGoesThroughTheLeader()
         {id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, m_signer.publicKey});
     QVERIFY(!again);
     QCOMPARE(again.error().code, std::string("portal.enrolment_refused"));
+}
+
+void TestMainWindow::gatewayDetailListsItsDevices()
+{
+    Store::Gateway report;
+    report.id = QStringLiteral("gw1");
+    report.lastHeartbeat = QDateTime::currentDateTimeUtc();
+    report.version = QStringLiteral("1.2.3");
+    report.deviceCount = 3;
+    report.queueDepth = 7;
+    report.btidExpiry = QDateTime::currentDateTimeUtc().addSecs(3600);
+    QVERIFY(m_store->recordHeartbeat(report));
+    m_window->showSection(Section::Gateways);
+    QTRY_VERIFY(m_window->selectKey(Section::Gateways, QStringLiteral("gw1")));
+    const QString detail = child<QLabel>(m_window.get(), "gatewayDetail")->text();
+    for (const char *part :
+         {"<b>gw1</b> · online", "software 1.2.3", "7 readings queued", "(in 5",
+          "Devices attached through it (3)", "00000000000000a1 (", "00000000000000a3 ("})
+        QVERIFY2(detail.contains(QString::fromUtf8(part)), qPrintable(detail));
 }
 
 // A retrieve on the first device's instance without the admin certificate.

@@ -498,6 +498,7 @@ void MainWindow::showGatewayDetail()
                               : tr("%1 (expired: it bootstraps again)")
                                     .arg(gateway->btidExpiry.toLocalTime().toString(Qt::ISODate));
     }
+    // One arg() call: a value the gateway reported (its version) is never read as a "%n".
     QString text =
         tr("<b>%1</b> · %2%3<br>IMPI %4 · software %5 · last heartbeat %6<br>reports %7 devices, "
            "%8 readings queued · B-TID expiry %9")
@@ -507,10 +508,9 @@ void MainWindow::showGatewayDetail()
                  gateway->version.toHtmlEscaped(),
                  gateway->lastHeartbeat.isValid()
                      ? gateway->lastHeartbeat.toLocalTime().toString(Qt::ISODate)
-                     : tr("never"))
-            .arg(gateway->deviceCount)
-            .arg(gateway->queueDepth)
-            .arg(expiry);
+                     : tr("never"),
+                 QString::number(gateway->deviceCount), QString::number(gateway->queueDepth),
+                 expiry);
     auto devices = m_store.devicesOfGateway(gateway->id);
     if (!devices) {
         text += tr("<br>Its devices cannot be read: %1")
@@ -523,8 +523,8 @@ void MainWindow::showGatewayDetail()
                 tr("%1 (%2, %3)")
                     .arg(device.id, device.className.toHtmlEscaped(), Store::toText(device.state)));
         text += tr("<br>Devices attached through it (%1): %2")
-                    .arg(devices->size())
-                    .arg(rows.isEmpty() ? tr("none") : rows.join(QStringLiteral(", ")));
+                    .arg(QString::number(devices->size()),
+                         rows.isEmpty() ? tr("none") : rows.join(QStringLiteral(", ")));
     }
     m_gatewayDetail->setText(text);
 }

@@ -314,7 +314,7 @@ void TestMainWindow::gatewayDetailListsItsDevices()
     Store::Gateway report;
     report.id = QStringLiteral("gw1");
     report.lastHeartbeat = QDateTime::currentDateTimeUtc();
-    report.version = QStringLiteral("1.2.3");
+    report.version = QStringLiteral("1.2.3 %8"); // reported by the gateway: shown as is
     report.deviceCount = 3;
     report.queueDepth = 7;
     report.btidExpiry = QDateTime::currentDateTimeUtc().addSecs(3600);
@@ -323,7 +323,7 @@ void TestMainWindow::gatewayDetailListsItsDevices()
     QTRY_VERIFY(m_window->selectKey(Section::Gateways, QStringLiteral("gw1")));
     const QString detail = child<QLabel>(m_window.get(), "gatewayDetail")->text();
     for (const char *part :
-         {"<b>gw1</b> · online", "software 1.2.3", "7 readings queued", "(in 5",
+         {"<b>gw1</b> · online", "software 1.2.3 %8", "7 readings queued", "(in 5",
           "Devices attached through it (3)", "00000000000000a1 (", "00000000000000a3 ("})
         QVERIFY2(detail.contains(QString::fromUtf8(part)), qPrintable(detail));
 }

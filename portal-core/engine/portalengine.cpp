@@ -647,12 +647,11 @@ void PortalEngine::doAdminRequests()
     }
 }
 
-void PortalEngine::startMachineRequest(const Store::AdminRequest &request)
+std::optional<Store::Instance> PortalEngine::instanceOfRequest(const Store::AdminRequest &request)
 {
-    if (m_machineRequests.contains(request.id))
-        return; // the cloud has not answered yet
     const auto refuse = [&](const QString &why) {
         (void)m_store.finishAdminRequest(request.id, false, why);
+        return std::nullopt;
     };
     bool isNumber = false;
     const qint64 id = request.subject.startsWith(QLatin1String("instance:"))
@@ -668,6 +667,20 @@ void PortalEngine::startMachineRequest(const Store::AdminRequest &request)
         return refuse(QStringLiteral("instance %1 runs on the %2 backend, this portal leads %3")
                           .arg(id)
                           .arg(instance->backend, m_backend.name()));
+    return *instance;
+}
+
+void PortalEngine::startMachineRequest(const Store::AdminRequest &request)
+{
+    if (m_machineRequests.contains(request.id))
+        return; // the cloud has not answered yet
+    const auto refuse = [&](const QString &why) {
+        (void)m_store.finishAdminRequest(request.id, false, why);
+    };
+    auto instance = instanceOfRequest(request);
+    if (!instance)
+        return;
+    const qint64 id = instance->id;
     const qint64 requestId = request.id;
     const QString actor = request.requestedBy;
     if (request.action == QLatin1String("instance.console")) {
@@ -803,20 +816,10 @@ void PortalEngine::startReprovision(const Store::AdminRequest &request)
     const auto refuse = [&](const QString &why) {
         (void)m_store.finishAdminRequest(request.id, false, why);
     };
-    bool isNumber = false;
-    const qint64 id = request.subject.startsWith(QLatin1String("instance:"))
-                          ? request.subject.mid(9).toLongLong(&isNumber)
-                          : 0;
-    if (!isNumber)
-        return refuse(
-            QStringLiteral("the subject must be instance:<id>, not %1").arg(request.subject));
-    auto instance = m_store.findInstance(id);
+    auto instance = instanceOfRequest(request);
     if (!instance)
-        return refuse(QStringLiteral("no instance %1").arg(id));
-    if (instance->backend != m_backend.name())
-        return refuse(QStringLiteral("instance %1 runs on the %2 backend, this portal leads %3")
-                          .arg(id)
-                          .arg(instance->backend, m_backend.name()));
+        return;
+    const qint64 id = instance->id;
     // A failed instance may be re-provisioned once its machine runs again (a fixed template
     // after Puppet failed); success makes it ready.
     const bool running = m_backend.status(id).state == Cloud::InstanceStatus::State::Running;

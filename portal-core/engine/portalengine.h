@@ -136,6 +136,9 @@ private:
     // instance still configuring) stays pending for a later tick.
     void startReprovision(const Store::AdminRequest &request);
     void startRevoke(const Store::AdminRequest &request);
+    // The instance an `instance:<id>` request names, when this portal's backend has it;
+    // otherwise the request is finished as failed with the reason, and nullopt.
+    std::optional<Store::Instance> instanceOfRequest(const Store::AdminRequest &request);
     void tellRevokedDevices(const Store::Instance &instance);
     // How long a revocation waits for the device's instance to be ready before it finishes
     // with that said (the instance is still told when it is ready again).

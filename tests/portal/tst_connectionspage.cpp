@@ -4,6 +4,7 @@
 // comes from the secret store (in memory here; the system keychain in the application).
 // The cloud test's failures name what to fix.
 
+#include "tests/support/childwidget.h"
 #include "tests/support/openstacklab.h"
 #include "tests/support/sshserver.h"
 #include "tests/support/testfiles.h"
@@ -19,16 +20,11 @@
 #include <QTest>
 
 using namespace Portal;
+using Testing::child;
 
 namespace {
 
 constexpr int kConnectTimeoutMs = 20000;
-
-template<typename Widget>
-Widget *child(QObject *parent, const char *name)
-{
-    return parent->findChild<Widget *>(QLatin1String(name));
-}
 
 } // namespace
 

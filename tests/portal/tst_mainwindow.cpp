@@ -5,6 +5,7 @@
 // selection kept, ask for a dry run and see the leader's real answer, export the audit log.
 // Every section is rendered to build/screenshots/<section>.png and checked not to be blank.
 
+#include "tests/support/childwidget.h"
 #include "tests/support/signedreading.h"
 #include "tests/support/testfiles.h"
 
@@ -42,17 +43,12 @@
 #include <memory>
 
 using namespace Portal;
+using Testing::child;
 using Section = Gui::MainWindow::Section;
 
 namespace {
 
 constexpr int kReadyTimeoutMs = 30000;
-
-template<typename Widget>
-Widget *child(QObject *parent, const char *name)
-{
-    return parent->findChild<Widget *>(QLatin1String(name));
-}
 
 QByteArray newDeviceKey()
 {

@@ -3,6 +3,7 @@
 // tst_templatecheck_openstack) a template's image, flavor and network are found, a missing
 // flavor is named with the ones the cloud has, and the flavor picker is filled.
 
+#include "tests/support/childwidget.h"
 #include "tests/support/openstacklab.h"
 
 #include <app/portal/editors.h>
@@ -15,16 +16,11 @@
 #include <QTest>
 
 using namespace Portal;
+using Testing::child;
 
 namespace {
 
 constexpr int kCloudTimeoutMs = 30000;
-
-template<typename Widget>
-Widget *child(QObject *parent, const char *name)
-{
-    return parent->findChild<Widget *>(QLatin1String(name));
-}
 
 } // namespace
 

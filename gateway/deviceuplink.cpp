@@ -123,10 +123,16 @@ void DeviceUplink::onPosted(qint64 queueId, int status, const QByteArray &body)
                              .toString();
     if (status == 200 || status == 201) {
         ++m_counters.delivered;
+        m_activity.lastStored = QDateTime::currentDateTimeUtc();
+        m_activity.signature = QStringLiteral("verified");
     } else if (status == 400 || status == 413 || code == QLatin1String("m2m.revoked")) {
         // Refused for good (bad signature, replay, malformed, too large, a revoked device):
         // retrying cannot help.
         ++m_counters.rejected;
+        m_activity.signature = code == QLatin1String("m2m.bad_signature")
+                                   ? QStringLiteral("bad_signature")
+                               : code == QLatin1String("m2m.replay") ? QStringLiteral("replay")
+                                                                     : QStringLiteral("refused");
         qCWarning(lcUplink) << "M2M service refused a reading of" << m_deviceId.toHex() << ":"
                             << code;
     } else {

@@ -9,6 +9,7 @@
 #include "portalclient.h"
 #include "readingqueue.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 #include <QSslConfiguration>
@@ -27,6 +28,16 @@ struct UplinkCounters
     quint64 rejected = 0; // refused by the service for good (counted, logged, dropped)
 };
 
+// What the portal is told of the device in each heartbeat (docs/api.md): when the gateway
+// last heard from it, when its instance last stored one of its readings, and the instance's
+// verdict on the last reading it answered.
+struct UplinkActivity
+{
+    QDateTime lastSeen;   // the last reading or attach received from the device
+    QDateTime lastStored; // the last reading the instance acknowledged (201, or 200 resend)
+    QString signature = QStringLiteral("none"); // verified | bad_signature | replay | refused
+};
+
 class DeviceUplink : public QObject
 {
     Q_OBJECT
@@ -42,7 +53,10 @@ public:
     // Sends what is queued (call after every enqueue).
     void flush();
 
+    // The device sent something (a reading, an attach).
+    void noteSeen() { m_activity.lastSeen = QDateTime::currentDateTimeUtc(); }
     const UplinkCounters &counters() const { return m_counters; }
+    const UplinkActivity &activity() const { return m_activity; }
     const DevicePlacement &placement() const { return m_placement; }
     bool isReady() const { return m_placement.instanceUrl.isValid(); }
 
@@ -65,6 +79,7 @@ private:
     int m_backoffMs = 0;
     bool m_inFlight = false;
     UplinkCounters m_counters;
+    UplinkActivity m_activity;
 };
 
 } // namespace Portal::Gateway

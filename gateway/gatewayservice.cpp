@@ -200,6 +200,7 @@ void GatewayService::attachDevice(DeviceLink *link)
         return; // enrolment will attach it
     const DeviceIdentity identity = link->identity();
     uplinkFor(identity.deviceId).setLink(link);
+    uplinkFor(identity.deviceId).noteSeen();
     QPointer<DeviceLink> guard(link);
     m_portal->attach(identity, m_config.attachWaitMs,
                      [this, guard, identity](Result<DevicePlacement> placement) {
@@ -236,8 +237,10 @@ bool GatewayService::acceptReading(const QByteArray &deviceId, quint32 counter,
         qCWarning(lcGateway) << "reading not queued:" << queued.error().message.c_str();
         return false;
     }
-    if (auto found = m_uplinks.find(deviceId); found != m_uplinks.end())
+    if (auto found = m_uplinks.find(deviceId); found != m_uplinks.end()) {
+        found->second->noteSeen();
         found->second->flush();
+    }
     return true;
 }
 
@@ -251,6 +254,13 @@ void GatewayService::sendHeartbeat()
     auto depth = m_queue->depth();
     status.queueDepth = depth ? *depth : -1;
     status.btidExpiry = m_bootstrap ? m_bootstrap->lifetime : QDateTime();
+    for (const auto &[deviceId, uplink] : m_uplinks) {
+        if (status.devices.size() == kMaxHeartbeatDevices)
+            break;
+        const UplinkActivity &activity = uplink->activity();
+        status.devices.append(
+            {deviceId, activity.lastSeen, activity.lastStored, activity.signature});
+    }
     m_portal->heartbeat(status, [this](Result<QList<DevicePlacement>> placements) {
         if (!placements) {
             qCWarning(lcGateway) << "heartbeat failed:" << placements.error().message.c_str();

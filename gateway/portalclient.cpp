@@ -142,10 +142,22 @@ void PortalClient::handlePlacement(QNetworkReply *reply, const QByteArray &devic
 
 void PortalClient::heartbeat(const GatewayStatus &status, Done<QList<DevicePlacement>> done)
 {
+    QJsonArray activity;
+    for (const DeviceActivityReport &device : status.devices.mid(0, kMaxHeartbeatDevices)) {
+        QJsonObject entry{{QStringLiteral("id"), QString::fromLatin1(device.deviceId.toHex())},
+                          {QStringLiteral("signature"), device.signature}};
+        if (device.lastSeen.isValid())
+            entry.insert(QStringLiteral("lastSeen"), device.lastSeen.toString(Qt::ISODateWithMs));
+        if (device.lastStored.isValid())
+            entry.insert(QStringLiteral("lastReading"),
+                         device.lastStored.toString(Qt::ISODateWithMs));
+        activity.append(entry);
+    }
     const QJsonObject body{{QStringLiteral("version"), status.version},
                            {QStringLiteral("deviceCount"), status.deviceCount},
                            {QStringLiteral("queueDepth"), status.queueDepth},
-                           {QStringLiteral("btidExpiry"), status.btidExpiry.toString(Qt::ISODate)}};
+                           {QStringLiteral("btidExpiry"), status.btidExpiry.toString(Qt::ISODate)},
+                           {QStringLiteral("devices"), activity}};
     QNetworkReply *reply =
         m_network->post(request(QStringLiteral("/gateways/%1/heartbeat").arg(m_gatewayId)),
                         QJsonDocument(body).toJson(QJsonDocument::Compact));

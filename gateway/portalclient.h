@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QList>
 #include <QNetworkRequest>
 #include <QObject>
 #include <QSslConfiguration>
@@ -33,13 +34,25 @@ struct DevicePlacement
     QString reason;
 };
 
+struct DeviceActivityReport
+{
+    QByteArray deviceId; // 8 bytes
+    QDateTime lastSeen;
+    QDateTime lastStored;
+    QString signature; // verified | bad_signature | replay | refused | none
+};
+
 struct GatewayStatus
 {
     QString version;
     int deviceCount = 0;
     int queueDepth = 0;
     QDateTime btidExpiry;
+    QList<DeviceActivityReport> devices; // at most kMaxHeartbeatDevices
 };
+
+// The portal refuses a heartbeat that reports more devices than this.
+inline constexpr int kMaxHeartbeatDevices = 1000;
 
 class PortalClient : public QObject
 {

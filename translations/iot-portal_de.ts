@@ -389,10 +389,6 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
         <translation>Schlüssel</translation>
     </message>
     <message>
-        <source>Updated</source>
-        <translation>Aktualisiert</translation>
-    </message>
-    <message>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>
@@ -403,6 +399,18 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
     <message>
         <source>registered</source>
         <translation>registriert</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Last reading</source>
+        <translation>Letzter Messwert</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Signatur</translation>
     </message>
 </context>
 <context>
@@ -999,10 +1007,6 @@ Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
         <translation>Konsolen&amp;protokoll</translation>
     </message>
     <message>
-        <source>Outcomes of re-provisioning, dry runs, reconciliation, start/stop/reboot and console logs appear here when the leading iot-portald has done them.</source>
-        <translation>Ergebnisse von Neuprovisionierung, Probeläufen, Abgleich, Start/Stopp/Neustart und Konsolenprotokolle erscheinen hier, sobald der führende iot-portald sie ausgeführt hat.</translation>
-    </message>
-    <message>
         <source>Start of instance %1</source>
         <translation>Start der Instanz %1</translation>
     </message>
@@ -1093,6 +1097,29 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
     <message>
         <source>none</source>
         <translation>keines</translation>
+    </message>
+    <message>
+        <source>Re-provisioning and dry runs show Puppet&apos;s output here as it runs; reconciliation, start/stop/reboot, deletion and console logs appear when the leading iot-portald has done them.</source>
+        <translation>Neu-Provisionierung und Probeläufe zeigen die Ausgabe von Puppet hier, während sie laufen; Abgleich, Start/Stopp/Neustart, Löschen und Konsolenprotokolle erscheinen, sobald der führende iot-portald sie erledigt hat.</translation>
+    </message>
+    <message>
+        <source>Delete the instance</source>
+        <translation>Instanz löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete instance %1? Its machine and its data are removed. Its %n device(s) fail now and are placed on another instance when their gateways attach them again.</source>
+        <translation>
+            <numerusform>Instanz %1 löschen? Ihre Maschine und ihre Daten werden entfernt. Ihr %n Gerät schlägt jetzt fehl und wird einer anderen Instanz zugeordnet, wenn sein Gateway es wieder anmeldet.</numerusform>
+            <numerusform>Instanz %1 löschen? Ihre Maschine und ihre Daten werden entfernt. Ihre %n Geräte schlagen jetzt fehl und werden einer anderen Instanz zugeordnet, wenn ihre Gateways sie wieder anmelden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deletion of instance %1</source>
+        <translation>Löschen der Instanz %1</translation>
+    </message>
+    <message>
+        <source>%1 is running:</source>
+        <translation>%1 läuft:</translation>
     </message>
 </context>
 <context>
@@ -1325,6 +1352,22 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
     <message>
         <source>offline</source>
         <translation>offline</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>verifiziert</translation>
+    </message>
+    <message>
+        <source>bad signature</source>
+        <translation>ungültige Signatur</translation>
+    </message>
+    <message>
+        <source>replayed</source>
+        <translation>wiederholt</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>abgelehnt</translation>
     </message>
 </context>
 <context>

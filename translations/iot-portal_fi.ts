@@ -389,10 +389,6 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
         <translation>Avain</translation>
     </message>
     <message>
-        <source>Updated</source>
-        <translation>Päivitetty</translation>
-    </message>
-    <message>
         <source>Reason</source>
         <translation>Syy</translation>
     </message>
@@ -403,6 +399,18 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
     <message>
         <source>registered</source>
         <translation>rekisteröity</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Viimeksi nähty</translation>
+    </message>
+    <message>
+        <source>Last reading</source>
+        <translation>Viimeisin lukema</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Allekirjoitus</translation>
     </message>
 </context>
 <context>
@@ -999,10 +1007,6 @@ Valitse kansio, johon sinulla on kirjoitusoikeus.</translation>
         <translation>Konsolin &amp;loki</translation>
     </message>
     <message>
-        <source>Outcomes of re-provisioning, dry runs, reconciliation, start/stop/reboot and console logs appear here when the leading iot-portald has done them.</source>
-        <translation>Uudelleenprovisioinnin, koeajojen, täsmäytyksen, käynnistyksen, pysäytyksen, uudelleenkäynnistyksen ja konsolilokien tulokset näkyvät tässä, kun johtava iot-portald on tehnyt ne.</translation>
-    </message>
-    <message>
         <source>Start of instance %1</source>
         <translation>Instanssin %1 käynnistys</translation>
     </message>
@@ -1093,6 +1097,29 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
     <message>
         <source>none</source>
         <translation>ei mitään</translation>
+    </message>
+    <message>
+        <source>Re-provisioning and dry runs show Puppet&apos;s output here as it runs; reconciliation, start/stop/reboot, deletion and console logs appear when the leading iot-portald has done them.</source>
+        <translation>Uudelleenprovisiointi ja kuivaharjoitukset näyttävät Puppetin tulosteen tässä sitä mukaa kuin se etenee; täsmäytys, käynnistys/pysäytys/uudelleenkäynnistys, poisto ja konsolilokit näkyvät, kun johtava iot-portald on tehnyt ne.</translation>
+    </message>
+    <message>
+        <source>Delete the instance</source>
+        <translation>Poista instanssi</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete instance %1? Its machine and its data are removed. Its %n device(s) fail now and are placed on another instance when their gateways attach them again.</source>
+        <translation>
+            <numerusform>Poistetaanko instanssi %1? Sen kone ja tiedot poistetaan. Sen %n laite epäonnistuu nyt ja sijoitetaan toiseen instanssiin, kun sen yhdyskäytävä liittää sen uudelleen.</numerusform>
+            <numerusform>Poistetaanko instanssi %1? Sen kone ja tiedot poistetaan. Sen %n laitetta epäonnistuvat nyt ja sijoitetaan toiseen instanssiin, kun niiden yhdyskäytävät liittävät ne uudelleen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deletion of instance %1</source>
+        <translation>Instanssin %1 poisto</translation>
+    </message>
+    <message>
+        <source>%1 is running:</source>
+        <translation>%1 on käynnissä:</translation>
     </message>
 </context>
 <context>
@@ -1325,6 +1352,22 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
     <message>
         <source>offline</source>
         <translation>poissa verkosta</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>varmennettu</translation>
+    </message>
+    <message>
+        <source>bad signature</source>
+        <translation>virheellinen allekirjoitus</translation>
+    </message>
+    <message>
+        <source>replayed</source>
+        <translation>toistettu</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>hylätty</translation>
     </message>
 </context>
 <context>

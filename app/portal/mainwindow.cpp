@@ -189,11 +189,16 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
                 [this, action = action] { instanceAction(action); });
         instanceTools.append(actionButton);
     }
+    QPushButton *deleteInstanceButton =
+        button(this, tr("De&lete…"), QStringLiteral("instance-delete"));
+    connect(deleteInstanceButton, &QPushButton::clicked, this, [this] { deleteInstance(true); });
+    instanceTools.append(deleteInstanceButton);
     m_instanceLog->setObjectName(QStringLiteral("instanceLog"));
     m_instanceLog->setReadOnly(true);
     m_instanceLog->setPlaceholderText(
-        tr("Outcomes of re-provisioning, dry runs, reconciliation, start/stop/reboot and "
-           "console logs appear here when the leading iot-portald has done them."));
+        tr("Re-provisioning and dry runs show Puppet's output here as it runs; "
+           "reconciliation, start/stop/reboot, deletion and console logs appear when the "
+           "leading iot-portald has done them."));
     m_stack->addWidget(makeSection(Section::Instances, new InstanceModel(m_store, this),
                                    instanceTools, m_instanceLog));
 
@@ -631,6 +636,26 @@ void MainWindow::instanceAction(const QString &action)
                          tr(titles.value(action, QT_TR_NOOP("Action on instance %1"))).arg(key));
 }
 
+void MainWindow::deleteInstance(bool confirm)
+{
+    const QString key = selectedKey(Section::Instances);
+    if (key.isEmpty())
+        return statusBar()->showMessage(tr("Select an instance first."), 5000);
+    auto counts = m_store.deviceCountsByInstance();
+    const int devices = counts ? counts->value(key.toLongLong()) : 0;
+    if (confirm &&
+        QMessageBox::question(
+            this, tr("Delete the instance"),
+            tr("Delete instance %1? Its machine and its data are removed. Its %n device(s) "
+               "fail now and are placed on another instance when their gateways attach them "
+               "again.",
+               nullptr, devices)
+                .arg(key)) != QMessageBox::Yes)
+        return;
+    queueInstanceRequest(QStringLiteral("instance.delete"), {},
+                         tr("Deletion of instance %1").arg(key));
+}
+
 void MainWindow::queueInstanceRequest(const QString &action, const QJsonObject &options,
                                       const QString &what)
 {
@@ -643,7 +668,7 @@ void MainWindow::queueInstanceRequest(const QString &action, const QJsonObject &
         return statusBar()->showMessage(
             tr("Could not queue the request: %1").arg(QString::fromStdString(id.error().message)),
             10000);
-    m_followed.insert(*id, what);
+    m_followed.insert(*id, {what});
     m_instanceLog->appendPlainText(tr("%1: queued for the leading iot-portald…").arg(what));
 }
 
@@ -655,7 +680,7 @@ void MainWindow::reconcile()
         return statusBar()->showMessage(
             tr("Could not queue the request: %1").arg(QString::fromStdString(id.error().message)),
             10000);
-    m_followed.insert(*id, tr("Reconciliation"));
+    m_followed.insert(*id, {tr("Reconciliation")});
     m_instanceLog->appendPlainText(tr("Reconciliation: queued for the leading iot-portald…"));
 }
 
@@ -663,26 +688,44 @@ void MainWindow::followRequests()
 {
     for (auto it = m_followed.begin(); it != m_followed.end();) {
         auto request = m_store.findAdminRequest(it.key());
-        if (!request || request->state == Store::AdminRequestState::Pending) {
+        if (!request) {
+            ++it;
+            continue;
+        }
+        FollowedRequest &followed = it.value();
+        // The run's lines as the leader records them (every 250 ms while Puppet talks).
+        if (request->progress.size() > followed.progressShown) {
+            if (followed.progressShown == 0)
+                m_instanceLog->appendPlainText(tr("%1 is running:").arg(followed.what));
+            m_instanceLog->appendPlainText(
+                request->progress.mid(followed.progressShown)
+                    .chopped(request->progress.endsWith(QLatin1Char('\n')) ? 1 : 0));
+            followed.progressShown = request->progress.size();
+        }
+        if (request->state == Store::AdminRequestState::Pending) {
             ++it;
             continue;
         }
         const bool done = request->state == Store::AdminRequestState::Done;
         QString detail = request->result;
         const QJsonObject outcome = QJsonDocument::fromJson(detail.toUtf8()).object();
+        // The log was shown line by line, unless the progress filled up before the end.
+        const bool logShown = followed.progressShown > 0 &&
+                              followed.progressShown < Store::Store::kMaxAdminProgressChars - 4096;
         if (outcome.contains(QStringLiteral("outcome")))
-            detail = tr("outcome %1%2\n%3")
-                         .arg(outcome.value(QStringLiteral("outcome")).toString(),
-                              outcome.value(QStringLiteral("reason")).toString().isEmpty()
-                                  ? QString()
-                                  : QStringLiteral(": ") +
-                                        outcome.value(QStringLiteral("reason")).toString(),
-                              outcome.value(QStringLiteral("log")).toString());
+            detail =
+                tr("outcome %1%2\n%3")
+                    .arg(outcome.value(QStringLiteral("outcome")).toString(),
+                         outcome.value(QStringLiteral("reason")).toString().isEmpty()
+                             ? QString()
+                             : QStringLiteral(": ") +
+                                   outcome.value(QStringLiteral("reason")).toString(),
+                         logShown ? QString() : outcome.value(QStringLiteral("log")).toString());
         m_instanceLog->appendPlainText(
-            (done ? tr("%1 done: %2") : tr("%1 failed: %2")).arg(it.value(), detail.trimmed()));
+            (done ? tr("%1 done: %2") : tr("%1 failed: %2")).arg(followed.what, detail.trimmed()));
         statusBar()->showMessage(
-            done ? tr("%1 done.").arg(it.value())
-                 : tr("%1 failed; see the log below the instances.").arg(it.value()),
+            done ? tr("%1 done.").arg(followed.what)
+                 : tr("%1 failed; see the log below the instances.").arg(followed.what),
             10000);
         it = m_followed.erase(it);
     }

@@ -90,6 +90,8 @@ public slots:
     void reprovisionInstance(bool dryRun);
     // "start", "stop", "reboot" (instance.action) or "console" (instance.console).
     void instanceAction(const QString &action);
+    // Asks first (with confirm) how many devices move; the leader deletes (instance.delete).
+    void deleteInstance(bool confirm = true);
     void reconcile();
     void toggleGatewayBlocked();
     bool exportAuditCsv(const QString &path);
@@ -132,7 +134,12 @@ private:
     QLabel *m_databaseLabel;
     QLabel *m_liveLabel;
     QTimer *m_timer;
-    QHash<qint64, QString> m_followed; // admin request id → what it was, until it finishes
+    struct FollowedRequest
+    {
+        QString what;
+        qsizetype progressShown = 0; // of AdminRequest::progress, already in the log
+    };
+    QHash<qint64, FollowedRequest> m_followed; // admin request id → until it finishes
 };
 
 } // namespace Portal::Gui

@@ -168,6 +168,23 @@ void StoreTableModel::upsertRows(QList<Row> rows)
     }
 }
 
+QString signatureText(Store::SignatureState state)
+{
+    switch (state) {
+    case Store::SignatureState::None:
+        return QString();
+    case Store::SignatureState::Verified:
+        return StoreTableModel::tr("verified");
+    case Store::SignatureState::BadSignature:
+        return StoreTableModel::tr("bad signature");
+    case Store::SignatureState::Replay:
+        return StoreTableModel::tr("replayed");
+    case Store::SignatureState::Refused:
+        return StoreTableModel::tr("refused");
+    }
+    return QString();
+}
+
 GatewayModel::GatewayModel(Store::Store &store, QObject *parent)
     : StoreTableModel(store,
                       {tr("Gateway"), tr("IMPI"), tr("Status"), tr("Last seen"), tr("Version"),
@@ -198,7 +215,8 @@ Result<QList<StoreTableModel::Row>> GatewayModel::load()
 DeviceModel::DeviceModel(Store::Store &store, QObject *parent)
     : StoreTableModel(store,
                       {tr("Device"), tr("Class"), tr("Gateway"), tr("Instance"), tr("State"),
-                       tr("Key"), tr("Updated"), tr("Reason")},
+                       tr("Key"), tr("Last seen"), tr("Last reading"), tr("Signature"),
+                       tr("Reason")},
                       parent)
 {
 }
@@ -240,13 +258,13 @@ QList<StoreTableModel::Row> DeviceModel::rowsOf(const QList<Store::Device> &devi
     rows.reserve(devices.size());
     for (const Store::Device &device : devices) {
         m_loadedNewestMs = std::max(m_loadedNewestMs, device.updatedAt.toMSecsSinceEpoch());
-        rows.append(
-            {device.id,
-             {device.id, device.className, device.gatewayId,
-              device.instanceId ? QVariant(device.instanceId) : QVariant(QString()),
-              Store::toText(device.state), device.revoked ? tr("revoked") : tr("registered"),
-              timeText(device.updatedAt), device.reason},
-             Store::toText(device.state)});
+        rows.append({device.id,
+                     {device.id, device.className, device.gatewayId,
+                      device.instanceId ? QVariant(device.instanceId) : QVariant(QString()),
+                      Store::toText(device.state),
+                      device.revoked ? tr("revoked") : tr("registered"), timeText(device.lastSeen),
+                      timeText(device.lastReading), signatureText(device.signature), device.reason},
+                     Store::toText(device.state)});
     }
     return rows;
 }

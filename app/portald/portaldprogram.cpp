@@ -416,9 +416,9 @@ int runInstanceCommand(Runtime::ProgramOptions &options, Store::Store &store)
                                                QStringLiteral("reboot"),
                                                QStringLiteral("hard-reboot")};
     if (action != QLatin1String("reprovision") && action != QLatin1String("console") &&
-        !machineActions.contains(action))
+        action != QLatin1String("delete") && !machineActions.contains(action))
         return fail(ExitUsage, usage("instance needs one of: list, reprovision, start, stop, "
-                                     "reboot, hard-reboot, console"));
+                                     "reboot, hard-reboot, console, delete"));
     auto id = options.integer(QStringLiteral("id"), 1, std::numeric_limits<qint64>::max());
     if (!id)
         return fail(ExitUsage,
@@ -427,6 +427,8 @@ int runInstanceCommand(Runtime::ProgramOptions &options, Store::Store &store)
     if (action == QLatin1String("console"))
         return runAdminRequest(options, store, QStringLiteral("instance.console"), subject,
                                {{QStringLiteral("lines"), 200}});
+    if (action == QLatin1String("delete"))
+        return runAdminRequest(options, store, QStringLiteral("instance.delete"), subject, {});
     if (machineActions.contains(action))
         return runAdminRequest(options, store, QStringLiteral("instance.action"), subject,
                                {{QStringLiteral("action"), action}});
@@ -649,7 +651,7 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald device register --id HEX16 --public-key B64 --class N\n"
         "  iot-portald gateway block|unblock --id G\n"
         "  iot-portald instance list | reprovision --id N [--noop] |\n"
-        "      start|stop|reboot|hard-reboot|console --id N\n"
+        "      start|stop|reboot|hard-reboot|console|delete --id N\n"
         "  iot-portald reconcile                         compare the store with the cloud now\n"
         "  iot-portald ssh trust --ssh-target U@H[:P] --pki-dir DIR [--fingerprint SHA256:…]\n"
         "  iot-portald secret set|remove --name N --pki-dir DIR   (value on standard input)\n"

@@ -131,6 +131,12 @@ void InstanceConfigurator::startRun(qint64 id, Purpose purpose, const Provisioni
 {
     auto run = std::make_unique<Provisioning::PuppetRun>(job);
     Provisioning::PuppetRun *started = run.get();
+    connect(started, &Provisioning::PuppetRun::stepStarted, this,
+            [this, id](const QString &step) { emit output(id, QStringLiteral("== ") + step); });
+    connect(started, &Provisioning::PuppetRun::lineReceived, this,
+            [this, id](const QString &line, bool fromStderr) {
+                emit output(id, fromStderr ? QStringLiteral("[stderr] ") + line : line);
+            });
     connect(started, &Provisioning::PuppetRun::finished, this, [this, id, purpose, started, job] {
         const auto &result = *started->result();
         // The run is deleted after this slot returns, not inside its own signal.

@@ -79,6 +79,8 @@ public:
                                   const QString &publicKey) const;
 
 signals:
+    // While a run goes: each step ("== applying") and each output line, as the log has them.
+    void output(qint64 instanceId, const QString &line);
     // reason: why skipped or failed; log: the run's steps and output.
     void finished(qint64 instanceId, Portal::Engine::InstanceConfigurator::Purpose purpose,
                   Portal::Engine::InstanceConfigurator::Outcome outcome, const QString &reason,

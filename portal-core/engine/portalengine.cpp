@@ -112,6 +112,52 @@ Result<AttachRequest> parseAttach(const QJsonObject &object)
     return request;
 }
 
+Result<QDateTime> parseOptionalTime(const QJsonObject &object, const char *name)
+{
+    const QJsonValue value = object.value(QLatin1String(name));
+    if (value.isUndefined())
+        return QDateTime();
+    QDateTime time;
+    if (isBoundedText(value, 40))
+        time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    if (!time.isValid())
+        return portalError("portal.invalid", std::string(name) + " must be an ISO 8601 UTC time");
+    return time.toUTC();
+}
+
+Result<QList<Store::DeviceActivity>> parseDeviceActivity(const QJsonValue &devices)
+{
+    QList<Store::DeviceActivity> activity;
+    if (devices.isUndefined())
+        return activity;
+    if (!devices.isArray() || devices.toArray().size() > kMaxHeartbeatDevices)
+        return portalError("portal.invalid", "devices must be an array of at most " +
+                                                 std::to_string(kMaxHeartbeatDevices) + " entries");
+    for (const QJsonValue &entry : devices.toArray()) {
+        const QJsonObject object = entry.toObject();
+        Store::DeviceActivity line;
+        line.deviceId = object.value(QStringLiteral("id")).toString();
+        if (!Store::isValidDeviceId(line.deviceId))
+            return portalError("portal.invalid", "each device needs an id of 16 lowercase hex");
+        auto lastSeen = parseOptionalTime(object, "lastSeen");
+        if (!lastSeen)
+            return lastSeen.error();
+        auto lastReading = parseOptionalTime(object, "lastReading");
+        if (!lastReading)
+            return lastReading.error();
+        const auto signature = Store::signatureStateFromText(
+            object.value(QStringLiteral("signature")).toString(QStringLiteral("none")));
+        if (!signature)
+            return portalError("portal.invalid", "signature must be none, verified, "
+                                                 "bad_signature, replay or refused");
+        line.lastSeen = *lastSeen;
+        line.lastReading = *lastReading;
+        line.signature = *signature;
+        activity.append(line);
+    }
+    return activity;
+}
+
 Result<Store::Gateway> parseHeartbeat(const QString &gatewayId, const QJsonObject &object)
 {
     Store::Gateway report;
@@ -181,6 +227,11 @@ PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
       m_timer(new QTimer(this))
 {
     connect(m_configurator, &InstanceConfigurator::finished, this, &PortalEngine::onConfigured);
+    connect(m_configurator, &InstanceConfigurator::output, this, &PortalEngine::onRunOutput);
+    m_progressFlush = new QTimer(this);
+    m_progressFlush->setSingleShot(true);
+    m_progressFlush->setInterval(kProgressFlushMs);
+    connect(m_progressFlush, &QTimer::timeout, this, &PortalEngine::flushProgress);
     if (m_config.leaseHolder.isEmpty())
         m_config.leaseHolder = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_timer->setInterval(m_config.tickMs);
@@ -219,8 +270,12 @@ void PortalEngine::audit(const QString &actor, const QString &action, const QStr
 
 Http::HttpAnswer PortalEngine::handlePortalApi(const Http::HttpRequest &request)
 {
-    if (request.body.size() > kMaxPortalRequestBytes)
-        return errorAnswer(portalError("portal.too_large", "request body larger than 16 KiB"));
+    // Only a heartbeat carries a list that grows with the gateway's devices.
+    if (request.body.size() > kMaxHeartbeatBytes ||
+        (request.body.size() > kMaxPortalRequestBytes &&
+         !request.path.endsWith(QLatin1String("/heartbeat"))))
+        return errorAnswer(portalError("portal.too_large",
+                                       "request body larger than 16 KiB (a heartbeat: 192 KiB)"));
     const QString gatewayId =
         request.peerCertificate.isNull()
             ? QString()
@@ -256,7 +311,10 @@ Http::HttpAnswer PortalEngine::handlePortalApi(const Http::HttpRequest &request)
         auto report = parseHeartbeat(gatewayId, *object);
         if (!report)
             return errorAnswer(report.error());
-        auto devices = heartbeat(*report);
+        auto activity = parseDeviceActivity(object->value(QStringLiteral("devices")));
+        if (!activity)
+            return errorAnswer(activity.error());
+        auto devices = heartbeat(*report, *activity);
         if (!devices)
             return errorAnswer(devices.error());
         QJsonArray list;
@@ -499,9 +557,12 @@ Result<void> PortalEngine::detach(const QString &gatewayId, const QString &devic
     return {};
 }
 
-Result<QList<DeviceView>> PortalEngine::heartbeat(const Store::Gateway &report)
+Result<QList<DeviceView>> PortalEngine::heartbeat(const Store::Gateway &report,
+                                                  const QList<Store::DeviceActivity> &activity)
 {
     if (auto recorded = m_store.recordHeartbeat(report); !recorded)
+        return internal(recorded.error());
+    if (auto recorded = m_store.recordDeviceActivity(report.id, activity); !recorded)
         return internal(recorded.error());
     auto devices = m_store.devicesOfGateway(report.id);
     if (!devices)
@@ -636,6 +697,8 @@ void PortalEngine::doAdminRequests()
             startReprovision(request);
         } else if (request.action == QLatin1String("device.revoke")) {
             startRevoke(request);
+        } else if (request.action == QLatin1String("instance.delete")) {
+            deleteInstance(request);
         } else if (request.action == QLatin1String("instance.action") ||
                    request.action == QLatin1String("instance.console")) {
             startMachineRequest(request);
@@ -668,6 +731,45 @@ std::optional<Store::Instance> PortalEngine::instanceOfRequest(const Store::Admi
                           .arg(id)
                           .arg(instance->backend, m_backend.name()));
     return *instance;
+}
+
+void PortalEngine::deleteInstance(const Store::AdminRequest &request)
+{
+    auto instance = instanceOfRequest(request);
+    if (!instance)
+        return;
+    if (m_configurator->isConfiguring(instance->id))
+        return; // after the current Puppet run, which holds the machine
+    const QString subject = QStringLiteral("instance:%1").arg(instance->id);
+    if (instance->state != Store::InstanceState::Failed)
+        recordInstanceState(*instance, Store::InstanceState::Failed,
+                            QStringLiteral("deleted by %1").arg(request.requestedBy));
+    // The backend forgets the machine now and deletes it in the background; a deletion the
+    // cloud loses is caught by the next reconciliation, which removes every owned machine
+    // the store no longer has.
+    if (auto removed = m_backend.remove(instance->id); !removed) {
+        (void)m_store.finishAdminRequest(
+            request.id, false,
+            QStringLiteral("instance %1 failed, but its machine could not be removed: %2")
+                .arg(instance->id)
+                .arg(QString::fromStdString(removed.error().message)));
+        return;
+    }
+    if (auto deleted = m_store.deleteInstance(instance->id); !deleted) {
+        (void)m_store.finishAdminRequest(
+            request.id, false,
+            QStringLiteral("the machine of instance %1 was removed, but its row could not be "
+                           "deleted: %2")
+                .arg(instance->id)
+                .arg(QString::fromStdString(deleted.error().message)));
+        return;
+    }
+    audit(request.requestedBy, QStringLiteral("instance.deleted"), subject);
+    (void)m_store.finishAdminRequest(
+        request.id, true,
+        QStringLiteral("instance %1 deleted; its devices are placed anew when their gateways "
+                       "attach them again")
+            .arg(instance->id));
 }
 
 void PortalEngine::startMachineRequest(const Store::AdminRequest &request)
@@ -987,6 +1089,28 @@ void PortalEngine::recordInstanceState(Store::Instance &instance, Store::Instanc
     }
 }
 
+void PortalEngine::onRunOutput(qint64 instanceId, const QString &line)
+{
+    const qint64 requestId = m_requestOfRun.value(instanceId);
+    if (requestId == 0)
+        return; // the life cycle's own run: its log goes to the audit entry
+    QString &pending = m_unflushedProgress[requestId];
+    if (pending.size() < Store::Store::kMaxAdminProgressChars)
+        pending += line.left(4096) + QLatin1Char('\n');
+    if (!m_progressFlush->isActive())
+        m_progressFlush->start();
+}
+
+void PortalEngine::flushProgress()
+{
+    for (auto it = m_unflushedProgress.cbegin(); it != m_unflushedProgress.cend(); ++it) {
+        if (auto appended = m_store.appendAdminRequestProgress(it.key(), it.value()); !appended)
+            qCWarning(lcEngine) << "cannot record a run's progress:"
+                                << QString::fromStdString(appended.error().message);
+    }
+    m_unflushedProgress.clear();
+}
+
 void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose purpose,
                                 InstanceConfigurator::Outcome outcome, const QString &reason,
                                 const QString &log)
@@ -994,6 +1118,7 @@ void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose
     using Outcome = InstanceConfigurator::Outcome;
     using Purpose = InstanceConfigurator::Purpose;
     if (purpose != Purpose::LifeCycle) {
+        flushProgress();
         const qint64 requestId = m_requestOfRun.take(instanceId);
         const bool succeeded = outcome == Outcome::Unchanged || outcome == Outcome::Changed;
         const QString outcomeText =

@@ -47,6 +47,9 @@ namespace Portal::Engine {
 class InstanceAdminClient;
 
 inline constexpr qsizetype kMaxPortalRequestBytes = 16 * 1024;
+// A heartbeat of kMaxHeartbeatDevices activity lines is about 120 KiB.
+inline constexpr qsizetype kMaxHeartbeatBytes = 192 * 1024;
+inline constexpr int kMaxHeartbeatDevices = 1000;
 
 struct EngineConfig
 {
@@ -108,7 +111,9 @@ public:
     Result<DeviceView> attach(const QString &gatewayId, const AttachRequest &request);
     Result<DeviceView> device(const QString &gatewayId, const QString &deviceId);
     Result<void> detach(const QString &gatewayId, const QString &deviceId);
-    Result<QList<DeviceView>> heartbeat(const Store::Gateway &report);
+    // activity: what the gateway says of its devices (Store::recordDeviceActivity).
+    Result<QList<DeviceView>> heartbeat(const Store::Gateway &report,
+                                        const QList<Store::DeviceActivity> &activity = {});
 
     // Compares the store with the machines the backend finds carrying the owner tag, marks
     // vanished ones, removes unwanted ones, audits `instance.reconciled`. Leader only.
@@ -146,6 +151,11 @@ private:
     // `instance.action` {"action": start|stop|reboot|hard-reboot} and `instance.console`
     // {"lines": 1..1000}: the backend's answer finishes the request.
     void startMachineRequest(const Store::AdminRequest &request);
+    // instance.delete: fails the instance (its devices fail with it and are placed anew at
+    // their gateway's next attach), removes its machine, then its row.
+    void deleteInstance(const Store::AdminRequest &request);
+    void onRunOutput(qint64 instanceId, const QString &line);
+    void flushProgress();
     void pushPendingDevices();
     // Every ready instance gets the store's access policies (and loses the deleted ones)
     // whenever the set differs from what it was last given.
@@ -166,6 +176,11 @@ private:
     QSet<qint64> m_machineRequests;       // admin requests waiting for the cloud's answer
     QSet<qint64> m_known;                 // instances the backend has had since this process leads
     QHash<qint64, qint64> m_requestOfRun; // instance id → admin request its run answers
+    // A run's output not yet in its request's progress: written at most every
+    // kProgressFlushMs, so a chatty run costs a few store writes a second.
+    QHash<qint64, QString> m_unflushedProgress; // admin request id → lines
+    QTimer *m_progressFlush = nullptr;
+    static constexpr int kProgressFlushMs = 250;
     bool m_leader = false;
     bool m_reconciled = false;
     bool m_inTick = false;

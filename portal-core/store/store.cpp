@@ -120,6 +120,14 @@ const char *const kMigrations[] = {
     "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()%;%"
     " CREATE TRIGGER portal_changes AFTER INSERT OR UPDATE OR DELETE ON admin_requests"
     "  FOR EACH STATEMENT EXECUTE FUNCTION portal_notify_change()",
+
+    // What each gateway's heartbeat says of its devices (recordDeviceActivity).
+    "ALTER TABLE devices ADD COLUMN last_seen_ms BIGINT%;%"
+    " ALTER TABLE devices ADD COLUMN last_reading_ms BIGINT%;%"
+    " ALTER TABLE devices ADD COLUMN signature_state TEXT NOT NULL DEFAULT 'none'",
+
+    // A running request's output so far (a Puppet run's lines), for the GUI to show live.
+    "ALTER TABLE admin_requests ADD COLUMN progress TEXT NOT NULL DEFAULT ''",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -178,6 +186,11 @@ bool isBoundedText(const QString &text, int maxChars)
 
 const char kDeviceColumns[] = "id, public_key, class_name, gateway_id, instance_id, state, "
                               "credential_sha256, credential_epoch, revoked, reason, updated_ms";
+// What reads answer: the written columns and the activity the gateway reports.
+const char kDeviceSelectColumns[] =
+    "id, public_key, class_name, gateway_id, instance_id, state, credential_sha256, "
+    "credential_epoch, revoked, reason, updated_ms, last_seen_ms, last_reading_ms, "
+    "signature_state";
 const char kInstanceColumns[] = "id, backend, class_name, template_name, dedicated_device_id, "
                                 "slot, state, reason, url, admin_port, data_dir, owner_tag, "
                                 "updated_ms";
@@ -203,6 +216,10 @@ Device deviceFromQuery(const QSqlQuery &query)
     device.revoked = query.value(8).toInt() != 0;
     device.reason = query.value(9).toString();
     device.updatedAt = fromMs(query.value(10));
+    device.lastSeen = fromMs(query.value(11));
+    device.lastReading = fromMs(query.value(12));
+    device.signature =
+        signatureStateFromText(query.value(13).toString()).value_or(SignatureState::None);
     return device;
 }
 
@@ -227,7 +244,7 @@ Instance instanceFromQuery(const QSqlQuery &query)
 }
 
 constexpr const char *kAdminRequestColumns =
-    "id, action, subject, options, requested_by, requested_ms, state, result, done_ms";
+    "id, action, subject, options, requested_by, requested_ms, state, result, done_ms, progress";
 
 AdminRequest adminRequestFromQuery(const QSqlQuery &query)
 {
@@ -242,6 +259,7 @@ AdminRequest adminRequestFromQuery(const QSqlQuery &query)
         adminRequestStateFromText(query.value(6).toString()).value_or(AdminRequestState::Failed);
     request.result = query.value(7).toString();
     request.doneAt = fromMs(query.value(8));
+    request.progress = query.value(9).toString();
     return request;
 }
 
@@ -706,9 +724,8 @@ Result<void> Store::updateDevice(const Device &device)
 
 Result<Device> Store::findDevice(const QString &id) const
 {
-    StoreQuery query(
-        m_connectionName,
-        QStringLiteral("SELECT %1 FROM devices WHERE id = ?").arg(QLatin1String(kDeviceColumns)));
+    StoreQuery query(m_connectionName, QStringLiteral("SELECT %1 FROM devices WHERE id = ?")
+                                           .arg(QLatin1String(kDeviceSelectColumns)));
     if (!query.exec({id}))
         return sqlError("store.sql", query.error());
     if (!query.query().next())
@@ -750,7 +767,7 @@ Result<QList<Device>> deviceList(const QString &connectionName, const QString &w
                                  const QVariant &value)
 {
     StoreQuery query(connectionName, QStringLiteral("SELECT %1 FROM devices WHERE %2 ORDER BY id")
-                                         .arg(QLatin1String(kDeviceColumns), where));
+                                         .arg(QLatin1String(kDeviceSelectColumns), where));
     if (!query.exec({value}))
         return sqlError("store.sql", query.error());
     QList<Device> result;
@@ -823,6 +840,50 @@ Result<QHash<qint64, int>> Store::deviceCountsByInstance() const
 Result<QList<Device>> Store::devicesInState(DeviceState state) const
 {
     return deviceList(m_connectionName, QStringLiteral("state = ?"), toText(state));
+}
+
+Result<int> Store::recordDeviceActivity(const QString &gatewayId,
+                                        const QList<DeviceActivity> &activity)
+{
+    if (activity.isEmpty())
+        return 0;
+    auto current = devicesOfGateway(gatewayId);
+    if (!current)
+        return current.error();
+    QHash<QString, const Device *> held;
+    for (const Device &device : *current)
+        held.insert(device.id, &device);
+    if (auto begun = begin(true); !begun)
+        return begun.error();
+    StoreQuery update(m_connectionName,
+                      QStringLiteral("UPDATE devices SET last_seen_ms = ?, last_reading_ms = ?,"
+                                     " signature_state = ?, updated_ms = ?"
+                                     " WHERE id = ? AND gateway_id = ?"));
+    int changed = 0;
+    for (const DeviceActivity &line : activity) {
+        const Device *device = held.value(line.deviceId);
+        if (!device)
+            continue; // not this gateway's: another gateway holds it, or unknown
+        // A restarted gateway knows nothing yet: what it does not report is kept.
+        const QDateTime lastSeen = line.lastSeen.isValid() ? line.lastSeen : device->lastSeen;
+        const QDateTime lastReading =
+            line.lastReading.isValid() ? line.lastReading : device->lastReading;
+        const SignatureState signature =
+            line.signature == SignatureState::None ? device->signature : line.signature;
+        if (lastSeen == device->lastSeen && lastReading == device->lastReading &&
+            signature == device->signature)
+            continue;
+        if (!update.exec({toMs(lastSeen), toMs(lastReading), toText(signature), nowMs(),
+                          line.deviceId, gatewayId})) {
+            const Error error = sqlError("store.sql", update.error());
+            (void)finish(m_connectionName, false);
+            return error;
+        }
+        ++changed;
+    }
+    if (auto committed = finish(m_connectionName, true); !committed)
+        return committed.error();
+    return changed;
 }
 
 Result<void> Store::recordHeartbeat(const Gateway &gateway)
@@ -943,6 +1004,21 @@ Result<void> Store::updateInstance(const Instance &instance)
     if (query.query().numRowsAffected() == 0)
         return makeError("store.not_found", "no such instance");
     return {};
+}
+
+Result<void> Store::deleteInstance(qint64 id)
+{
+    // Its devices keep their rows; the foreign key clears their instance_id.
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("DELETE FROM instances WHERE id = ? AND state = 'failed'"));
+    if (!query.exec({id}))
+        return sqlError("store.sql", query.error());
+    if (query.query().numRowsAffected() == 1)
+        return {};
+    auto instance = findInstance(id);
+    if (!instance)
+        return instance.error();
+    return makeError("store.conflict", "only a failed instance can be deleted");
 }
 
 Result<Placement> Store::placeDevice(const QString &deviceId, const DeviceClass &deviceClass,
@@ -1130,6 +1206,19 @@ Result<void> Store::finishAdminRequest(qint64 id, bool succeeded, const QString 
         return sqlError("store.sql", query.error());
     if (query.query().numRowsAffected() != 1)
         return makeError("store.not_found", "no such pending admin request");
+    return {};
+}
+
+Result<void> Store::appendAdminRequestProgress(qint64 id, const QString &text)
+{
+    // Full: what does not fit is in the outcome's log (the run's last lines).
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("UPDATE admin_requests SET progress = progress || ?"
+                                    " WHERE id = ? AND state = 'pending'"
+                                    " AND LENGTH(progress) + ? <= ?"));
+    const QString bounded = text.left(kMaxAdminProgressChars);
+    if (!query.exec({bounded, id, int(bounded.size()), int(kMaxAdminProgressChars)}))
+        return sqlError("store.sql", query.error());
     return {};
 }
 

@@ -110,6 +110,12 @@ public:
 
     // Gateways; upsert keeps `blocked` of an existing row.
     Result<void> recordHeartbeat(const Gateway &gateway);
+    // Writes what a heartbeat says of the gateway's devices into the read-only activity
+    // fields of those attached to gatewayId (others are ignored); an unset time or a `none`
+    // signature keeps the stored value. Only rows that change are written (and their
+    // updated_ms moved). Answers how many changed.
+    Result<int> recordDeviceActivity(const QString &gatewayId,
+                                     const QList<DeviceActivity> &activity);
     Result<void> ensureGateway(const QString &id);
     Result<void> setGatewayBlocked(const QString &id, bool blocked);
     // Binds a gateway id to the IMPI that enrolled it first. Errors: `naf.gateway_taken`.
@@ -121,6 +127,9 @@ public:
     Result<Instance> findInstance(qint64 id) const;
     Result<QList<Instance>> instances() const;
     Result<void> updateInstance(const Instance &instance); // state, reason, url, port, dir
+    // Removes a failed instance's row (its devices stay, unplaced). `store.conflict` when it
+    // is not failed (fail it first, so its devices fail with it), `store.not_found`.
+    Result<void> deleteInstance(qint64 id);
 
     // Finds or creates the instance for `deviceId` (already inserted) of `deviceClass` and
     // records it on the device, in one transaction:
@@ -151,6 +160,10 @@ public:
     // Records the outcome of a pending request; `store.not_found` when it is not pending
     // (finished already, by this or another leader).
     Result<void> finishAdminRequest(qint64 id, bool succeeded, const QString &result);
+    // Appends a pending request's output so far (AdminRequest::progress); once it holds
+    // kMaxAdminProgressChars, more is dropped (the outcome keeps the run's last lines).
+    static constexpr qsizetype kMaxAdminProgressChars = 64 * 1024;
+    Result<void> appendAdminRequestProgress(qint64 id, const QString &text);
 
     // Leader lease: true when `holder` holds `name` until now + ttlS after this call (taken
     // when free or lapsed, renewed when already held); false when another holder has it.

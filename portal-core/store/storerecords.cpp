@@ -17,6 +17,7 @@ std::optional<Enum> lookup(const char *const (&names)[N], const QString &text)
 const char *const kSharing[] = {"shared", "dedicated"};
 const char *const kEnrolment[] = {"preregistered", "open"};
 const char *const kDeviceState[] = {"pending", "ready", "failed"};
+const char *const kSignatureState[] = {"none", "verified", "bad_signature", "replay", "refused"};
 const char *const kInstanceState[] = {"requested", "building", "configuring", "ready", "failed"};
 const char *const kAdminRequestState[] = {"pending", "done", "failed"};
 
@@ -33,6 +34,10 @@ QString toText(Enrolment value)
 QString toText(DeviceState value)
 {
     return QLatin1String(kDeviceState[int(value)]);
+}
+QString toText(SignatureState value)
+{
+    return QLatin1String(kSignatureState[int(value)]);
 }
 QString toText(InstanceState value)
 {
@@ -53,6 +58,10 @@ std::optional<Enrolment> enrolmentFromText(const QString &text)
 std::optional<DeviceState> deviceStateFromText(const QString &text)
 {
     return lookup<DeviceState>(kDeviceState, text);
+}
+std::optional<SignatureState> signatureStateFromText(const QString &text)
+{
+    return lookup<SignatureState>(kSignatureState, text);
 }
 std::optional<InstanceState> instanceStateFromText(const QString &text)
 {

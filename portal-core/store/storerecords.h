@@ -44,6 +44,11 @@ struct DeviceClass
 
 enum class DeviceState { Pending, Ready, Failed }; // "pending" | "ready" | "failed"
 
+// The device's instance's verdict on the last reading it answered, as the gateway reports it:
+// "none" (no answer yet), "verified", "bad_signature", "replay", "refused" (malformed, too
+// large, revoked).
+enum class SignatureState { None, Verified, BadSignature, Replay, Refused };
+
 struct Device
 {
     QString id;           // 16 lowercase hex digits
@@ -57,6 +62,19 @@ struct Device
     bool revoked = false;
     QString reason;
     QDateTime updatedAt;
+    // Read only, written by Store::recordDeviceActivity from the gateway's heartbeat.
+    QDateTime lastSeen;    // the gateway last heard from the device
+    QDateTime lastReading; // the instance last stored one of its readings
+    SignatureState signature = SignatureState::None;
+};
+
+// One device's line of a heartbeat (see Device's read-only fields).
+struct DeviceActivity
+{
+    QString deviceId;
+    QDateTime lastSeen;
+    QDateTime lastReading;
+    SignatureState signature = SignatureState::None;
 };
 
 struct Gateway
@@ -116,16 +134,19 @@ struct AdminRequest
     AdminRequestState state = AdminRequestState::Pending;
     QString result; // the outcome (a JSON report, a log), ≤ Store::kMaxAuditDetailChars
     QDateTime doneAt;
+    QString progress; // output while it runs (appended), ≤ Store::kMaxAdminProgressChars
 };
 
 QString toText(Sharing value);
 QString toText(Enrolment value);
 QString toText(DeviceState value);
+QString toText(SignatureState value);
 QString toText(InstanceState value);
 QString toText(AdminRequestState value);
 std::optional<Sharing> sharingFromText(const QString &text);
 std::optional<Enrolment> enrolmentFromText(const QString &text);
 std::optional<DeviceState> deviceStateFromText(const QString &text);
+std::optional<SignatureState> signatureStateFromText(const QString &text);
 std::optional<InstanceState> instanceStateFromText(const QString &text);
 std::optional<AdminRequestState> adminRequestStateFromText(const QString &text);
 

@@ -543,6 +543,14 @@ void TestEndToEnd::fullSequence()
     QCOMPARE(status, QStringLiteral("done"));
     QVERIFY(count(QStringLiteral("SELECT COUNT(*) FROM gateways WHERE id = 'gw1' AND "
                                  "last_heartbeat_ms IS NOT NULL")) == 1);
+    // The heartbeats carry the instances' verdicts: every honest device's last reading
+    // verified, when it was stored, and when the gateway last heard from it.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(QStringLiteral("SELECT COUNT(*) FROM devices WHERE id IN ('%1', '%2', '%3') AND "
+                             "signature_state = 'verified' AND last_reading_ms > 0 AND "
+                             "last_seen_ms >= last_reading_ms - 60000")
+                  .arg(kThermo1, kThermo2, kValve)),
+        3, 15000);
     // The 2 s B-TID lapsed many times meanwhile: the gateway bootstrapped and enrolled again.
     QVERIFY2(m_gateway->output().count("enrolled as") >= 3,
              m_gateway->output().right(2000).constData());
@@ -571,6 +579,12 @@ void TestEndToEnd::forgedReadingsAreRefusedAndTheRestFlows()
         },
         10000));
     QCOMPARE(container(rogue).currentInstances, 2); // readings 1 and 5 only
+    // The last answer (the replay) reaches the portal with the gateway's next heartbeat.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(QStringLiteral("SELECT COUNT(*) FROM devices WHERE id = '%1' AND "
+                             "signature_state = 'replay'")
+                  .arg(rogue)),
+        1, 15000);
     // The honest devices kept reporting meanwhile.
     QVERIFY(container(kThermo1).currentInstances >= 20);
 }

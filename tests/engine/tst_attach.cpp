@@ -73,6 +73,7 @@ private slots:
     void adminRequestsTheEngineCannotDoFail_data();
     void adminRequestsTheEngineCannotDoFail();
     void vanishedInstanceIsMarkedNotRecreated();
+    void deletedInstanceTakesItsMachineAndItsDevicesMove();
 
 private:
     Engine::DeviceView waitUntilSettled(const QString &gatewayId, const QString &deviceId);
@@ -464,6 +465,45 @@ void TestAttach::vanishedInstanceIsMarkedNotRecreated()
     QVERIFY(m_engine->attach(QStringLiteral("gw1"), request));
     const Engine::DeviceView ready = waitUntilSettled(QStringLiteral("gw1"), device->id);
     QCOMPARE(ready.state, Store::DeviceState::Ready);
+    QVERIFY(m_store->findDevice(device->id)->instanceId != instanceId);
+}
+
+void TestAttach::deletedInstanceTakesItsMachineAndItsDevicesMove()
+{
+    auto device = m_store->findDevice(QStringLiteral("00000000000000a1"));
+    QVERIFY(device);
+    const qint64 instanceId = device->instanceId;
+    QCOMPARE(m_store->findInstance(instanceId)->state, Store::InstanceState::Ready);
+    const QString url = m_store->findInstance(instanceId)->url;
+    QVERIFY(!instanceHealth(url).isEmpty());
+
+    const Store::AdminRequest request = doAdminRequest(
+        QStringLiteral("instance.delete"), QStringLiteral("instance:%1").arg(instanceId));
+    QCOMPARE(request.state, Store::AdminRequestState::Done);
+    QCOMPARE(m_store->findInstance(instanceId).error().code, std::string("store.not_found"));
+    QCOMPARE(m_backend->processId(instanceId), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(instanceHealth(url).isEmpty(), 10000); // its process is gone
+    const Store::Device failed = *m_store->findDevice(device->id);
+    QCOMPARE(failed.state, Store::DeviceState::Failed);
+    QCOMPARE(failed.instanceId, 0);
+    QVERIFY2(failed.reason.contains(QLatin1String("deleted by test")), qPrintable(failed.reason));
+    const auto entries = m_store->auditLog(20);
+    QVERIFY(entries);
+    bool audited = false;
+    for (const Store::AuditEntry &entry : *entries)
+        audited |= entry.action == QLatin1String("instance.deleted") &&
+                   entry.subject == QStringLiteral("instance:%1").arg(instanceId) &&
+                   entry.actor == QLatin1String("test");
+    QVERIFY(audited);
+
+    // A second delete finds nothing; the gateway's re-attach places the device anew.
+    QVERIFY(doAdminRequest(QStringLiteral("instance.delete"),
+                           QStringLiteral("instance:%1").arg(instanceId))
+                .result.contains(QLatin1String("no instance")));
+    const Engine::AttachRequest attach{
+        device->id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, m_keyA};
+    QVERIFY(m_engine->attach(QStringLiteral("gw1"), attach));
+    QCOMPARE(waitUntilSettled(QStringLiteral("gw1"), device->id).state, Store::DeviceState::Ready);
     QVERIFY(m_store->findDevice(device->id)->instanceId != instanceId);
 }
 

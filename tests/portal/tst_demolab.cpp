@@ -73,6 +73,19 @@ void TestDemoLab::labStartsAndTheWindowShowsItLive()
                                  90000);
         QTRY_VERIFY_WITH_TIMEOUT(window.selectKey(Section::Devices, thermometer), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(window.devicePanel()->chartedReadings() > 0, 30000);
+        // The gateway's heartbeat tells what the instance said of the thermometer's readings.
+        const Gui::StoreTableModel *devices = window.model(Section::Devices);
+        const auto cell = [&](const QString &header) {
+            for (int column = 0; column < devices->columnCount(); ++column) {
+                if (devices->headerData(column, Qt::Horizontal).toString() == header)
+                    return devices->index(devices->rowOfKey(thermometer), column).data().toString();
+            }
+            return QStringLiteral("no column ") + header;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(cell(QStringLiteral("Signature")), QStringLiteral("verified"),
+                                  30000);
+        QVERIFY(cell(QStringLiteral("Last reading")) != QLatin1String("never"));
+        QVERIFY(cell(QStringLiteral("Last seen")) != QLatin1String("never"));
         QTRY_VERIFY_WITH_TIMEOUT(
             window.liveStateText().contains(QLatin1String("Gateways online 1/1")), 30000);
         QVERIFY2(window.liveStateText().contains(QLatin1String("Devices 3")),

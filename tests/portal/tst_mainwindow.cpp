@@ -19,6 +19,7 @@
 #include <portal-core/crypto/x509.h>
 #include <portal-core/engine/portalengine.h>
 
+#include <QApplication>
 #include <QChart>
 #include <QComboBox>
 #include <QDir>
@@ -27,6 +28,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
@@ -39,6 +41,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -79,6 +82,7 @@ private slots:
     void configurationExportsImportsAndPreregisters();
     void auditExportsAsCsv();
     void everySectionRendersToPng();
+    void deletingAnInstanceAsksThenMovesItsDevices();
     void cleanupTestCase();
 
 private:
@@ -486,6 +490,60 @@ void TestMainWindow::machineActionsShowTheCloudsRefusal()
         m_window->instanceLog().contains(QLatin1String("the cloud did not give the console log")),
         kReadyTimeoutMs);
     QCOMPARE(m_store->findInstance(instanceId)->state, Store::InstanceState::Ready);
+}
+
+namespace {
+
+// Answers the next modal question box with `answer` and hands back its text.
+void answerNextQuestion(QMessageBox::StandardButton answer, QString *text)
+{
+    QTimer::singleShot(50, [answer, text] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return answerNextQuestion(answer, text);
+        *text = box->text();
+        box->button(answer)->click();
+    });
+}
+
+} // namespace
+
+void TestMainWindow::deletingAnInstanceAsksThenMovesItsDevices()
+{
+    m_window->showSection(Section::Instances);
+    const QString deviceId = QStringLiteral("00000000000000a1");
+    const qint64 instanceId = m_store->findDevice(deviceId)->instanceId;
+    const int devicesOnIt = m_store->deviceCountsByInstance()->value(instanceId);
+    QVERIFY(devicesOnIt > 0);
+    QVERIFY(m_window->selectKey(Section::Instances, QString::number(instanceId)));
+    QPushButton *deleteButton = child<QPushButton>(m_window.get(), "instance-delete");
+
+    // No: nothing is queued, nothing changes.
+    QString question;
+    answerNextQuestion(QMessageBox::No, &question);
+    QTest::mouseClick(deleteButton, Qt::LeftButton);
+    QVERIFY2(question.contains(QStringLiteral("Its %1 device").arg(devicesOnIt)),
+             qPrintable(question));
+    QVERIFY(m_store->pendingAdminRequests()->isEmpty());
+    QCOMPARE(m_store->findInstance(instanceId)->state, Store::InstanceState::Ready);
+
+    answerNextQuestion(QMessageBox::Yes, &question);
+    QTest::mouseClick(deleteButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->instanceLog().contains(
+                                 QStringLiteral("Deletion of instance %1 done").arg(instanceId)),
+                             kReadyTimeoutMs);
+    QVERIFY(!m_store->findInstance(instanceId));
+    QCOMPARE(m_store->findDevice(deviceId)->state, Store::DeviceState::Failed);
+    // The row leaves the view; the device's reason says why.
+    m_window->refresh();
+    QCOMPARE(m_window->viewRowOfKey(Section::Instances, QString::number(instanceId)), -1);
+    m_window->showSection(Section::Devices);
+    QVERIFY(m_window->model(Section::Devices)
+                ->index(m_window->model(Section::Devices)->rowOfKey(deviceId),
+                        m_window->model(Section::Devices)->columnCount() - 1)
+                .data()
+                .toString()
+                .contains(QLatin1String("deleted by gui")));
 }
 
 void TestMainWindow::auditExportsAsCsv()

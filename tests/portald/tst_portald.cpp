@@ -9,6 +9,7 @@
 
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
+#include <portal-core/store/store.h>
 
 #include <QFile>
 #include <QJsonArray>
@@ -244,7 +245,13 @@ void TestPortald::heartbeatListsTheGatewaysDevices()
         {QStringLiteral("version"), QStringLiteral("0.1.0")},
         {QStringLiteral("deviceCount"), 2},
         {QStringLiteral("queueDepth"), 0},
-        {QStringLiteral("btidExpiry"), QStringLiteral("2030-01-01T00:00:00Z")}};
+        {QStringLiteral("btidExpiry"), QStringLiteral("2030-01-01T00:00:00Z")},
+        {QStringLiteral("devices"),
+         QJsonArray{QJsonObject{
+             {QStringLiteral("id"), kOpenDevice},
+             {QStringLiteral("lastSeen"), QStringLiteral("2026-12-02T10:00:01.250Z")},
+             {QStringLiteral("lastReading"), QStringLiteral("2026-12-02T10:00:00.500Z")},
+             {QStringLiteral("signature"), QStringLiteral("verified")}}}}};
     const Answer answer = call(m_gw1, "POST", QStringLiteral("/api/v1/gateways/gw1/heartbeat"),
                                QJsonDocument(report).toJson());
     QCOMPARE(answer.status, 200);
@@ -261,6 +268,19 @@ void TestPortald::heartbeatListsTheGatewaysDevices()
     QCOMPARE(open.value(QStringLiteral("state")).toString(), QStringLiteral("ready"));
     QCOMPARE(open.value(QStringLiteral("instanceUrl")),
              m_ready.value(QStringLiteral("instanceUrl")));
+    // What it said of the device is in the store for the GUI.
+    {
+        auto store = Store::Store::open(m_database);
+        QVERIFY(store);
+        const auto device = (*store)->findDevice(kOpenDevice);
+        QVERIFY(device);
+        QCOMPARE(
+            device->lastSeen.toMSecsSinceEpoch(),
+            QDateTime::fromString(QStringLiteral("2026-12-02T10:00:01.250Z"), Qt::ISODateWithMs)
+                .toMSecsSinceEpoch());
+        QCOMPARE(device->lastReading.toMSecsSinceEpoch() % 1000, 500);
+        QCOMPARE(device->signature, Store::SignatureState::Verified);
+    }
 
     const Answer gw2Own =
         call(m_gw2, "POST", QStringLiteral("/api/v1/gateways/gw2/heartbeat"), "{}");
@@ -309,8 +329,20 @@ void TestPortald::badRequestsChangeNothing()
         {QStringLiteral("publicKey"), QString::fromLatin1(Testing::newDeviceKeyBase64())}};
     const QByteArray oversized = QJsonDocument(valid).toJson() + QByteArray(17 * 1024, ' ');
     QCOMPARE(call(m_gw1, "POST", QStringLiteral("/api/v1/devices"), oversized).status, 413);
+    for (const QByteArray &bad :
+         {QByteArray("{\"deviceCount\": \"many\"}"), QByteArray("{\"devices\": {}}"),
+          QByteArray("{\"devices\": [{\"id\": \"XYZ\"}]}"),
+          "{\"devices\": [{\"id\": \"" + kOpenDevice.toLatin1() + "\", \"signature\": \"fine\"}]}",
+          "{\"devices\": [{\"id\": \"" + kOpenDevice.toLatin1() + "\", \"lastSeen\": \"soon\"}]}"})
+        QCOMPARE(call(m_gw1, "POST", QStringLiteral("/api/v1/gateways/gw1/heartbeat"), bad).status,
+                 400);
+    // More devices than a heartbeat may list (1000).
+    QJsonArray tooMany;
+    for (int n = 0; n < 1001; ++n)
+        tooMany.append(QJsonObject{
+            {QStringLiteral("id"), QStringLiteral("%1").arg(n, 16, 16, QLatin1Char('0'))}});
     QCOMPARE(call(m_gw1, "POST", QStringLiteral("/api/v1/gateways/gw1/heartbeat"),
-                  "{\"deviceCount\": \"many\"}")
+                  QJsonDocument(QJsonObject{{QStringLiteral("devices"), tooMany}}).toJson())
                  .status,
              400);
     QCOMPARE(call(m_gw1, "GET", QStringLiteral("/api/v1/devices/") + fresh).status, 404);

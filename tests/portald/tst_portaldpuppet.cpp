@@ -12,6 +12,7 @@
 #include <portal-core/store/store.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -310,6 +311,38 @@ void TestPortaldPuppet::reprovisionAndDryRunAreAdminActions()
     QCOMPARE(Testing::readFile(motd), QByteArray("configured by puppet\n"));
     const QJsonObject again = reprovision({});
     QCOMPARE(again.value(QStringLiteral("outcome")).toString(), QStringLiteral("unchanged"));
+
+    // While a run goes, its lines are in the request for the GUI to show as they come.
+    QVERIFY(Testing::writeFile(motd, "changed by hand again\n"));
+    const auto id = m_store->requestAdminAction(QStringLiteral("instance.reprovision"),
+                                                QStringLiteral("instance:%1").arg(instance->id), {},
+                                                QStringLiteral("test"));
+    QVERIFY(id);
+    QString progressWhileRunning;
+    Store::AdminRequest request;
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < 120000) {
+        request = *m_store->findAdminRequest(*id);
+        if (request.state != Store::AdminRequestState::Pending)
+            break;
+        if (!request.progress.isEmpty() && progressWhileRunning.isEmpty())
+            progressWhileRunning = request.progress;
+        QTest::qWait(20);
+    }
+    QCOMPARE(request.state, Store::AdminRequestState::Done);
+    QVERIFY2(progressWhileRunning.startsWith(QLatin1String("== ")),
+             qPrintable(progressWhileRunning));
+    QVERIFY2(request.progress.contains(QLatin1String("== puppet apply")) &&
+                 request.progress.contains(QLatin1String("Notice:")),
+             qPrintable(request.progress.right(1500)));
+    // What streamed is what the outcome's log holds.
+    const QString log = QJsonDocument::fromJson(request.result.toUtf8())
+                            .object()
+                            .value(QStringLiteral("log"))
+                            .toString();
+    QVERIFY2(log.contains(request.progress.section(QLatin1Char('\n'), -3, -2)),
+             qPrintable(log.right(500) + QStringLiteral(" / ") + request.progress.right(500)));
     QCOMPARE(m_store->findInstance(instance->id)->state, Store::InstanceState::Ready);
 
     QStringList actions;

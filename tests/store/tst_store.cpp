@@ -30,6 +30,10 @@ inline char *toString(AdminRequestState value)
 {
     return qstrdup(qPrintable(toText(value)));
 }
+inline char *toString(SignatureState value)
+{
+    return qstrdup(qPrintable(toText(value)));
+}
 inline char *toString(DeviceState value)
 {
     return qstrdup(qPrintable(toText(value)));
@@ -91,6 +95,8 @@ private slots:
     void invalidValuesWriteNothing();
     void devicesRoundTrip();
     void heartbeatKeepsBlocked();
+    void deviceActivityOfTheHoldingGatewayOnly();
+    void onlyFailedInstancesAreDeleted();
     void auditLogNewestFirst();
     void sharedPlacementFillsThenAddsSibling();
     void dedicatedPlacementIsOnePerDevice();
@@ -98,6 +104,7 @@ private slots:
     void concurrentAttachRespectsCapacity();
     void leaseHasOneHolder();
     void adminRequestsFinishOnce();
+    void adminRequestProgressIsBoundedAndEndsWithTheRequest();
     void adminRequestsOutOfBoundsWriteNothing_data();
     void adminRequestsOutOfBoundsWriteNothing();
     void policiesKeepTombstones();
@@ -313,6 +320,83 @@ void TestStore::heartbeatKeepsBlocked()
         std::string("store.invalid"));
 }
 
+void TestStore::deviceActivityOfTheHoldingGatewayOnly()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    seed(*store, makeClass(QStringLiteral("c"), Store::Sharing::Shared, 10), 2);
+    for (int n : {1, 2}) {
+        const QString gateway = QStringLiteral("gw%1").arg(n);
+        QVERIFY(store->ensureGateway(gateway));
+        Store::Device device = *store->findDevice(deviceId(n));
+        device.gatewayId = gateway;
+        QVERIFY(store->updateDevice(device));
+    }
+    const QDateTime seen = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+    const QDateTime stored = seen.addSecs(-5);
+    // gw1 also claims gw2's device: only its own is written.
+    const QList<Store::DeviceActivity> report{
+        {deviceId(1), seen, stored, Store::SignatureState::Verified},
+        {deviceId(2), seen, stored, Store::SignatureState::Replay}};
+    QCOMPARE(*store->recordDeviceActivity(QStringLiteral("gw1"), report), 1);
+    Store::Device first = *store->findDevice(deviceId(1));
+    QCOMPARE(first.lastSeen, seen);
+    QCOMPARE(first.lastReading, stored);
+    QCOMPARE(first.signature, Store::SignatureState::Verified);
+    QCOMPARE(store->findDevice(deviceId(2))->signature, Store::SignatureState::None);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT id, last_seen_ms, signature_state FROM "
+                                            "devices ORDER BY id")),
+             (QStringList{deviceId(1) + QStringLiteral("|1700000000123|verified"),
+                          deviceId(2) + QStringLiteral("||none")}));
+
+    // The same report again changes nothing, so the GUI reads no rows again.
+    const auto revision = *store->devicesRevision();
+    QTest::qWait(2);
+    QCOMPARE(*store->recordDeviceActivity(QStringLiteral("gw1"), report), 0);
+    QCOMPARE(*store->devicesRevision(), revision);
+    // A restarted gateway knows nothing yet: the stored activity stays.
+    QCOMPARE(*store->recordDeviceActivity(QStringLiteral("gw1"), {{deviceId(1), {}, {}, {}}}), 0);
+    QCOMPARE(store->findDevice(deviceId(1))->lastSeen, seen);
+    // A bad signature is news.
+    QCOMPARE(*store->recordDeviceActivity(
+                 QStringLiteral("gw1"),
+                 {{deviceId(1), seen.addSecs(10), {}, Store::SignatureState::BadSignature}}),
+             1);
+    first = *store->findDevice(deviceId(1));
+    QCOMPARE(first.signature, Store::SignatureState::BadSignature);
+    QCOMPARE(first.lastReading, stored);
+    QCOMPARE(first.lastSeen, seen.addSecs(10));
+    QVERIFY(*store->devicesRevision() != revision);
+}
+
+void TestStore::onlyFailedInstancesAreDeleted()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const auto deviceClass = makeClass(QStringLiteral("c"), Store::Sharing::Shared, 2);
+    seed(*store, deviceClass, 2);
+    qint64 instanceId = 0;
+    for (int n : {1, 2})
+        instanceId = store
+                         ->placeDevice(deviceId(n), deviceClass, QStringLiteral("local"),
+                                       QStringLiteral("tag"))
+                         ->instance.id;
+    QCOMPARE(store->deleteInstance(instanceId).error().code, std::string("store.conflict"));
+    QCOMPARE(store->deleteInstance(instanceId + 100).error().code, std::string("store.not_found"));
+    Store::Instance instance = *store->findInstance(instanceId);
+    instance.state = Store::InstanceState::Failed;
+    QVERIFY(store->updateInstance(instance));
+    QVERIFY(store->deleteInstance(instanceId));
+    QCOMPARE(store->findInstance(instanceId).error().code, std::string("store.not_found"));
+    // The devices stay, unplaced; the next placement makes a new instance in the freed slot.
+    QCOMPARE(store->findDevice(deviceId(1))->instanceId, 0);
+    auto placed = store->placeDevice(deviceId(1), deviceClass, QStringLiteral("local"),
+                                     QStringLiteral("tag"));
+    QVERIFY(placed && placed->instanceCreated);
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT slot, state FROM instances")),
+             QStringList{QStringLiteral("1|requested")});
+}
+
 void TestStore::auditLogNewestFirst()
 {
     auto store = openStore();
@@ -498,6 +582,28 @@ void TestStore::adminRequestsFinishOnce()
     QCOMPARE(asker->findAdminRequest(*second)->state, Store::AdminRequestState::Failed);
     QCOMPARE(leader->pendingAdminRequests()->size(), 0);
     QCOMPARE(asker->findAdminRequest(*second + 100).error().code, std::string("store.not_found"));
+}
+
+void TestStore::adminRequestProgressIsBoundedAndEndsWithTheRequest()
+{
+    auto asker = openStore();
+    auto leader = openStore();
+    QVERIFY(asker && leader);
+    const qint64 id =
+        *asker->requestAdminAction(QStringLiteral("instance.reprovision"),
+                                   QStringLiteral("instance:1"), {}, QStringLiteral("gui"));
+    QVERIFY(leader->appendAdminRequestProgress(id, QStringLiteral("connecting\n")));
+    QVERIFY(leader->appendAdminRequestProgress(id, QStringLiteral("Notice: applied\n")));
+    QCOMPARE(asker->findAdminRequest(id)->progress,
+             QStringLiteral("connecting\nNotice: applied\n"));
+    // Full: more is dropped, what is there stays whole.
+    const QString big(Store::Store::kMaxAdminProgressChars - 30, QLatin1Char('x'));
+    QVERIFY(leader->appendAdminRequestProgress(id, big));
+    QVERIFY(leader->appendAdminRequestProgress(id, QStringLiteral("one line too many\n")));
+    QCOMPARE(asker->findAdminRequest(id)->progress.size(), 27 + big.size());
+    QVERIFY(leader->finishAdminRequest(id, true, QStringLiteral("done")));
+    QVERIFY(leader->appendAdminRequestProgress(id, QStringLiteral("late\n")));
+    QVERIFY(!asker->findAdminRequest(id)->progress.contains(QStringLiteral("late")));
 }
 
 void TestStore::adminRequestsOutOfBoundsWriteNothing_data()

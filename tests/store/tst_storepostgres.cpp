@@ -148,6 +148,16 @@ void TestStorePostgres::migratesAndRoundTrips()
     QCOMPARE((*store)->insertDevice(device).error().code, std::string("store.conflict"));
     QCOMPARE(psql(QStringLiteral("SELECT state, gateway_id IS NULL FROM devices")),
              QStringList{QStringLiteral("pending|t")});
+    QVERIFY((*store)->ensureGateway(QStringLiteral("gw-pg")));
+    device.gatewayId = QStringLiteral("gw-pg");
+    QVERIFY((*store)->updateDevice(device));
+    const QDateTime seen = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
+    QCOMPARE(*(*store)->recordDeviceActivity(
+                 QStringLiteral("gw-pg"),
+                 {{device.id, seen, seen, Store::SignatureState::BadSignature}}),
+             1);
+    QCOMPARE(psql(QStringLiteral("SELECT last_seen_ms, signature_state FROM devices")),
+             QStringList{QStringLiteral("1700000000123|bad_signature")});
     // A second connection opening the migrated database applies nothing.
     auto second = Store::Store::open(m_url);
     QVERIFY(second);
@@ -241,6 +251,9 @@ void TestStorePostgres::adminRequestsFinishOnce()
                                            QStringLiteral("cli"));
     QVERIFY2(id, id ? "" : id.error().message.c_str());
     QCOMPARE((*leader)->pendingAdminRequests()->value(0).id, *id);
+    QVERIFY((*leader)->appendAdminRequestProgress(*id, QStringLiteral("line 1\n")));
+    QVERIFY((*leader)->appendAdminRequestProgress(*id, QStringLiteral("line 2\n")));
+    QCOMPARE((*asker)->findAdminRequest(*id)->progress, QStringLiteral("line 1\nline 2\n"));
     QVERIFY((*leader)->finishAdminRequest(*id, true, QStringLiteral("report")));
     QCOMPARE((*leader)->finishAdminRequest(*id, true, QStringLiteral("again")).error().code,
              std::string("store.not_found"));

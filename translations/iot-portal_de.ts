@@ -551,6 +551,14 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
         <source>Revocation queued for the leading iot-portald…</source>
         <translation>Widerruf für den führenden iot-portald eingereiht…</translation>
     </message>
+    <message>
+        <source>&lt;br&gt;last seen %1 · last stored reading %2 · signature %3</source>
+        <translation>&lt;br&gt;zuletzt gesehen %1 · letzter gespeicherter Messwert %2 · Signatur %3</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>noch nicht geprüft</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::GatewayModel</name>

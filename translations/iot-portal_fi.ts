@@ -551,6 +551,14 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
         <source>Revocation queued for the leading iot-portald…</source>
         <translation>Mitätöinti asetettu jonoon johtavalle iot-portald-prosessille…</translation>
     </message>
+    <message>
+        <source>&lt;br&gt;last seen %1 · last stored reading %2 · signature %3</source>
+        <translation>&lt;br&gt;viimeksi nähty %1 · viimeisin tallennettu lukema %2 · allekirjoitus %3</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>ei vielä tarkistettu</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::GatewayModel</name>

@@ -1,5 +1,7 @@
 #include "devicepanel.h"
 
+#include "storemodels.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QCryptographicHash>
@@ -171,7 +173,12 @@ void DevicePanel::showRecord()
                                device->gatewayId.isEmpty() ? tr("none") : device->gatewayId,
                                instanceText, Store::toText(device->state),
                                device->revoked ? tr(" · <b>revoked</b>") : QString(),
-                               keyFingerprint(device->publicKey)));
+                               keyFingerprint(device->publicKey)) +
+                      tr("<br>last seen %1 · last stored reading %2 · signature %3")
+                          .arg(timeText(device->lastSeen), timeText(device->lastReading),
+                               device->signature == Store::SignatureState::None
+                                   ? tr("not checked yet")
+                                   : signatureText(device->signature)));
     m_revoke->setEnabled(!device->revoked && m_revokeRequest == 0);
     m_send->setEnabled(m_client && !m_instanceUrl.isEmpty() && !device->revoked);
 }

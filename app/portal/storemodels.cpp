@@ -5,15 +5,11 @@
 
 namespace Portal::Gui {
 
-namespace {
-
 QString timeText(const QDateTime &time)
 {
     return time.isValid() ? QLocale().toString(time.toLocalTime(), QLocale::ShortFormat)
                           : StoreTableModel::tr("never");
 }
-
-} // namespace
 
 Liveness gatewayLiveness(const QDateTime &lastHeartbeat, const QDateTime &now)
 {

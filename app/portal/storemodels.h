@@ -25,6 +25,8 @@ namespace Portal::Gui {
 enum class Liveness { Online, Stale, Offline };
 Liveness gatewayLiveness(const QDateTime &lastHeartbeat, const QDateTime &now);
 QString livenessText(Liveness liveness);
+// A store time in the user's locale and time zone, or "never".
+QString timeText(const QDateTime &time);
 // The instance's verdict on the device's last reading, for people; empty when none yet.
 QString signatureText(Store::SignatureState state);
 

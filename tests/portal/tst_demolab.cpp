@@ -11,6 +11,7 @@
 #include <portal-core/cloud/admintls.h>
 
 #include <QDir>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -86,6 +87,11 @@ void TestDemoLab::labStartsAndTheWindowShowsItLive()
                                   30000);
         QVERIFY(cell(QStringLiteral("Last reading")) != QLatin1String("never"));
         QVERIFY(cell(QStringLiteral("Last seen")) != QLatin1String("never"));
+        const auto *record =
+            window.devicePanel()->findChild<QLabel *>(QStringLiteral("deviceRecord"));
+        QVERIFY(record);
+        QTRY_VERIFY_WITH_TIMEOUT(record->text().contains(QLatin1String("signature verified")),
+                                 10000);
         QTRY_VERIFY_WITH_TIMEOUT(
             window.liveStateText().contains(QLatin1String("Gateways online 1/1")), 30000);
         QVERIFY2(window.liveStateText().contains(QLatin1String("Devices 3")),

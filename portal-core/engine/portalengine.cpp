@@ -112,6 +112,8 @@ Result<AttachRequest> parseAttach(const QJsonObject &object)
     return request;
 }
 
+constexpr int kMaxGatewayClockAheadS = 300;
+
 Result<QDateTime> parseOptionalTime(const QJsonObject &object, const char *name)
 {
     const QJsonValue value = object.value(QLatin1String(name));
@@ -122,6 +124,10 @@ Result<QDateTime> parseOptionalTime(const QJsonObject &object, const char *name)
         time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
     if (!time.isValid())
         return portalError("portal.invalid", std::string(name) + " must be an ISO 8601 UTC time");
+    // The gateway's clock may drift a little; a time from the future is not a sighting.
+    if (time > QDateTime::currentDateTimeUtc().addSecs(kMaxGatewayClockAheadS))
+        return portalError("portal.invalid",
+                           std::string(name) + " is later than the portal's clock allows");
     return time.toUTC();
 }
 

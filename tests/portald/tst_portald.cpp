@@ -333,7 +333,12 @@ void TestPortald::badRequestsChangeNothing()
          {QByteArray("{\"deviceCount\": \"many\"}"), QByteArray("{\"devices\": {}}"),
           QByteArray("{\"devices\": [{\"id\": \"XYZ\"}]}"),
           "{\"devices\": [{\"id\": \"" + kOpenDevice.toLatin1() + "\", \"signature\": \"fine\"}]}",
-          "{\"devices\": [{\"id\": \"" + kOpenDevice.toLatin1() + "\", \"lastSeen\": \"soon\"}]}"})
+          "{\"devices\": [{\"id\": \"" + kOpenDevice.toLatin1() + "\", \"lastSeen\": \"soon\"}]}",
+          "{\"devices\": [{\"id\": \"" + kOpenDevice.toLatin1() +
+              "\", \"lastSeen\": \"2099-01-01T00:00:00.000Z\"}]}",
+          // A good line before a bad one: nothing of the report is written.
+          "{\"devices\": [{\"id\": \"" + kOpenDevice.toLatin1() +
+              "\", \"signature\": \"replay\"}, {\"id\": 7}]}"})
         QCOMPARE(call(m_gw1, "POST", QStringLiteral("/api/v1/gateways/gw1/heartbeat"), bad).status,
                  400);
     // More devices than a heartbeat may list (1000).
@@ -346,6 +351,11 @@ void TestPortald::badRequestsChangeNothing()
                  .status,
              400);
     QCOMPARE(call(m_gw1, "GET", QStringLiteral("/api/v1/devices/") + fresh).status, 404);
+    {
+        auto store = Store::Store::open(m_database);
+        QVERIFY(store);
+        QCOMPARE((*store)->findDevice(kOpenDevice)->signature, Store::SignatureState::Verified);
+    }
     const Answer heartbeat =
         call(m_gw1, "POST", QStringLiteral("/api/v1/gateways/gw1/heartbeat"), "{}");
     QCOMPARE(heartbeat.json.value(QStringLiteral("devices")).toArray().size(), 2);

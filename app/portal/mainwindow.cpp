@@ -377,6 +377,8 @@ QWidget *MainWindow::makeSection(Section section, StoreTableModel *model,
     proxy->setFilterKeyColumn(-1);
     proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+    proxy->setSortRole(StoreTableModel::SortRole);
+    proxy->setFilterRole(StoreTableModel::SortRole);
     connect(filterEdit, &QLineEdit::textChanged, proxy,
             &QSortFilterProxyModel::setFilterFixedString);
     auto *table = new QTableView(page);

@@ -56,12 +56,17 @@ QVariant StoreTableModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row &row = m_rows.at(index.row());
+    const QVariant cell = row.cells.value(index.column());
     switch (role) {
     case Qt::DisplayRole:
     case Qt::EditRole:
-        return row.cells.value(index.column());
     case Qt::ToolTipRole:
-        return row.cells.value(index.column()).toString();
+        // Times are formatted only for the cells on screen (QLocale is slow at 100k rows).
+        if (cell.typeId() == QMetaType::QDateTime)
+            return timeText(cell.toDateTime());
+        return role == Qt::ToolTipRole ? QVariant(cell.toString()) : cell;
+    case SortRole:
+        return cell;
     case KeyRole:
         return row.key;
     case TagRole:
@@ -198,12 +203,11 @@ Result<QList<StoreTableModel::Row>> GatewayModel::load()
     QList<Row> rows;
     for (const Store::Gateway &gateway : *gateways) {
         const Liveness liveness = gatewayLiveness(gateway.lastHeartbeat, now);
-        rows.append(
-            {gateway.id,
-             {gateway.id, gateway.impi, livenessText(liveness), timeText(gateway.lastHeartbeat),
-              gateway.version, gateway.deviceCount, gateway.queueDepth,
-              timeText(gateway.btidExpiry), gateway.blocked ? tr("blocked") : QString()},
-             int(liveness)});
+        rows.append({gateway.id,
+                     {gateway.id, gateway.impi, livenessText(liveness), gateway.lastHeartbeat,
+                      gateway.version, gateway.deviceCount, gateway.queueDepth, gateway.btidExpiry,
+                      gateway.blocked ? tr("blocked") : QString()},
+                     int(liveness)});
     }
     return rows;
 }
@@ -254,13 +258,13 @@ QList<StoreTableModel::Row> DeviceModel::rowsOf(const QList<Store::Device> &devi
     rows.reserve(devices.size());
     for (const Store::Device &device : devices) {
         m_loadedNewestMs = std::max(m_loadedNewestMs, device.updatedAt.toMSecsSinceEpoch());
-        rows.append({device.id,
-                     {device.id, device.className, device.gatewayId,
-                      device.instanceId ? QVariant(device.instanceId) : QVariant(QString()),
-                      Store::toText(device.state),
-                      device.revoked ? tr("revoked") : tr("registered"), timeText(device.lastSeen),
-                      timeText(device.lastReading), signatureText(device.signature), device.reason},
-                     Store::toText(device.state)});
+        rows.append(
+            {device.id,
+             {device.id, device.className, device.gatewayId,
+              device.instanceId ? QVariant(device.instanceId) : QVariant(QString()),
+              Store::toText(device.state), device.revoked ? tr("revoked") : tr("registered"),
+              device.lastSeen, device.lastReading, signatureText(device.signature), device.reason},
+             Store::toText(device.state)});
     }
     return rows;
 }
@@ -334,7 +338,7 @@ Result<QList<StoreTableModel::Row>> PolicyModel::load()
         const QString operationsText = allowed.join(QLatin1String(", "));
         rows.append({policy.name,
                      {policy.name, int(rules.size()), originators.join(QLatin1String(", ")),
-                      operationsText, policy.updatedAt.toLocalTime()},
+                      operationsText, policy.updatedAt},
                      {}});
     }
     return rows;
@@ -414,10 +418,9 @@ Result<QList<StoreTableModel::Row>> AuditModel::load()
                              it->actor + QLatin1Char('|') + it->action + QLatin1Char('|') +
                              it->subject;
         const int n = seen[base]++;
-        rows.prepend(
-            {base + QLatin1Char('#') + QString::number(n),
-             {timeText(it->time), it->actor, it->action, it->subject, it->detail.left(500)},
-             it->detail});
+        rows.prepend({base + QLatin1Char('#') + QString::number(n),
+                      {it->time, it->actor, it->action, it->subject, it->detail.left(500)},
+                      it->detail});
     }
     return rows;
 }

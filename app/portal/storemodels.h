@@ -37,7 +37,7 @@ public:
     struct Row
     {
         QString key;
-        QVariantList cells; // display values, one per column
+        QVariantList cells; // values, one per column; QDateTime cells are shown by timeText
         QVariant tag;       // a role-free extra for views (e.g. the row's state)
     };
 
@@ -56,6 +56,9 @@ public:
 
     static constexpr int KeyRole = Qt::UserRole + 1;
     static constexpr int TagRole = Qt::UserRole + 2;
+    // The cell's own value, for sorting and filtering: times stay QDateTime (UTC), so they
+    // sort in time order and are not formatted for every row.
+    static constexpr int SortRole = Qt::UserRole + 3;
 
 public slots:
     void refresh();

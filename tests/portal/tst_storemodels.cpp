@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,6 +41,7 @@ private slots:
     void everyModelPassesTheTester_data();
     void everyModelPassesTheTester();
     void refreshKeepsRowsThatStay();
+    void timesSortInTimeOrderAndShowAsText();
     void liveness_data();
     void liveness();
 
@@ -89,6 +91,41 @@ void TestStoreModels::initTestCase()
     QVERIFY(m_store->deletePolicy(QStringLiteral("gone"))); // a tombstone is not a row
     QVERIFY(m_store->audit(QStringLiteral("cli"), QStringLiteral("template.save"),
                            QStringLiteral("template:small")));
+}
+
+void TestStoreModels::timesSortInTimeOrderAndShowAsText()
+{
+    // Two gateways whose heartbeats are months apart: as text ("9.10." vs "10.9.") they sort
+    // the wrong way round in many locales; by SortRole they sort in time order.
+    for (const auto &[id, time] :
+         {std::pair{QStringLiteral("gw-late"), QDateTime(QDate(2026, 10, 9), QTime(8, 0), Qt::UTC)},
+          std::pair{QStringLiteral("gw-early"),
+                    QDateTime(QDate(2026, 9, 10), QTime(8, 0), Qt::UTC)}}) {
+        Store::Gateway gateway;
+        gateway.id = id;
+        gateway.lastHeartbeat = time;
+        QVERIFY(m_store->recordHeartbeat(gateway));
+    }
+    Gui::GatewayModel model(*m_store);
+    model.refresh();
+    constexpr int kLastSeen = 3;
+    QCOMPARE(model.headerData(kLastSeen, Qt::Horizontal).toString(), QStringLiteral("Last seen"));
+    const QModelIndex late = model.index(model.rowOfKey(QStringLiteral("gw-late")), kLastSeen);
+    QCOMPARE(late.data(Gui::StoreTableModel::SortRole).toDateTime(),
+             QDateTime(QDate(2026, 10, 9), QTime(8, 0), Qt::UTC));
+    QCOMPARE(late.data().toString(),
+             Gui::timeText(QDateTime(QDate(2026, 10, 9), QTime(8, 0), Qt::UTC)));
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(Gui::StoreTableModel::SortRole);
+    proxy.sort(kLastSeen, Qt::AscendingOrder);
+    QStringList order;
+    for (int row = 0; row < proxy.rowCount(); ++row)
+        order.append(proxy.index(row, 0).data().toString());
+    QVERIFY2(order.indexOf(QStringLiteral("gw-early")) < order.indexOf(QStringLiteral("gw-late")),
+             qPrintable(order.join(' ')));
+    QVERIFY2(order.indexOf(QStringLiteral("gw-late")) < order.indexOf(QStringLiteral("gw-1")),
+             qPrintable(order.join(' '))); // gw-1's heartbeat is now
 }
 
 std::unique_ptr<Gui::StoreTableModel> TestStoreModels::makeModel(const QString &kind)

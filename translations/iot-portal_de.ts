@@ -1408,6 +1408,26 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <source>%1 vCPU, %2 MiB</source>
         <translation>%1 vCPU, %2 MiB</translation>
     </message>
+    <message>
+        <source>%1 %2: found</source>
+        <translation>%1 %2: gefunden</translation>
+    </message>
+    <message>
+        <source>%1 %2: not found: the cloud has %3</source>
+        <translation>%1 %2: nicht gefunden: die Cloud hat %3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>key pair</source>
+        <translation>Schlüsselpaar</translation>
+    </message>
+    <message>
+        <source>security group</source>
+        <translation>Sicherheitsgruppe</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::TemplateEditor</name>

@@ -1408,6 +1408,26 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <source>%1 vCPU, %2 MiB</source>
         <translation>%1 vCPU, %2 MiB</translation>
     </message>
+    <message>
+        <source>%1 %2: found</source>
+        <translation>%1 %2: löytyi</translation>
+    </message>
+    <message>
+        <source>%1 %2: not found: the cloud has %3</source>
+        <translation>%1 %2: ei löytynyt: pilvessä on %3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ei yhtään</translation>
+    </message>
+    <message>
+        <source>key pair</source>
+        <translation>avainpari</translation>
+    </message>
+    <message>
+        <source>security group</source>
+        <translation>suojausryhmä</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::TemplateEditor</name>

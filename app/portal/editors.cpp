@@ -209,7 +209,11 @@ void TemplateEditor::validateAgainstCloud()
             m_cloudCheck->setText(
                 (report->allFound ? tr("The cloud has all of it:") : tr("The cloud lacks some:")) +
                 QStringLiteral("\n") + report->lines.join(QLatin1Char('\n')));
-            m_flavor->setCompleter(new QCompleter(report->flavors, m_flavor));
+            for (const auto &[edit, names] :
+                 {std::pair{m_flavor, report->flavors}, std::pair{m_image, report->images},
+                  std::pair{m_network, report->networks}, std::pair{m_keyName, report->keyPairs},
+                  std::pair{m_securityGroups, report->securityGroups}})
+                edit->setCompleter(new QCompleter(names, edit));
         }
         m_check->deleteLater();
         m_check = nullptr;

@@ -8,6 +8,8 @@
 #include <portal-core/cloud/openstack/openstacksession.h>
 #include <portal-core/cloud/openstack/resourcelookup.h>
 
+#include <QJsonArray>
+
 namespace Portal::Gui {
 
 TemplateCloudCheck::TemplateCloudCheck(QString cloudsFile, QString cloudName, QObject *parent)
@@ -44,7 +46,41 @@ void TemplateCloudCheck::check(const QJsonObject &spec, Done done)
     const QString image = spec.value(QStringLiteral("image")).toString();
     const QString flavor = spec.value(QStringLiteral("flavor")).toString();
     const QString network = spec.value(QStringLiteral("network")).toString();
-    m_pending = 1 + !image.isEmpty() + !network.isEmpty();
+    const QString keyName = spec.value(QStringLiteral("keyName")).toString();
+    QStringList groups;
+    for (const QJsonValue &group : spec.value(QStringLiteral("securityGroups")).toArray())
+        groups.append(group.toString());
+    using Listing = Cloud::OpenStack::ResourceLookup::Listing;
+    // One step per lookup, flavor list and listing; the key pair and the groups are checked
+    // against their listings.
+    m_pending = 1 + !image.isEmpty() + !network.isEmpty() + 4;
+    const auto listInto = [this](Listing listing, QStringList Report::*into, const QString &what,
+                                 const QStringList &wanted) {
+        m_lookup->listNames(
+            listing, this, [this, into, what, wanted](const Result<QStringList> &names) {
+                if (names)
+                    m_report.*into = *names;
+                for (const QString &name : wanted) {
+                    const bool found = names && names->contains(name);
+                    m_report.allFound = m_report.allFound && found;
+                    m_report.lines.append(
+                        found ? tr("%1 %2: found").arg(what, name)
+                        : names
+                            ? tr("%1 %2: not found: the cloud has %3")
+                                  .arg(what, name,
+                                       names->isEmpty() ? tr("none")
+                                                        : names->join(QStringLiteral(", ")))
+                            : tr("%1 %2: not found: %3")
+                                  .arg(what, name, QString::fromStdString(names.error().message)));
+                }
+                finishOne();
+            });
+    };
+    listInto(Listing::Images, &Report::images, tr("image"), {});
+    listInto(Listing::Networks, &Report::networks, tr("network"), {});
+    listInto(Listing::KeyPairs, &Report::keyPairs, tr("key pair"),
+             keyName.isEmpty() ? QStringList() : QStringList{keyName});
+    listInto(Listing::SecurityGroups, &Report::securityGroups, tr("security group"), groups);
     if (!image.isEmpty())
         m_lookup->findImage(image, this,
                             [record, image](const Result<Cloud::OpenStack::NamedResource> &found) {

@@ -1,7 +1,8 @@
 #pragma once
 // "Validate against the cloud" for a VM template (issue 6): the cloud named under Connections
-// is asked whether the template's image, flavor and network exist (Glance, Nova, Neutron
-// through Portal::Cloud::OpenStack), and which flavors there are (for the editor's picker).
+// is asked whether the template's image, flavor, network, key pair and security groups exist
+// (Glance, Nova, Neutron through Portal::Cloud::OpenStack), and what there is of each (for the
+// editor's pickers).
 // Asynchronous; done is called once with one line per item checked, or the reason nothing
 // could be checked.
 
@@ -31,7 +32,12 @@ public:
     {
         QStringList lines; // "image cirros: found (active)", "flavor m9: not found: …"
         bool allFound = true;
-        QStringList flavors; // the cloud's flavor names
+        // What the cloud offers, for the editor's pickers.
+        QStringList flavors;
+        QStringList images;
+        QStringList networks;
+        QStringList keyPairs;
+        QStringList securityGroups;
     };
     using Done = std::function<void(const Result<Report> &)>;
 

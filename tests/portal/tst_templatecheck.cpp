@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QSettings>
+#include <QStringListModel>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -68,19 +69,33 @@ void TestTemplateCheck::labHasTheTemplatesParts()
     child<QLineEdit>(&editor, "image")->setText(QStringLiteral("cirros-fake"));
     child<QLineEdit>(&editor, "flavor")->setText(QStringLiteral("m1.tiny"));
     child<QLineEdit>(&editor, "network")->setText(QStringLiteral("lab-net"));
+    child<QLineEdit>(&editor, "securityGroups")->setText(QStringLiteral("default"));
     editor.validateAgainstCloud();
     QTRY_VERIFY_WITH_TIMEOUT(!editor.cloudCheckText().startsWith(QLatin1String("Asking")),
                              kCloudTimeoutMs);
     QVERIFY2(editor.cloudCheckText().startsWith(QLatin1String("The cloud has all of it")),
              qPrintable(editor.cloudCheckText()));
-    for (const char *part :
-         {"image cirros-fake: found", "flavor m1.tiny: found", "network lab-net: found"})
+    for (const char *part : {"image cirros-fake: found", "flavor m1.tiny: found",
+                             "network lab-net: found", "security group default: found"})
         QVERIFY2(editor.cloudCheckText().contains(QLatin1String(part)),
                  qPrintable(editor.cloudCheckText()));
-    QVERIFY(child<QLineEdit>(&editor, "flavor")->completer());
+    // The pickers offer what the cloud has.
+    const auto offered = [&](const char *field) {
+        const QCompleter *completer = child<QLineEdit>(&editor, field)->completer();
+        const auto *names =
+            completer ? qobject_cast<const QStringListModel *>(completer->model()) : nullptr;
+        return names ? names->stringList() : QStringList();
+    };
+    QVERIFY(offered("flavor").contains(QStringLiteral("m1.tiny")));
+    QVERIFY2(offered("image").contains(QStringLiteral("cirros-fake")),
+             qPrintable(offered("image").join(' ')));
+    QVERIFY(offered("network").contains(QStringLiteral("lab-net")));
+    QVERIFY(offered("securityGroups").contains(QStringLiteral("default")));
+    QVERIFY(child<QLineEdit>(&editor, "keyName")->completer());
 
     child<QLineEdit>(&editor, "flavor")->setText(QStringLiteral("m9.huge"));
     child<QLineEdit>(&editor, "image")->setText(QStringLiteral("no-such-image"));
+    child<QLineEdit>(&editor, "keyName")->setText(QStringLiteral("no-such-key"));
     editor.validateAgainstCloud();
     QTRY_VERIFY_WITH_TIMEOUT(!editor.cloudCheckText().startsWith(QLatin1String("Asking")),
                              kCloudTimeoutMs);
@@ -91,6 +106,8 @@ void TestTemplateCheck::labHasTheTemplatesParts()
                  editor.cloudCheckText().contains(QLatin1String("m1.tiny")),
              qPrintable(editor.cloudCheckText()));
     QVERIFY2(editor.cloudCheckText().contains(QLatin1String("image no-such-image: not found")),
+             qPrintable(editor.cloudCheckText()));
+    QVERIFY2(editor.cloudCheckText().contains(QLatin1String("key pair no-such-key: not found")),
              qPrintable(editor.cloudCheckText()));
 }
 

@@ -36,6 +36,58 @@ void ResourceLookup::findNetwork(const QString &nameOrId, QObject *context, Call
          nameOrId, "network", "neutron", context, std::move(callback));
 }
 
+void ResourceLookup::listNames(Listing listing, QObject *context, NamesCallback callback)
+{
+    ServiceRequest request;
+    QString collection;
+    switch (listing) {
+    case Listing::Images:
+        request.serviceType = QStringLiteral("image");
+        request.path = QStringLiteral("/v2/images");
+        collection = QStringLiteral("images");
+        break;
+    case Listing::Networks:
+        request.serviceType = QStringLiteral("network");
+        request.path = QStringLiteral("/v2.0/networks");
+        collection = QStringLiteral("networks");
+        break;
+    case Listing::SecurityGroups:
+        request.serviceType = QStringLiteral("network");
+        request.path = QStringLiteral("/v2.0/security-groups");
+        collection = QStringLiteral("security_groups");
+        break;
+    case Listing::KeyPairs:
+        request.serviceType = QStringLiteral("compute");
+        request.path = QStringLiteral("/os-keypairs");
+        collection = QStringLiteral("keypairs");
+        break;
+    }
+    if (listing != Listing::KeyPairs)
+        request.query.addQueryItem(QStringLiteral("limit"), QString::number(kMaxListedNames));
+    request.what = QStringLiteral("list ") + collection;
+    m_session->call(request, context, [collection, callback](const Result<ServiceAnswer> &answer) {
+        if (!answer) {
+            callback(answer.error());
+            return;
+        }
+        QStringList names;
+        for (const QJsonValue &entry : answer->json.object().value(collection).toArray()) {
+            if (names.size() == kMaxListedNames)
+                break;
+            QJsonObject object = entry.toObject();
+            // Nova wraps each as {"keypair": {"name": …}}.
+            if (object.contains(QLatin1String("keypair")))
+                object = object.value(QLatin1String("keypair")).toObject();
+            const QString name = object.value(QLatin1String("name")).toString();
+            if (!name.isEmpty() && name.size() <= kMaxNameChars)
+                names.append(name);
+        }
+        names.sort();
+        names.removeDuplicates();
+        callback(names);
+    });
+}
+
 void ResourceLookup::find(const QString &serviceType, const QString &collectionPath,
                           const QString &collection, const QString &nameOrId,
                           const std::string &kind, const std::string &module, QObject *context,

@@ -6,6 +6,7 @@
 // Every section is rendered to build/screenshots/<section>.png and checked not to be blank.
 
 #include "tests/support/childwidget.h"
+#include "tests/support/postgresserver.h"
 #include "tests/support/signedreading.h"
 #include "tests/support/testfiles.h"
 
@@ -83,6 +84,7 @@ private slots:
     void auditExportsAsCsv();
     void everySectionRendersToPng();
     void deletingAnInstanceAsksThenMovesItsDevices();
+    void onPostgresViewsFollowNotificationsKeepingTheSelection();
     void cleanupTestCase();
 
 private:
@@ -587,6 +589,64 @@ void TestMainWindow::everySectionRendersToPng()
         const QString path = directory + QStringLiteral("/%1.png").arg(QLatin1String(names[i]));
         QVERIFY(image.save(path));
     }
+}
+
+void TestMainWindow::onPostgresViewsFollowNotificationsKeepingTheSelection()
+{
+    if (!Testing::PostgresServer::isInstalled())
+        QSKIP("PostgreSQL server binaries are not installed (scripts/install-deps installs them)");
+    Testing::PostgresServer server;
+    QVERIFY2(server.start(), server.output().constData());
+    auto guiStore = Store::Store::open(server.url());
+    QVERIFY2(guiStore, guiStore ? "" : guiStore.error().message.c_str());
+    // Another process's connection, as a portald's would be.
+    auto writer = Store::Store::open(server.url());
+    QVERIFY(writer);
+    QVERIFY((*writer)->upsertTemplate({QStringLiteral("small"), {}}));
+    Store::DeviceClass meters;
+    meters.name = QStringLiteral("meters");
+    meters.templateName = QStringLiteral("small");
+    QVERIFY((*writer)->upsertDeviceClass(meters));
+    const auto addDevice = [&](const QString &id) {
+        Store::Device device;
+        device.id = id;
+        device.publicKey = m_signer.publicKey;
+        device.className = meters.name;
+        return bool((*writer)->insertDevice(device));
+    };
+    QVERIFY(addDevice(QStringLiteral("00000000000000f1")));
+
+    // Polling every 10 minutes: only a notification can explain a view that follows.
+    Gui::MainWindow window(**guiStore, server.url(), 600000);
+    window.show();
+    window.showSection(Section::Devices);
+    QStringList statusTexts;
+    for (const QLabel *label : window.statusBar()->findChildren<QLabel *>())
+        statusTexts.append(label->text());
+    QVERIFY2(statusTexts.join(' ').contains(QLatin1String("live (PostgreSQL notifications)")),
+             qPrintable(statusTexts.join(' ')));
+    QTRY_VERIFY_WITH_TIMEOUT(window.selectKey(Section::Devices, QStringLiteral("00000000000000f1")),
+                             5000);
+    QVERIFY(addDevice(QStringLiteral("00000000000000f2")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.viewRowOfKey(Section::Devices, QStringLiteral("00000000000000f2")) >= 0, 3000);
+    const QModelIndexList selected =
+        window.view(Section::Devices)->selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().data(Gui::StoreTableModel::KeyRole).toString(),
+             QStringLiteral("00000000000000f1"));
+    // A heartbeat's activity reaches the view the same way.
+    QVERIFY((*writer)->ensureGateway(QStringLiteral("gw-pg")));
+    Store::Device attached = *(*writer)->findDevice(QStringLiteral("00000000000000f2"));
+    attached.gatewayId = QStringLiteral("gw-pg");
+    QVERIFY((*writer)->updateDevice(attached));
+    QVERIFY((*writer)->recordDeviceActivity(
+        QStringLiteral("gw-pg"),
+        {{attached.id, QDateTime::currentDateTimeUtc(), QDateTime::currentDateTimeUtc(),
+          Store::SignatureState::BadSignature}}));
+    const Gui::StoreTableModel *devices = window.model(Section::Devices);
+    QTRY_COMPARE_WITH_TIMEOUT(devices->index(devices->rowOfKey(attached.id), 8).data().toString(),
+                              QStringLiteral("bad signature"), 3000);
 }
 
 void TestMainWindow::cleanupTestCase()

@@ -5,11 +5,10 @@
 // reads the result. Skipped when PostgreSQL's server binaries or the `postgres` user are
 // missing (scripts/install-deps installs them).
 
+#include "tests/support/postgresserver.h"
+
 #include <portal-core/store/store.h>
 
-#include <QFileInfo>
-#include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -17,36 +16,9 @@
 #include <memory>
 #include <vector>
 
-#include <unistd.h>
-
 using namespace Portal;
 
 namespace {
-
-const QString kPgBin = QStringLiteral("/usr/lib/postgresql/15/bin");
-
-int run(const QString &program, const QStringList &arguments, QByteArray *output = nullptr)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(program, arguments);
-    if (!process.waitForFinished(60000))
-        return -1;
-    if (output)
-        *output = process.readAll();
-    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-}
-
-int runAsPostgres(const QString &program, const QStringList &arguments, QByteArray *output)
-{
-    if (::geteuid() == 0)
-        return run(QStringLiteral("runuser"),
-                   QStringList{QStringLiteral("-u"), QStringLiteral("postgres"),
-                               QStringLiteral("--"), program} +
-                       arguments,
-                   output);
-    return run(program, arguments, output);
-}
 
 QString deviceId(int n)
 {
@@ -72,57 +44,26 @@ private slots:
 private:
     QStringList psql(const QString &sql);
 
-    std::unique_ptr<QTemporaryDir> m_dir;
+    Testing::PostgresServer m_server;
     QString m_url;
-    bool m_started = false;
 };
 
 void TestStorePostgres::initTestCase()
 {
-    if (!QFileInfo(kPgBin + QStringLiteral("/initdb")).isExecutable())
+    if (!Testing::PostgresServer::isInstalled())
         QSKIP("PostgreSQL server binaries are not installed");
-    m_dir = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/portal-pg-XXXXXX"));
-    QVERIFY(m_dir->isValid());
-    QByteArray output;
-    if (::geteuid() == 0)
-        QCOMPARE(run(QStringLiteral("chown"), {QStringLiteral("postgres:"), m_dir->path()}), 0);
-    const QString data = m_dir->filePath(QStringLiteral("data"));
-    QVERIFY2(runAsPostgres(kPgBin + QStringLiteral("/initdb"),
-                           {QStringLiteral("-D"), data, QStringLiteral("-A"),
-                            QStringLiteral("trust"), QStringLiteral("-U"),
-                            QStringLiteral("postgres"), QStringLiteral("--no-sync")},
-                           &output) == 0,
-             output.constData());
-    QVERIFY2(
-        runAsPostgres(kPgBin + QStringLiteral("/pg_ctl"),
-                      {QStringLiteral("-D"), data, QStringLiteral("-l"),
-                       m_dir->filePath(QStringLiteral("server.log")), QStringLiteral("-o"),
-                       QStringLiteral("-k %1 -c listen_addresses= -c fsync=off").arg(m_dir->path()),
-                       QStringLiteral("-w"), QStringLiteral("start")},
-                      &output) == 0,
-        output.constData());
-    m_started = true;
-    m_url = QStringLiteral("postgresql://postgres@localhost/postgres?host=") + m_dir->path();
+    QVERIFY2(m_server.start(), m_server.output().constData());
+    m_url = m_server.url();
 }
 
 void TestStorePostgres::cleanupTestCase()
 {
-    if (m_started)
-        runAsPostgres(kPgBin + QStringLiteral("/pg_ctl"),
-                      {QStringLiteral("-D"), m_dir->filePath(QStringLiteral("data")),
-                       QStringLiteral("-m"), QStringLiteral("fast"), QStringLiteral("stop")},
-                      nullptr);
+    m_server.stop();
 }
 
 QStringList TestStorePostgres::psql(const QString &sql)
 {
-    QByteArray output;
-    if (run(QStringLiteral("psql"),
-            {QStringLiteral("-h"), m_dir->path(), QStringLiteral("-U"), QStringLiteral("postgres"),
-             QStringLiteral("-d"), QStringLiteral("postgres"), QStringLiteral("-Atc"), sql},
-            &output) != 0)
-        return {QStringLiteral("psql failed: ") + QString::fromUtf8(output)};
-    return QString::fromUtf8(output).split('\n', Qt::SkipEmptyParts);
+    return m_server.psql(sql);
 }
 
 void TestStorePostgres::migratesAndRoundTrips()

@@ -33,6 +33,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
@@ -391,6 +392,12 @@ QWidget *MainWindow::makeSection(Section section, StoreTableModel *model,
     table->setAlternatingRowColors(true);
     table->verticalHeader()->hide();
     table->horizontalHeader()->setStretchLastSection(true);
+    // A device id (16 hex digits) whole; measuring every row (ResizeToContents) costs
+    // seconds at 100k rows. A saved column layout overrides this.
+    if (section == Section::Devices)
+        table->setColumnWidth(
+            0, table->fontMetrics().horizontalAdvance(QStringLiteral("00000000000000000")) +
+                   2 * table->style()->pixelMetric(QStyle::PM_HeaderMargin) + 24);
     if (below) {
         auto *split = new QSplitter(Qt::Vertical, page);
         split->addWidget(table);

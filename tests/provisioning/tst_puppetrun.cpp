@@ -328,14 +328,19 @@ void TestPuppetRun::linesArriveWhilePuppetRuns()
 
 void TestPuppetRun::cancelStopsTheRunAndCleansUp()
 {
+    // A duration of this test's own, so no other process on the machine (another test, a
+    // shell's `sleep 300`) looks like the exec left behind.
+    const QString stuckSleep = QStringLiteral("/bin/sleep %1").arg(4000 + getpid() % 1000);
     const QJsonObject spec{
         {"puppet",
-         QJsonObject{{"classes", QJsonArray{QJsonObject{{"name", "stuck"}}}},
-                     {"modules", QJsonObject{{"stuck/manifests/init.pp",
-                                              "class stuck {\n"
-                                              "  notify { 'stuck-start': }\n"
-                                              "  -> exec { 'stuck': command => '/bin/sleep 300' }\n"
-                                              "}\n"}}}}}};
+         QJsonObject{
+             {"classes", QJsonArray{QJsonObject{{"name", "stuck"}}}},
+             {"modules", QJsonObject{{"stuck/manifests/init.pp",
+                                      QStringLiteral("class stuck {\n"
+                                                     "  notify { 'stuck-start': }\n"
+                                                     "  -> exec { 'stuck': command => '%1' }\n"
+                                                     "}\n")
+                                          .arg(stuckSleep)}}}}}};
     PuppetRun run(jobFor(spec));
     QSignalSpy finished(&run, &PuppetRun::finished);
     connect(&run, &PuppetRun::lineReceived, &run, [&run](const QString &line) {
@@ -351,10 +356,10 @@ void TestPuppetRun::cancelStopsTheRunAndCleansUp()
     QVERIFY2(elapsed.elapsed() < 60000, qPrintable(QString::number(elapsed.elapsed())));
     QVERIFY(leftNothingBehind(run));
     QVERIFY(QTest::qWaitFor(
-        [] {
+        [&stuckSleep] {
             QProcess pgrep;
             pgrep.start(QStringLiteral("pgrep"),
-                        {QStringLiteral("-f"), QStringLiteral("sleep 300$")});
+                        {QStringLiteral("-f"), stuckSleep + QLatin1Char('$')});
             pgrep.waitForFinished(10000);
             return pgrep.exitCode() == 1;
         },

@@ -38,30 +38,23 @@ void ResourceLookup::findNetwork(const QString &nameOrId, QObject *context, Call
 
 void ResourceLookup::listNames(Listing listing, QObject *context, NamesCallback callback)
 {
+    struct Source
+    {
+        const char *serviceType;
+        const char *path;
+        const char *collection;
+    };
+    static constexpr Source kSources[] = {
+        {"image", "/v2/images", "images"},
+        {"network", "/v2.0/networks", "networks"},
+        {"network", "/v2.0/security-groups", "security_groups"},
+        {"compute", "/os-keypairs", "keypairs"},
+    };
+    const Source &source = kSources[int(listing)];
     ServiceRequest request;
-    QString collection;
-    switch (listing) {
-    case Listing::Images:
-        request.serviceType = QStringLiteral("image");
-        request.path = QStringLiteral("/v2/images");
-        collection = QStringLiteral("images");
-        break;
-    case Listing::Networks:
-        request.serviceType = QStringLiteral("network");
-        request.path = QStringLiteral("/v2.0/networks");
-        collection = QStringLiteral("networks");
-        break;
-    case Listing::SecurityGroups:
-        request.serviceType = QStringLiteral("network");
-        request.path = QStringLiteral("/v2.0/security-groups");
-        collection = QStringLiteral("security_groups");
-        break;
-    case Listing::KeyPairs:
-        request.serviceType = QStringLiteral("compute");
-        request.path = QStringLiteral("/os-keypairs");
-        collection = QStringLiteral("keypairs");
-        break;
-    }
+    request.serviceType = QLatin1String(source.serviceType);
+    request.path = QLatin1String(source.path);
+    const QString collection = QLatin1String(source.collection);
     if (listing != Listing::KeyPairs)
         request.query.addQueryItem(QStringLiteral("limit"), QString::number(kMaxListedNames));
     request.what = QStringLiteral("list ") + collection;

@@ -32,7 +32,7 @@ public:
 
     // The names a template may choose from (for pickers), sorted, without duplicates; at most
     // kMaxListedNames (the first the cloud answers), each at most 255 characters.
-    enum class Listing { Images, Networks, SecurityGroups, KeyPairs };
+    enum class Listing { Images, Networks, SecurityGroups, KeyPairs }; // kSources' order
     static constexpr int kMaxListedNames = 1000;
     using NamesCallback = std::function<void(const Result<QStringList> &)>;
     void listNames(Listing listing, QObject *context, NamesCallback callback);

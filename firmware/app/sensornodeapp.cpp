@@ -62,10 +62,11 @@ bool isConfigValid(const DeviceConfig &config)
 
 } // namespace
 
-SensorNodeSettings defaultSettings(const char *firmwareVersion)
+SensorNodeSettings defaultSettings(const char *firmwareVersion, const char *boardName)
 {
     SensorNodeSettings settings;
     settings.firmwareVersion = firmwareVersion;
+    settings.boardName = boardName;
     settings.helloIntervalMs = 3000;
     settings.resendIntervalMs = 2000;
     settings.reportingIntervalMsOverride = 0;
@@ -201,6 +202,9 @@ void SensorNodeApp::handleProvInfo(const Frame &frame)
     const char *version = m_settings.firmwareVersion;
     if (!response.firmwareVersion.assign(version, strlen(version)))
         response.firmwareVersion.assign("", 0);
+    const char *board = m_settings.boardName;
+    if (!response.board.assign(board, strlen(board)))
+        response.board.assign("", 0);
     response.state = provisioningState();
     response.capabilities = capabilities();
     response.hasPublicKey = m_record.hasKey;

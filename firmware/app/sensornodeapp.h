@@ -36,13 +36,14 @@ namespace SensorNode {
 struct SensorNodeSettings
 {
     const char *firmwareVersion;          // NUL-terminated, ≤ Protocol::kMaxFirmwareVersionBytes
+    const char *boardName;                // NUL-terminated, ≤ Protocol::kMaxBoardNameBytes
     uint32_t helloIntervalMs;             // HELLO repeat while no ATTACH_CHALLENGE came
     uint32_t resendIntervalMs;            // per unacknowledged reading
     uint32_t reportingIntervalMsOverride; // 0: the configured reportingIntervalS
 };
 
 // Settings with the protocol's defaults (HELLO every 3 s, resend every 2 s).
-SensorNodeSettings defaultSettings(const char *firmwareVersion);
+SensorNodeSettings defaultSettings(const char *firmwareVersion, const char *boardName);
 
 // Counters saturate.
 struct SensorNodeStats

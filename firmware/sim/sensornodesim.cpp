@@ -62,7 +62,8 @@ struct Device
 
     static SensorNode::SensorNodeSettings settingsFrom(const SimOptions &options)
     {
-        SensorNode::SensorNodeSettings settings = SensorNode::defaultSettings(PORTAL_VERSION);
+        SensorNode::SensorNodeSettings settings =
+            SensorNode::defaultSettings(PORTAL_VERSION, "host-sim");
         settings.helloIntervalMs = options.helloMs;
         settings.resendIntervalMs = options.resendMs;
         settings.reportingIntervalMsOverride = options.intervalMs.value_or(0);

@@ -612,17 +612,18 @@ MessageError ProvInfoRequestMessage::decode(ByteView payload)
 
 MessageError ProvInfoResponseMessage::encode(Payload &payload) const
 {
-    if (!isValidText(firmwareVersion) ||
+    if (!isValidText(firmwareVersion) || !isValidText(board) ||
         static_cast<uint8_t>(state) > static_cast<uint8_t>(ProvisioningState::Locked) ||
         (hasPublicKey && publicKey[0] != kSec1Uncompressed))
         return MessageError::OutOfRange;
-    MapEncoder encoder(payload, hasPublicKey ? 5 : 4);
+    MapEncoder encoder(payload, hasPublicKey ? 6 : 5);
     encoder.bytesField(1, deviceId, kDeviceIdBytes);
     encoder.textField(2, firmwareVersion);
     encoder.unsignedField(3, static_cast<uint8_t>(state));
     encoder.unsignedField(4, capabilities);
     if (hasPublicKey)
         encoder.bytesField(5, publicKey, kPublicKeyBytes);
+    encoder.textField(6, board);
     return encoder.finish();
 }
 
@@ -658,12 +659,15 @@ MessageError ProvInfoResponseMessage::decode(ByteView payload)
             if (publicKey[0] != kSec1Uncompressed)
                 return MessageError::OutOfRange;
             break;
+        case 6:
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.text(board));
+            break;
         default:
             return MessageError::UnknownKey;
         }
     }
     hasPublicKey = decoder.seen(5);
-    return decoder.end(keyBit(1) | keyBit(2) | keyBit(3) | keyBit(4));
+    return decoder.end(keyBit(1) | keyBit(2) | keyBit(3) | keyBit(4) | keyBit(6));
 }
 
 // ---- PROV_SET_CONFIG

@@ -86,6 +86,7 @@ constexpr size_t kHostEntropyBytes = 32;
 // SEC1 uncompressed point 04 ‖ x ‖ y: what OpenSSL and the portal store import directly.
 constexpr size_t kPublicKeyBytes = 65;
 constexpr size_t kMaxFirmwareVersionBytes = 16;
+constexpr size_t kMaxBoardNameBytes = 16;
 constexpr size_t kMaxClassAttributeBytes = 24;
 constexpr uint8_t kMinChannel = 11; // IEEE 802.15.4 2.4 GHz channels
 constexpr uint8_t kMaxChannel = 26;
@@ -138,6 +139,7 @@ struct BoundedText
 };
 
 typedef BoundedText<kMaxFirmwareVersionBytes> FirmwareVersionText;
+typedef BoundedText<kMaxBoardNameBytes> BoardNameText;
 typedef BoundedText<kMaxClassAttributeBytes> ClassAttributeText;
 
 // Matched by the portal's device classes (DESIGN §5). Keys 3, 4, 5 wherever they appear.
@@ -262,7 +264,8 @@ struct ProvInfoRequestMessage
 };
 
 // {1: device id bstr(8), 2: fw version text(≤16), 3: state u8 (ProvisioningState),
-//  4: capabilities u16, 5: public key bstr(65) — present once a key exists}
+//  4: capabilities u16, 5: public key bstr(65) — present once a key exists,
+//  6: board text(≤16), e.g. "mega2560" or "host-sim"}
 struct ProvInfoResponseMessage
 {
     static constexpr MessageType kType = MessageType::ProvInfoResponse;
@@ -272,6 +275,7 @@ struct ProvInfoResponseMessage
     uint16_t capabilities;
     bool hasPublicKey;
     uint8_t publicKey[kPublicKeyBytes];
+    BoardNameText board;
 
     MessageError encode(Payload &payload) const;
     MessageError decode(ByteView payload);

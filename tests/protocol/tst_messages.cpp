@@ -237,13 +237,15 @@ void TestMessages::provInfoCaptures()
     response.state = ProvisioningState::Configured;
     response.capabilities = 7;
     response.hasPublicKey = false;
-    const QByteArray capture = "a4014801020304050607080265312e302e3003010407";
+    response.board.assign("mega2560", 8);
+    const QByteArray capture = "a5014801020304050607080265312e302e300301040706686d65676132353630";
     QCOMPARE(encodedHex(response), capture);
     ProvInfoResponseMessage decoded;
     QCOMPARE(decoded.decode(viewOf(QByteArray::fromHex(capture))), MessageError::None);
     QCOMPARE(decoded.state, ProvisioningState::Configured);
     QCOMPARE(decoded.capabilities, uint16_t(7));
     QVERIFY(!decoded.hasPublicKey);
+    QVERIFY(decoded.board.equals("mega2560", 8));
 
     response.state = ProvisioningState::KeyGenerated;
     response.hasPublicKey = true;

@@ -9,8 +9,12 @@
 #include <portal-core/protocol/messages.h>
 
 #include <QByteArray>
+#include <QElapsedTimer>
+#include <QIODevice>
 #include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace LinkCheck {
 
@@ -141,5 +145,65 @@ inline QString verifyAttachProof(const P::AttachProofMessage &proof, const QByte
         Portal::Crypto::ByteView(proof.signature, sizeof proof.signature));
     return verified ? QString() : QString::fromStdString(verified.error().code);
 }
+
+// The gateway's (or the wizard's) side of a device link over any QIODevice: a TCP socket to
+// sensor-node-sim or a serial port (pty) to the AVR image in simavr.
+class LinkPeer
+{
+public:
+    explicit LinkPeer(QIODevice &device) : m_device(device) {}
+
+    template<typename Message>
+    void send(const Message &message)
+    {
+        m_device.write(messageFrame(message, m_seq++));
+        m_device.waitForBytesWritten(1000);
+    }
+    void sendRaw(const QByteArray &bytes)
+    {
+        m_device.write(bytes);
+        m_device.waitForBytesWritten(1000);
+    }
+
+    // The next frame from the device, or nullopt after timeoutMs.
+    std::optional<LinkFrame> next(int timeoutMs = 5000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (m_pending.isEmpty()) {
+            const int left = timeoutMs - int(timer.elapsed());
+            if (left <= 0)
+                return std::nullopt;
+            if (m_device.bytesAvailable() == 0 && !m_device.waitForReadyRead(left))
+                return std::nullopt;
+            m_collector.append(m_device.readAll());
+            m_pending += m_collector.take();
+        }
+        return m_pending.takeFirst();
+    }
+
+    // Skips frames of other types (HELLO repeats, readings) until one of `type` arrives.
+    std::optional<LinkFrame> waitFor(P::MessageType type, int timeoutMs = 5000)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < timeoutMs) {
+            std::optional<LinkFrame> frame = next(timeoutMs - int(timer.elapsed()));
+            if (!frame)
+                return std::nullopt;
+            if (frame->type == uint8_t(type))
+                return frame;
+        }
+        return std::nullopt;
+    }
+
+    const P::FrameDropCounters &drops() const { return m_collector.drops(); }
+
+private:
+    QIODevice &m_device;
+    FrameCollector m_collector;
+    QList<LinkFrame> m_pending;
+    uint16_t m_seq = 1;
+};
 
 } // namespace LinkCheck

@@ -126,7 +126,7 @@ public:
 
 SensorNodeSettings testSettings()
 {
-    SensorNodeSettings settings = defaultSettings("1.2.3");
+    SensorNodeSettings settings = defaultSettings("1.2.3", "test-board");
     settings.reportingIntervalMsOverride = 10000;
     return settings;
 }
@@ -288,6 +288,7 @@ void TestSensorNodeApp::factoryInfo()
     QVERIFY(decodeAs(frames[0], info));
     QCOMPARE(bytesOf(info.deviceId, 8), kDeviceIdBytes);
     QVERIFY(info.firmwareVersion.equals("1.2.3", 5));
+    QVERIFY(info.board.equals("test-board", 10));
     QCOMPARE(info.state, P::ProvisioningState::Factory);
     QCOMPARE(info.capabilities, uint16_t(P::kCapabilityReadings | P::kCapabilityCommands |
                                          P::kCapabilityProvisioning));

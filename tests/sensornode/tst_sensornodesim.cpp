@@ -27,61 +27,21 @@ const QString kSimulator = QStringLiteral(SENSOR_NODE_SIM);
 const QByteArray kDeviceIdHex = "a1b2c3d4e5f60718";
 
 // The gateway's side of one TCP connection.
-class GatewayPeer
+class GatewayPeer : public LinkPeer
 {
 public:
+    GatewayPeer() : LinkPeer(m_socket) {}
+
     bool connectTo(quint16 port)
     {
         m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
         return m_socket.waitForConnected(5000);
     }
 
-    template<typename Message>
-    void send(const Message &message)
-    {
-        m_socket.write(messageFrame(message, m_seq++));
-        m_socket.flush();
-    }
-
-    // The next frame from the device, or nullopt after timeoutMs.
-    std::optional<LinkFrame> next(int timeoutMs = 5000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (m_pending.isEmpty()) {
-            const int left = timeoutMs - int(timer.elapsed());
-            if (left <= 0)
-                return std::nullopt;
-            if (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(left))
-                return std::nullopt;
-            m_collector.append(m_socket.readAll());
-            m_pending += m_collector.take();
-        }
-        return m_pending.takeFirst();
-    }
-
-    // Skips frames of other types (HELLO repeats, readings) until one of `type` arrives.
-    std::optional<LinkFrame> waitFor(P::MessageType type, int timeoutMs = 5000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < timeoutMs) {
-            std::optional<LinkFrame> frame = next(timeoutMs - int(timer.elapsed()));
-            if (!frame)
-                return std::nullopt;
-            if (frame->type == uint8_t(type))
-                return frame;
-        }
-        return std::nullopt;
-    }
-
     QTcpSocket &socket() { return m_socket; }
 
 private:
     QTcpSocket m_socket;
-    FrameCollector m_collector;
-    QList<LinkFrame> m_pending;
-    uint16_t m_seq = 1;
 };
 
 // The base64 public key a command printed on stdout (the log goes to stderr, merged here).
@@ -337,6 +297,7 @@ void TestSensorNodeSim::wizardProvisionsFactoryDevice()
     QCOMPARE(info.state, P::ProvisioningState::Factory);
     QCOMPARE(bytesOf(info.deviceId, 8).toHex(), kDeviceIdHex);
     QVERIFY(info.capabilities & P::kCapabilityProvisioning);
+    QVERIFY(info.board.equals("host-sim", 8));
 
     P::ProvSetConfigMessage config;
     config.panId = 0x1234;

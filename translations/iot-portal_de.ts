@@ -561,6 +561,96 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
     </message>
 </context>
 <context>
+    <name>Portal::Gui::DeviceSerialLink</name>
+    <message>
+        <source>The request could not be encoded.</source>
+        <translation>Die Anfrage konnte nicht kodiert werden.</translation>
+    </message>
+    <message>
+        <source>it could not decode the request</source>
+        <translation>es konnte die Anfrage nicht dekodieren</translation>
+    </message>
+    <message>
+        <source>its firmware does not know this request</source>
+        <translation>seine Firmware kennt diese Anfrage nicht</translation>
+    </message>
+    <message>
+        <source>it speaks another protocol version</source>
+        <translation>es spricht eine andere Protokollversion</translation>
+    </message>
+    <message>
+        <source>it is not provisioned yet</source>
+        <translation>es ist noch nicht provisioniert</translation>
+    </message>
+    <message>
+        <source>it is locked (already provisioned)</source>
+        <translation>es ist gesperrt (bereits provisioniert)</translation>
+    </message>
+    <message>
+        <source>it is busy; try again</source>
+        <translation>es ist beschäftigt; versuchen Sie es erneut</translation>
+    </message>
+    <message>
+        <source>the request does not fit its state</source>
+        <translation>die Anfrage passt nicht zu seinem Zustand</translation>
+    </message>
+    <message>
+        <source>it refused a value of the request</source>
+        <translation>es hat einen Wert der Anfrage abgelehnt</translation>
+    </message>
+    <message>
+        <source>its storage or hardware failed</source>
+        <translation>sein Speicher oder seine Hardware ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>error %1</source>
+        <translation>Fehler %1</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2. Check that the device is plugged in and that no other program uses the port.</source>
+        <translation>%1 konnte nicht geöffnet werden: %2. Prüfen Sie, ob das Gerät angeschlossen ist und kein anderes Programm den Port verwendet.</translation>
+    </message>
+    <message>
+        <source>The serial port %1 is closed. Plug the device in and press Retry.</source>
+        <translation>Der serielle Port %1 ist geschlossen. Schließen Sie das Gerät an und drücken Sie „Erneut versuchen“.</translation>
+    </message>
+    <message>
+        <source>The request could not be framed.</source>
+        <translation>Die Anfrage konnte nicht gerahmt werden.</translation>
+    </message>
+    <message>
+        <source>Writing to %1 failed: %2</source>
+        <translation>Schreiben auf %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>The device refused the request: %1.</source>
+        <translation>Das Gerät hat die Anfrage abgelehnt: %1.</translation>
+    </message>
+    <message>
+        <source>Serial port error on %1: %2</source>
+        <translation>Fehler am seriellen Port %1: %2</translation>
+    </message>
+    <message>
+        <source>hang-up</source>
+        <translation>Verbindung getrennt</translation>
+    </message>
+    <message>
+        <source>The serial port %1 went away (%2): the device was unplugged or reset. Plug it in again and press Retry; the wizard continues where it stopped.</source>
+        <translation>Der serielle Port %1 ist verschwunden (%2): Das Gerät wurde getrennt oder zurückgesetzt. Schließen Sie es wieder an und drücken Sie „Erneut versuchen“; der Assistent macht dort weiter, wo er stehen geblieben ist.</translation>
+    </message>
+    <message numerus="yes">
+        <source>No valid answer: %n frame(s) from the device failed their checks (CRC or framing). Check the baud rate and the cable.</source>
+        <translation>
+            <numerusform>Keine gültige Antwort: %n Rahmen des Geräts hat die Prüfungen nicht bestanden (CRC oder Rahmung). Prüfen Sie Baudrate und Kabel.</numerusform>
+            <numerusform>Keine gültige Antwort: %n Rahmen des Geräts haben die Prüfungen nicht bestanden (CRC oder Rahmung). Prüfen Sie Baudrate und Kabel.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The device did not answer. Check that it runs the sensor-node firmware, the baud rate, and that it is not still busy; then press Retry.</source>
+        <translation>Das Gerät hat nicht geantwortet. Prüfen Sie, ob es die sensor-node-Firmware ausführt, die Baudrate und ob es noch beschäftigt ist; drücken Sie dann „Erneut versuchen“.</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::GatewayModel</name>
     <message>
         <source>Gateway</source>
@@ -1129,6 +1219,10 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <source>%1 is running:</source>
         <translation>%1 läuft:</translation>
     </message>
+    <message>
+        <source>Pro&amp;vision a device over serial…</source>
+        <translation>Gerät über serielle Schnittstelle pro&amp;visionieren…</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::PolicyEditor</name>
@@ -1341,6 +1435,285 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
     <message>
         <source>→ refused: no rule of the stored policies grants it</source>
         <translation>→ abgelehnt: keine Regel der gespeicherten Richtlinien gewährt dies</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::ProvisioningWizard</name>
+    <message>
+        <source>factory (not provisioned)</source>
+        <translation>Werkszustand (nicht provisioniert)</translation>
+    </message>
+    <message>
+        <source>configured, no key yet</source>
+        <translation>konfiguriert, noch kein Schlüssel</translation>
+    </message>
+    <message>
+        <source>key generated, not locked</source>
+        <translation>Schlüssel erzeugt, nicht gesperrt</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>gesperrt</translation>
+    </message>
+    <message>
+        <source>the reading is not a valid COSE_Sign1 (%1)</source>
+        <translation>der Messwert ist kein gültiges COSE_Sign1 (%1)</translation>
+    </message>
+    <message>
+        <source>the reading names another device</source>
+        <translation>der Messwert nennt ein anderes Gerät</translation>
+    </message>
+    <message>
+        <source>the reading&apos;s payload is too large</source>
+        <translation>die Nutzlast des Messwerts ist zu groß</translation>
+    </message>
+    <message>
+        <source>the registered key is not a P-256 point</source>
+        <translation>der registrierte Schlüssel ist kein P-256-Punkt</translation>
+    </message>
+    <message>
+        <source>the signature does not verify with the registered key</source>
+        <translation>die Signatur lässt sich mit dem registrierten Schlüssel nicht verifizieren</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Failed:</source>
+        <translation>Fehlgeschlagen:</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>Serieller Port</translation>
+    </message>
+    <message>
+        <source>Connect the device over USB and choose its port, or type the port&apos;s path.</source>
+        <translation>Schließen Sie das Gerät über USB an und wählen Sie seinen Port oder geben Sie den Pfad des Ports ein.</translation>
+    </message>
+    <message>
+        <source>Rescan</source>
+        <translation>Neu suchen</translation>
+    </message>
+    <message>
+        <source>Batch: provision several devices on this port with the same choices</source>
+        <translation>Serie: mehrere Geräte an diesem Port mit denselben Einstellungen provisionieren</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <source>Baud rate:</source>
+        <translation>Baudrate:</translation>
+    </message>
+    <message>
+        <source>Identify</source>
+        <translation>Identifizieren</translation>
+    </message>
+    <message>
+        <source>The wizard asks the device who it is (PROV_INFO).</source>
+        <translation>Der Assistent fragt das Gerät, wer es ist (PROV_INFO).</translation>
+    </message>
+    <message>
+        <source>Asking the device for its identity…</source>
+        <translation>Das Gerät wird nach seiner Identität gefragt…</translation>
+    </message>
+    <message>
+        <source>The device&apos;s answer did not decode: its firmware speaks another protocol.</source>
+        <translation>Die Antwort des Geräts ließ sich nicht dekodieren: Seine Firmware spricht ein anderes Protokoll.</translation>
+    </message>
+    <message>
+        <source>Device %1&lt;br&gt;Board: %2&lt;br&gt;Firmware: %3&lt;br&gt;State: %4</source>
+        <translation>Gerät %1&lt;br&gt;Board: %2&lt;br&gt;Firmware: %3&lt;br&gt;Zustand: %4</translation>
+    </message>
+    <message>
+        <source>Unknown board “%1”: this wizard provisions %2 only.</source>
+        <translation>Unbekanntes Board „%1“: Dieser Assistent provisioniert nur %2.</translation>
+    </message>
+    <message>
+        <source>Firmware %1 is too old: update it to %2 or later.</source>
+        <translation>Firmware %1 ist zu alt: Aktualisieren Sie sie auf %2 oder neuer.</translation>
+    </message>
+    <message>
+        <source>Device %1 is already provisioned and locked. To provision it again, erase its EEPROM (factory reset) first.</source>
+        <translation>Gerät %1 ist bereits provisioniert und gesperrt. Um es erneut zu provisionieren, löschen Sie zuerst sein EEPROM (Werksreset).</translation>
+    </message>
+    <message>
+        <source>Its key is already registered (class %1): the wizard continues where it stopped.</source>
+        <translation>Sein Schlüssel ist bereits registriert (Klasse %1): Der Assistent macht dort weiter, wo er stehen geblieben ist.</translation>
+    </message>
+    <message>
+        <source>Re-provision: replace the key registered for %1 (class %2). Readings signed with the old key will no longer be accepted.</source>
+        <translation>Neu provisionieren: den für %1 registrierten Schlüssel ersetzen (Klasse %2). Mit dem alten Schlüssel signierte Messwerte werden nicht mehr angenommen.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This device is already registered.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Dieses Gerät ist bereits registriert.&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Class and radio</source>
+        <translation>Klasse und Funk</translation>
+    </message>
+    <message>
+        <source>The class decides where the device&apos;s data goes; the radio settings must match its gateway.</source>
+        <translation>Die Klasse entscheidet, wohin die Daten des Geräts gehen; die Funkeinstellungen müssen zu seinem Gateway passen.</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Device class:</source>
+        <translation>Geräteklasse:</translation>
+    </message>
+    <message>
+        <source>Vendor:</source>
+        <translation>Hersteller:</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Typ:</translation>
+    </message>
+    <message>
+        <source>Subscriber:</source>
+        <translation>Teilnehmer:</translation>
+    </message>
+    <message>
+        <source>PAN id:</source>
+        <translation>PAN-ID:</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>Kanal:</translation>
+    </message>
+    <message>
+        <source>Reporting interval:</source>
+        <translation>Meldeintervall:</translation>
+    </message>
+    <message>
+        <source>Chosen by the match rules</source>
+        <translation>Durch die Zuordnungsregeln gewählt</translation>
+    </message>
+    <message>
+        <source>The attributes match class %1.</source>
+        <translation>Die Attribute passen zur Klasse %1.</translation>
+    </message>
+    <message>
+        <source>These attributes do not match class %1: a gateway would place the device elsewhere. Adjust them.</source>
+        <translation>Diese Attribute passen nicht zur Klasse %1: Ein Gateway würde das Gerät anderswo einordnen. Passen Sie sie an.</translation>
+    </message>
+    <message>
+        <source>The match rules choose class %1.</source>
+        <translation>Die Zuordnungsregeln wählen die Klasse %1.</translation>
+    </message>
+    <message>
+        <source>No device class matches these attributes. Add a class first, or change them.</source>
+        <translation>Keine Geräteklasse passt zu diesen Attributen. Legen Sie zuerst eine Klasse an oder ändern Sie sie.</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>The device writes its settings and generates its key pair; only the public key leaves it. The wizard then registers the device with the portal.</source>
+        <translation>Das Gerät speichert seine Einstellungen und erzeugt sein Schlüsselpaar; nur der öffentliche Schlüssel verlässt es. Dann registriert der Assistent das Gerät beim Portal.</translation>
+    </message>
+    <message>
+        <source>A class attribute is longer than 24 bytes.</source>
+        <translation>Ein Klassenattribut ist länger als 24 Byte.</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: writing the settings to the device…</source>
+        <translation>Schritt 1 von 3: Die Einstellungen werden auf das Gerät geschrieben…</translation>
+    </message>
+    <message>
+        <source>Settings written. The device&apos;s key was already registered: fingerprint %1.</source>
+        <translation>Einstellungen geschrieben. Der Schlüssel des Geräts war bereits registriert: Fingerabdruck %1.</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: the device generates its key pair (about 20 s on an ATmega2560)…</source>
+        <translation>Schritt 2 von 3: Das Gerät erzeugt sein Schlüsselpaar (etwa 20 s auf einem ATmega2560)…</translation>
+    </message>
+    <message>
+        <source>The device&apos;s key answer did not decode.</source>
+        <translation>Die Schlüsselantwort des Geräts ließ sich nicht dekodieren.</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: registering the device with the portal…</source>
+        <translation>Schritt 3 von 3: Das Gerät wird beim Portal registriert…</translation>
+    </message>
+    <message>
+        <source>Key generated on the device and registered.&lt;br&gt;Public key fingerprint: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Schlüssel auf dem Gerät erzeugt und registriert.&lt;br&gt;Fingerabdruck des öffentlichen Schlüssels: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Device %1 was registered meanwhile; go back to Identify.</source>
+        <translation>Gerät %1 wurde inzwischen registriert; gehen Sie zurück zu „Identifizieren“.</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>The device signs one reading; the wizard checks it with the registered key.</source>
+        <translation>Das Gerät signiert einen Messwert; der Assistent prüft ihn mit dem registrierten Schlüssel.</translation>
+    </message>
+    <message>
+        <source>The device signs a test reading…</source>
+        <translation>Das Gerät signiert einen Testmesswert…</translation>
+    </message>
+    <message>
+        <source>Verification failed: %1.</source>
+        <translation>Prüfung fehlgeschlagen: %1.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Passed.&lt;/b&gt; Reading %1 %2 (counter %3), signature verified with the registered key.</source>
+        <translation>&lt;b&gt;Bestanden.&lt;/b&gt; Messwert %1 %2 (Zähler %3), Signatur mit dem registrierten Schlüssel verifiziert.</translation>
+    </message>
+    <message>
+        <source>Lock and finish</source>
+        <translation>Sperren und abschließen</translation>
+    </message>
+    <message>
+        <source>Locking ends provisioning mode: the device starts looking for its gateway.</source>
+        <translation>Das Sperren beendet den Provisionierungsmodus: Das Gerät beginnt, sein Gateway zu suchen.</translation>
+    </message>
+    <message>
+        <source>Locking the device…</source>
+        <translation>Das Gerät wird gesperrt…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Device %1 is provisioned.&lt;/b&gt;&lt;br&gt;On the device (EEPROM): PAN id 0x%2, channel %3, reporting every %4 s, class attributes %5/%6/%7, its private key; provisioning locked.&lt;br&gt;In the portal store: device %1, class %8, public key fingerprint %9.</source>
+        <translation>&lt;b&gt;Gerät %1 ist provisioniert.&lt;/b&gt;&lt;br&gt;Auf dem Gerät (EEPROM): PAN-ID 0x%2, Kanal %3, Meldung alle %4 s, Klassenattribute %5/%6/%7, sein privater Schlüssel; Provisionierung gesperrt.&lt;br&gt;Im Datenspeicher des Portals: Gerät %1, Klasse %8, Fingerabdruck des öffentlichen Schlüssels %9.</translation>
+    </message>
+    <message>
+        <source>Provision a device</source>
+        <translation>Gerät provisionieren</translation>
+    </message>
+    <message>
+        <source>Next device</source>
+        <translation>Nächstes Gerät</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>Bericht speichern…</translation>
+    </message>
+    <message>
+        <source>Save batch report</source>
+        <translation>Serienbericht speichern</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Report not saved</source>
+        <translation>Bericht nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
 </context>
 <context>

@@ -561,6 +561,96 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
     </message>
 </context>
 <context>
+    <name>Portal::Gui::DeviceSerialLink</name>
+    <message>
+        <source>The request could not be encoded.</source>
+        <translation>Pyyntöä ei voitu koodata.</translation>
+    </message>
+    <message>
+        <source>it could not decode the request</source>
+        <translation>se ei pystynyt purkamaan pyyntöä</translation>
+    </message>
+    <message>
+        <source>its firmware does not know this request</source>
+        <translation>sen laiteohjelmisto ei tunne tätä pyyntöä</translation>
+    </message>
+    <message>
+        <source>it speaks another protocol version</source>
+        <translation>se käyttää toista protokollaversiota</translation>
+    </message>
+    <message>
+        <source>it is not provisioned yet</source>
+        <translation>sitä ei ole vielä provisioitu</translation>
+    </message>
+    <message>
+        <source>it is locked (already provisioned)</source>
+        <translation>se on lukittu (jo provisioitu)</translation>
+    </message>
+    <message>
+        <source>it is busy; try again</source>
+        <translation>se on varattu; yritä uudelleen</translation>
+    </message>
+    <message>
+        <source>the request does not fit its state</source>
+        <translation>pyyntö ei sovi sen tilaan</translation>
+    </message>
+    <message>
+        <source>it refused a value of the request</source>
+        <translation>se hylkäsi pyynnön arvon</translation>
+    </message>
+    <message>
+        <source>its storage or hardware failed</source>
+        <translation>sen muisti tai laitteisto vikaantui</translation>
+    </message>
+    <message>
+        <source>error %1</source>
+        <translation>virhe %1</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2. Check that the device is plugged in and that no other program uses the port.</source>
+        <translation>Porttia %1 ei voitu avata: %2. Tarkista, että laite on kytketty eikä mikään muu ohjelma käytä porttia.</translation>
+    </message>
+    <message>
+        <source>The serial port %1 is closed. Plug the device in and press Retry.</source>
+        <translation>Sarjaportti %1 on suljettu. Kytke laite ja paina Yritä uudelleen.</translation>
+    </message>
+    <message>
+        <source>The request could not be framed.</source>
+        <translation>Pyyntöä ei voitu kehystää.</translation>
+    </message>
+    <message>
+        <source>Writing to %1 failed: %2</source>
+        <translation>Kirjoitus porttiin %1 epäonnistui: %2</translation>
+    </message>
+    <message>
+        <source>The device refused the request: %1.</source>
+        <translation>Laite hylkäsi pyynnön: %1.</translation>
+    </message>
+    <message>
+        <source>Serial port error on %1: %2</source>
+        <translation>Sarjaporttivirhe portissa %1: %2</translation>
+    </message>
+    <message>
+        <source>hang-up</source>
+        <translation>yhteys katkesi</translation>
+    </message>
+    <message>
+        <source>The serial port %1 went away (%2): the device was unplugged or reset. Plug it in again and press Retry; the wizard continues where it stopped.</source>
+        <translation>Sarjaportti %1 katosi (%2): laite irrotettiin tai nollautui. Kytke se uudelleen ja paina Yritä uudelleen; ohjattu toiminto jatkaa siitä, mihin se jäi.</translation>
+    </message>
+    <message numerus="yes">
+        <source>No valid answer: %n frame(s) from the device failed their checks (CRC or framing). Check the baud rate and the cable.</source>
+        <translation>
+            <numerusform>Ei kelvollista vastausta: %n laitteen kehys ei läpäissyt tarkistuksia (CRC tai kehystys). Tarkista siirtonopeus ja kaapeli.</numerusform>
+            <numerusform>Ei kelvollista vastausta: %n laitteen kehystä ei läpäissyt tarkistuksia (CRC tai kehystys). Tarkista siirtonopeus ja kaapeli.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The device did not answer. Check that it runs the sensor-node firmware, the baud rate, and that it is not still busy; then press Retry.</source>
+        <translation>Laite ei vastannut. Tarkista, että siinä on sensor-node-laiteohjelmisto, siirtonopeus ja ettei se ole yhä varattu; paina sitten Yritä uudelleen.</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::GatewayModel</name>
     <message>
         <source>Gateway</source>
@@ -1129,6 +1219,10 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <source>%1 is running:</source>
         <translation>%1 on käynnissä:</translation>
     </message>
+    <message>
+        <source>Pro&amp;vision a device over serial…</source>
+        <translation>&amp;Provisioi laite sarjaportin kautta…</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::PolicyEditor</name>
@@ -1341,6 +1435,285 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
     <message>
         <source>→ refused: no rule of the stored policies grants it</source>
         <translation>→ hylätty: mikään tallennettujen käytäntöjen sääntö ei salli sitä</translation>
+    </message>
+</context>
+<context>
+    <name>Portal::Gui::ProvisioningWizard</name>
+    <message>
+        <source>factory (not provisioned)</source>
+        <translation>tehdastila (ei provisioitu)</translation>
+    </message>
+    <message>
+        <source>configured, no key yet</source>
+        <translation>määritetty, ei vielä avainta</translation>
+    </message>
+    <message>
+        <source>key generated, not locked</source>
+        <translation>avain luotu, ei lukittu</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>lukittu</translation>
+    </message>
+    <message>
+        <source>the reading is not a valid COSE_Sign1 (%1)</source>
+        <translation>lukema ei ole kelvollinen COSE_Sign1 (%1)</translation>
+    </message>
+    <message>
+        <source>the reading names another device</source>
+        <translation>lukema nimeää toisen laitteen</translation>
+    </message>
+    <message>
+        <source>the reading&apos;s payload is too large</source>
+        <translation>lukeman hyötykuorma on liian suuri</translation>
+    </message>
+    <message>
+        <source>the registered key is not a P-256 point</source>
+        <translation>rekisteröity avain ei ole P-256-piste</translation>
+    </message>
+    <message>
+        <source>the signature does not verify with the registered key</source>
+        <translation>allekirjoitus ei täsmää rekisteröityyn avaimeen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Yritä uudelleen</translation>
+    </message>
+    <message>
+        <source>Failed:</source>
+        <translation>Epäonnistui:</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>Sarjaportti</translation>
+    </message>
+    <message>
+        <source>Connect the device over USB and choose its port, or type the port&apos;s path.</source>
+        <translation>Kytke laite USB:n kautta ja valitse sen portti tai kirjoita portin polku.</translation>
+    </message>
+    <message>
+        <source>Rescan</source>
+        <translation>Etsi uudelleen</translation>
+    </message>
+    <message>
+        <source>Batch: provision several devices on this port with the same choices</source>
+        <translation>Sarja: provisioi useita laitteita tässä portissa samoilla valinnoilla</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Portti:</translation>
+    </message>
+    <message>
+        <source>Baud rate:</source>
+        <translation>Siirtonopeus:</translation>
+    </message>
+    <message>
+        <source>Identify</source>
+        <translation>Tunnistus</translation>
+    </message>
+    <message>
+        <source>The wizard asks the device who it is (PROV_INFO).</source>
+        <translation>Ohjattu toiminto kysyy laitteelta, kuka se on (PROV_INFO).</translation>
+    </message>
+    <message>
+        <source>Asking the device for its identity…</source>
+        <translation>Kysytään laitteen tunnistetta…</translation>
+    </message>
+    <message>
+        <source>The device&apos;s answer did not decode: its firmware speaks another protocol.</source>
+        <translation>Laitteen vastausta ei voitu purkaa: sen laiteohjelmisto käyttää toista protokollaa.</translation>
+    </message>
+    <message>
+        <source>Device %1&lt;br&gt;Board: %2&lt;br&gt;Firmware: %3&lt;br&gt;State: %4</source>
+        <translation>Laite %1&lt;br&gt;Kortti: %2&lt;br&gt;Laiteohjelmisto: %3&lt;br&gt;Tila: %4</translation>
+    </message>
+    <message>
+        <source>Unknown board “%1”: this wizard provisions %2 only.</source>
+        <translation>Tuntematon kortti ”%1”: tämä ohjattu toiminto provisioi vain %2.</translation>
+    </message>
+    <message>
+        <source>Firmware %1 is too old: update it to %2 or later.</source>
+        <translation>Laiteohjelmisto %1 on liian vanha: päivitä se versioon %2 tai uudempaan.</translation>
+    </message>
+    <message>
+        <source>Device %1 is already provisioned and locked. To provision it again, erase its EEPROM (factory reset) first.</source>
+        <translation>Laite %1 on jo provisioitu ja lukittu. Provisioidaksesi sen uudelleen tyhjennä ensin sen EEPROM (tehdasasetukset).</translation>
+    </message>
+    <message>
+        <source>Its key is already registered (class %1): the wizard continues where it stopped.</source>
+        <translation>Sen avain on jo rekisteröity (luokka %1): ohjattu toiminto jatkaa siitä, mihin se jäi.</translation>
+    </message>
+    <message>
+        <source>Re-provision: replace the key registered for %1 (class %2). Readings signed with the old key will no longer be accepted.</source>
+        <translation>Provisioi uudelleen: korvaa laitteelle %1 rekisteröity avain (luokka %2). Vanhalla avaimella allekirjoitettuja lukemia ei enää hyväksytä.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This device is already registered.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Tämä laite on jo rekisteröity.&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Class and radio</source>
+        <translation>Luokka ja radio</translation>
+    </message>
+    <message>
+        <source>The class decides where the device&apos;s data goes; the radio settings must match its gateway.</source>
+        <translation>Luokka ratkaisee, minne laitteen tiedot menevät; radioasetusten on vastattava sen yhdyskäytävää.</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Device class:</source>
+        <translation>Laiteluokka:</translation>
+    </message>
+    <message>
+        <source>Vendor:</source>
+        <translation>Valmistaja:</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Tyyppi:</translation>
+    </message>
+    <message>
+        <source>Subscriber:</source>
+        <translation>Tilaaja:</translation>
+    </message>
+    <message>
+        <source>PAN id:</source>
+        <translation>PAN-tunnus:</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>Kanava:</translation>
+    </message>
+    <message>
+        <source>Reporting interval:</source>
+        <translation>Raportointiväli:</translation>
+    </message>
+    <message>
+        <source>Chosen by the match rules</source>
+        <translation>Täsmäyssääntöjen valitsema</translation>
+    </message>
+    <message>
+        <source>The attributes match class %1.</source>
+        <translation>Ominaisuudet vastaavat luokkaa %1.</translation>
+    </message>
+    <message>
+        <source>These attributes do not match class %1: a gateway would place the device elsewhere. Adjust them.</source>
+        <translation>Nämä ominaisuudet eivät vastaa luokkaa %1: yhdyskäytävä sijoittaisi laitteen muualle. Muuta niitä.</translation>
+    </message>
+    <message>
+        <source>The match rules choose class %1.</source>
+        <translation>Täsmäyssäännöt valitsevat luokan %1.</translation>
+    </message>
+    <message>
+        <source>No device class matches these attributes. Add a class first, or change them.</source>
+        <translation>Mikään laiteluokka ei vastaa näitä ominaisuuksia. Lisää ensin luokka tai muuta niitä.</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Avaimet</translation>
+    </message>
+    <message>
+        <source>The device writes its settings and generates its key pair; only the public key leaves it. The wizard then registers the device with the portal.</source>
+        <translation>Laite tallentaa asetuksensa ja luo avainparinsa; vain julkinen avain lähtee siitä. Sitten ohjattu toiminto rekisteröi laitteen portaaliin.</translation>
+    </message>
+    <message>
+        <source>A class attribute is longer than 24 bytes.</source>
+        <translation>Luokkaominaisuus on yli 24 tavua pitkä.</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: writing the settings to the device…</source>
+        <translation>Vaihe 1/3: asetuksia kirjoitetaan laitteeseen…</translation>
+    </message>
+    <message>
+        <source>Settings written. The device&apos;s key was already registered: fingerprint %1.</source>
+        <translation>Asetukset kirjoitettu. Laitteen avain oli jo rekisteröity: sormenjälki %1.</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: the device generates its key pair (about 20 s on an ATmega2560)…</source>
+        <translation>Vaihe 2/3: laite luo avainparinsa (noin 20 s ATmega2560:lla)…</translation>
+    </message>
+    <message>
+        <source>The device&apos;s key answer did not decode.</source>
+        <translation>Laitteen avainvastausta ei voitu purkaa.</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: registering the device with the portal…</source>
+        <translation>Vaihe 3/3: laitetta rekisteröidään portaaliin…</translation>
+    </message>
+    <message>
+        <source>Key generated on the device and registered.&lt;br&gt;Public key fingerprint: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Avain luotu laitteessa ja rekisteröity.&lt;br&gt;Julkisen avaimen sormenjälki: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Device %1 was registered meanwhile; go back to Identify.</source>
+        <translation>Laite %1 rekisteröitiin sillä välin; palaa Tunnistus-vaiheeseen.</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>Tarkistus</translation>
+    </message>
+    <message>
+        <source>The device signs one reading; the wizard checks it with the registered key.</source>
+        <translation>Laite allekirjoittaa yhden lukeman; ohjattu toiminto tarkistaa sen rekisteröidyllä avaimella.</translation>
+    </message>
+    <message>
+        <source>The device signs a test reading…</source>
+        <translation>Laite allekirjoittaa testilukeman…</translation>
+    </message>
+    <message>
+        <source>Verification failed: %1.</source>
+        <translation>Tarkistus epäonnistui: %1.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Passed.&lt;/b&gt; Reading %1 %2 (counter %3), signature verified with the registered key.</source>
+        <translation>&lt;b&gt;Hyväksytty.&lt;/b&gt; Lukema %1 %2 (laskuri %3), allekirjoitus tarkistettu rekisteröidyllä avaimella.</translation>
+    </message>
+    <message>
+        <source>Lock and finish</source>
+        <translation>Lukitse ja viimeistele</translation>
+    </message>
+    <message>
+        <source>Locking ends provisioning mode: the device starts looking for its gateway.</source>
+        <translation>Lukitus päättää provisiointitilan: laite alkaa etsiä yhdyskäytäväänsä.</translation>
+    </message>
+    <message>
+        <source>Locking the device…</source>
+        <translation>Laitetta lukitaan…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Device %1 is provisioned.&lt;/b&gt;&lt;br&gt;On the device (EEPROM): PAN id 0x%2, channel %3, reporting every %4 s, class attributes %5/%6/%7, its private key; provisioning locked.&lt;br&gt;In the portal store: device %1, class %8, public key fingerprint %9.</source>
+        <translation>&lt;b&gt;Laite %1 on provisioitu.&lt;/b&gt;&lt;br&gt;Laitteessa (EEPROM): PAN-tunnus 0x%2, kanava %3, raportointi %4 s välein, luokkaominaisuudet %5/%6/%7, sen yksityinen avain; provisiointi lukittu.&lt;br&gt;Portaalin tietovarastossa: laite %1, luokka %8, julkisen avaimen sormenjälki %9.</translation>
+    </message>
+    <message>
+        <source>Provision a device</source>
+        <translation>Provisioi laite</translation>
+    </message>
+    <message>
+        <source>Next device</source>
+        <translation>Seuraava laite</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>Tallenna raportti…</translation>
+    </message>
+    <message>
+        <source>Save batch report</source>
+        <translation>Tallenna sarjan raportti</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-tiedostot (*.csv)</translation>
+    </message>
+    <message>
+        <source>Report not saved</source>
+        <translation>Raporttia ei tallennettu</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Tiedostoa %1 ei voitu kirjoittaa: %2</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include "devicepanel.h"
 #include "editors.h"
 #include "policyeditor.h"
+#include "provisioningwizard.h"
 
 #include <portal-core/engine/classmatcher.h>
 
@@ -291,6 +292,11 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
             QMessageBox::warning(this, tr("Pre-registration refused"),
                                  tr("Nothing was registered: %1")
                                      .arg(QString::fromStdString(outcomes.error().message)));
+    });
+    fileMenu->addAction(tr("Pro&vision a device over serial…"), this, [this] {
+        ProvisioningWizard wizard(m_store, this);
+        wizard.exec();
+        refresh();
     });
     fileMenu->addSeparator();
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);

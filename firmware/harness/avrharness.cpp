@@ -184,6 +184,13 @@ Result<void> AvrHarness::openPty()
         if (std::rename(temporary.c_str(), m_options.ptyFile.c_str()) != 0)
             return harnessError("pty", "cannot write " + m_options.ptyFile);
     }
+    if (!m_options.ptyLink.empty()) {
+        const std::string temporary = m_options.ptyLink + ".tmp";
+        std::remove(temporary.c_str());
+        if (::symlink(slavePath.c_str(), temporary.c_str()) != 0 ||
+            std::rename(temporary.c_str(), m_options.ptyLink.c_str()) != 0)
+            return harnessError("pty", "cannot link " + m_options.ptyLink + " to " + slavePath);
+    }
     std::printf("uart0 %s\n", slavePath.c_str());
     std::fflush(stdout);
     return {};
@@ -214,8 +221,24 @@ void AvrHarness::onLed(avr_irq_t *, uint32_t value, void *param)
     std::fflush(stdout);
 }
 
+bool AvrHarness::uartReceiverEnabled() const
+{
+    for (avr_io_t *io = m_avr->io_port; io; io = io->next) {
+        if (std::strcmp(io->kind, "uart") == 0) {
+            avr_uart_t *uart = reinterpret_cast<avr_uart_t *>(io);
+            if (uart->name == '0')
+                return avr_regbit_get(m_avr, uart->rxen) != 0;
+        }
+    }
+    return false;
+}
+
 void AvrHarness::feedUart()
 {
+    // simavr drops bytes that arrive before the firmware enabled the receiver (a real board
+    // would too); they are held until then, so that a test may talk as soon as the pty exists.
+    if (!uartReceiverEnabled())
+        return;
     // XOFF arrives from inside avr_raise_irq when the FIFO fills, which ends this loop.
     while (m_uartXon && !m_toUart.empty()) {
         const uint8_t byte = m_toUart.front();
@@ -330,6 +353,8 @@ void AvrHarness::saveEepromIfChanged()
 void AvrHarness::finish(const char *reason)
 {
     flushUartOutput();
+    if (!m_options.ptyLink.empty())
+        std::remove(m_options.ptyLink.c_str());
     saveEepromIfChanged();
     std::printf("exit %s cycles=%llu dropped_uart_bytes=%llu\n", reason,
                 static_cast<unsigned long long>(m_avr->cycle),

@@ -1,7 +1,8 @@
 #pragma once
 // The simavr harness: one AVR core from libsimavr running an image, with
 // - USART0 bridged to a pseudo-terminal (or to stdout): bytes from the pty are fed to the UART
-//   only while simavr signals XON (its 64-byte input FIFO has room), so nothing is lost;
+//   once the firmware has enabled its receiver and only while simavr signals XON (its 64-byte
+//   input FIFO has room), so nothing is lost;
 // - EEPROM loaded from a file and written back (temp file + rename) after the firmware changed
 //   it, checked every simulated millisecond, so a SIGKILL keeps what the chip would keep;
 // - ADC0 set from `adc0 <mV>` lines on stdin, PB7 changes printed as `led <v> cycle=<n>`;
@@ -47,6 +48,7 @@ private:
 
     Result<void> openPty();
     void pumpIo(int waitMs);
+    bool uartReceiverEnabled() const;
     void feedUart();
     void flushUartOutput();
     void handleStdinLine(const std::string &line);

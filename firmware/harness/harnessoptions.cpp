@@ -68,6 +68,8 @@ std::string harnessUsage()
            "                      back (atomically) whenever the firmware changed it\n"
            "  --device-id HEX16   factory id for a blank EEPROM (bytes 0xFF8..0xFFF)\n"
            "  --pty-file F        write the pty path to F once it is ready\n"
+           "  --pty-link L        make L a symlink to the pty (replaced atomically; removed\n"
+           "                      on a clean exit): one stable port name across restarts\n"
            "  --uart-stdout       copy USART0 output to stdout instead of a pty\n"
            "  --adc0-mv N         ADC0 input in millivolts (default 750: 25 °C on a TMP36)\n"
            "  --speed X           simulated time may run X times faster than real time (1)\n"
@@ -116,6 +118,8 @@ Result<HarnessOptions> parseHarnessOptions(int argc, const char *const *argv)
             options.deviceId = id;
         } else if (name == "--pty-file") {
             options.ptyFile = value;
+        } else if (name == "--pty-link") {
+            options.ptyLink = value;
         } else if (name == "--adc0-mv") {
             if (!parseUnsigned(value, 5000, options.adc0Millivolts))
                 return invalid("--adc0-mv must be 0..5000");
@@ -131,8 +135,8 @@ Result<HarnessOptions> parseHarnessOptions(int argc, const char *const *argv)
     }
     if (!options.help && options.firmwarePath.empty())
         return invalid("--firmware is required");
-    if (options.uartToStdout && !options.ptyFile.empty())
-        return invalid("--uart-stdout and --pty-file exclude each other");
+    if (options.uartToStdout && (!options.ptyFile.empty() || !options.ptyLink.empty()))
+        return invalid("--uart-stdout excludes --pty-file and --pty-link");
     return options;
 }
 

@@ -35,6 +35,8 @@ bool AvrHarnessProcess::start(int timeoutMs)
         QStringLiteral("--speed"),    QString::number(m_options.speed)};
     if (!m_options.eepromPath.isEmpty())
         arguments << QStringLiteral("--eeprom") << m_options.eepromPath;
+    if (!m_options.ptyLink.isEmpty())
+        arguments << QStringLiteral("--pty-link") << m_options.ptyLink;
     if (!m_options.deviceIdHex.isEmpty())
         arguments << QStringLiteral("--device-id") << QString::fromLatin1(m_options.deviceIdHex);
     m_output.clear();

@@ -16,6 +16,7 @@ public:
     {
         QString eepromPath;
         QByteArray deviceIdHex; // factory id for a blank EEPROM
+        QString ptyLink;        // a stable symlink to the pty (the same port across boards)
         int adc0Millivolts = 750;
         double speed = 20; // simulated time may run this much faster than wall time
     };

@@ -1,0 +1,244 @@
+// The provisioning wizard against the sensor-node AVR image in simavr-harness, over the
+// harness's pty (behind a stable symlink, as /dev/serial/by-id gives one on a real machine):
+// a batch of two devices on one port with a CSV report, an unplug (the emulator killed)
+// during key generation that leaves nothing in the store and is resumed with Retry, and a
+// locked device refused.
+#include <app/portal/deviceseriallink.h>
+#include <app/portal/provisioningwizard.h>
+#include <tests/support/avrharnessprocess.h>
+
+#include <portal-core/store/store.h>
+
+#include <QAbstractButton>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Portal;
+using Gui::ProvisioningWizard;
+using Testing::AvrHarnessProcess;
+
+namespace {
+
+constexpr int kStepMs = 90000; // one signature in the emulator ≈ 5 s; generous under load
+
+template<typename Widget>
+Widget *child(QWidget *parent, const char *name)
+{
+    Widget *widget = parent->findChild<Widget *>(QLatin1String(name));
+    if (!widget)
+        qFatal("no child %s", name);
+    return widget;
+}
+
+void screenshot(QWidget *widget, const QString &name)
+{
+    QDir().mkpath(QStringLiteral(SCREENSHOT_DIR));
+    widget->grab().save(QStringLiteral(SCREENSHOT_DIR "/wizard-%1.png").arg(name));
+}
+
+} // namespace
+
+class TestProvisioningWizard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void batchOfTwoDevicesOnOnePort();
+    void unplugDuringKeyGenerationThenRetry();
+    void lockedDeviceIsRefused();
+
+private:
+    AvrHarnessProcess::Options boardOptions(const QByteArray &deviceIdHex) const;
+    std::unique_ptr<ProvisioningWizard> openWizard();
+    bool waitComplete(ProvisioningWizard &wizard, int timeoutMs = kStepMs);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Store::Store> m_store;
+    QString m_portLink;
+};
+
+void TestProvisioningWizard::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(QFileInfo::exists(AvrHarnessProcess::harnessPath()),
+             "simavr-harness is not built (libsimavr-dev missing? run scripts/install-deps)");
+    auto store = Store::Store::open(m_dir.filePath(QStringLiteral("portal.sqlite")));
+    QVERIFY(store);
+    m_store = std::move(*store);
+    QVERIFY(m_store->upsertTemplate({QStringLiteral("small"), {}}));
+    Store::DeviceClass thermometers;
+    thermometers.name = QStringLiteral("thermometers");
+    thermometers.vendor = QStringLiteral("acme");
+    thermometers.type = QStringLiteral("thermo");
+    thermometers.templateName = QStringLiteral("small");
+    QVERIFY(m_store->upsertDeviceClass(thermometers));
+    m_portLink = m_dir.filePath(QStringLiteral("ttyACM-sensor-node"));
+}
+
+AvrHarnessProcess::Options TestProvisioningWizard::boardOptions(const QByteArray &deviceIdHex) const
+{
+    AvrHarnessProcess::Options options;
+    options.eepromPath = m_dir.filePath(QString::fromLatin1(deviceIdHex) + ".eeprom");
+    options.deviceIdHex = deviceIdHex;
+    options.ptyLink = m_portLink;
+    return options;
+}
+
+std::unique_ptr<ProvisioningWizard> TestProvisioningWizard::openWizard()
+{
+    Gui::ProvisioningTimeouts timeouts;
+    timeouts.answerMs = 5000;
+    timeouts.signMs = kStepMs;
+    auto wizard = std::make_unique<ProvisioningWizard>(*m_store, nullptr, timeouts);
+    wizard->resize(720, 520);
+    wizard->show();
+    child<QComboBox>(wizard.get(), "portPath")->setEditText(m_portLink);
+    return wizard;
+}
+
+bool TestProvisioningWizard::waitComplete(ProvisioningWizard &wizard, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!wizard.currentPage()->isComplete() && !deadline.hasExpired())
+        QTest::qWait(50);
+    return wizard.currentPage()->isComplete();
+}
+
+void TestProvisioningWizard::batchOfTwoDevicesOnOnePort()
+{
+    const QList<QByteArray> ids = {"00a0b0c0d0e0f001", "00a0b0c0d0e0f002"};
+    auto wizard = openWizard();
+    screenshot(wizard.get(), QStringLiteral("1-port"));
+    child<QCheckBox>(wizard.get(), "batchMode")->setChecked(true);
+    for (int i = 0; i < ids.size(); ++i) {
+        AvrHarnessProcess board(boardOptions(ids[i]));
+        QVERIFY2(board.start(), board.output().constData());
+        if (i == 0) {
+            wizard->next();
+        } else {
+            // Batch mode: the next device on the same port, from Identify, same choices.
+            QVERIFY(wizard->button(QWizard::CustomButton1)->isVisible());
+            wizard->button(QWizard::CustomButton1)->click();
+        }
+        QCOMPARE(wizard->currentId(), int(ProvisioningWizard::IdentifyPage));
+        QVERIFY2(waitComplete(*wizard),
+                 qPrintable(wizard->statusText(ProvisioningWizard::IdentifyPage)));
+        QVERIFY(wizard->statusText(ProvisioningWizard::IdentifyPage).contains(ids[i]));
+        QVERIFY(wizard->statusText(ProvisioningWizard::IdentifyPage).contains("mega2560"));
+        if (i == 0)
+            screenshot(wizard.get(), QStringLiteral("2-identify"));
+        wizard->next();
+        QCOMPARE(wizard->currentId(), int(ProvisioningWizard::ClassPage));
+        if (i == 0) {
+            QVERIFY(!wizard->currentPage()->isComplete()); // no attributes: no class matches
+            child<QLineEdit>(wizard.get(), "vendor")->setText(QStringLiteral("acme"));
+            child<QLineEdit>(wizard.get(), "type")->setText(QStringLiteral("thermo"));
+            child<QSpinBox>(wizard.get(), "interval")->setValue(30);
+            screenshot(wizard.get(), QStringLiteral("3-class"));
+        }
+        QVERIFY(wizard->currentPage()->isComplete());
+        wizard->next();
+        QCOMPARE(wizard->currentId(), int(ProvisioningWizard::KeysPage));
+        QVERIFY2(waitComplete(*wizard),
+                 qPrintable(wizard->statusText(ProvisioningWizard::KeysPage) + board.output()));
+        if (i == 0)
+            screenshot(wizard.get(), QStringLiteral("4-keys"));
+        auto registered = m_store->findDevice(QString::fromLatin1(ids[i]));
+        QVERIFY(registered);
+        QCOMPARE(registered->className, QStringLiteral("thermometers"));
+        QCOMPARE(registered->publicKey.size(), 65);
+        QVERIFY(wizard->statusText(ProvisioningWizard::KeysPage)
+                    .contains(ProvisioningWizard::fingerprintOf(registered->publicKey)));
+        wizard->next();
+        QVERIFY2(waitComplete(*wizard),
+                 qPrintable(wizard->statusText(ProvisioningWizard::VerifyPage)));
+        QVERIFY(wizard->statusText(ProvisioningWizard::VerifyPage).contains("Passed"));
+        QVERIFY(wizard->statusText(ProvisioningWizard::VerifyPage).contains("Cel"));
+        if (i == 0)
+            screenshot(wizard.get(), QStringLiteral("5-verify"));
+        wizard->next();
+        QCOMPARE(wizard->currentId(), int(ProvisioningWizard::FinishPage));
+        QVERIFY2(waitComplete(*wizard),
+                 qPrintable(wizard->statusText(ProvisioningWizard::FinishPage)));
+        QVERIFY(wizard->statusText(ProvisioningWizard::FinishPage).contains("interval") ||
+                wizard->statusText(ProvisioningWizard::FinishPage).contains("every 30 s"));
+        if (i == 0)
+            screenshot(wizard.get(), QStringLiteral("6-finish"));
+        QVERIFY2(board.stop(), board.output().constData());
+    }
+    QCOMPARE(wizard->batch().size(), 2);
+    const QString reportPath = m_dir.filePath(QStringLiteral("batch.csv"));
+    QVERIFY(wizard->saveBatchReport(reportPath));
+    QFile report(reportPath);
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = report.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QByteArray("finished_at,device_id,class,key_fingerprint,outcome"));
+    for (int i = 0; i < ids.size(); ++i) {
+        QVERIFY(lines[i + 1].contains("," + ids[i] + ",thermometers,"));
+        QVERIFY(lines[i + 1].endsWith(",provisioned"));
+    }
+    wizard->button(QWizard::FinishButton)->click();
+}
+
+void TestProvisioningWizard::unplugDuringKeyGenerationThenRetry()
+{
+    const QByteArray id = "00a0b0c0d0e0f0aa";
+    AvrHarnessProcess board(boardOptions(id));
+    QVERIFY2(board.start(), board.output().constData());
+    auto wizard = openWizard();
+    wizard->next();
+    QVERIFY(waitComplete(*wizard));
+    wizard->next();
+    child<QLineEdit>(wizard.get(), "vendor")->setText(QStringLiteral("acme"));
+    child<QLineEdit>(wizard.get(), "type")->setText(QStringLiteral("thermo"));
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ProvisioningWizard::KeysPage));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        wizard->statusText(ProvisioningWizard::KeysPage).contains(QLatin1String("Step 2 of 3")),
+        10000);
+    board.kill(); // unplugged while it generates its key
+
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        wizard->statusText(ProvisioningWizard::KeysPage).contains(QLatin1String("unplugged")),
+        qPrintable(wizard->statusText(ProvisioningWizard::KeysPage)), 15000);
+    screenshot(wizard.get(), QStringLiteral("4-keys-unplugged"));
+    QVERIFY(!wizard->currentPage()->isComplete());
+    QCOMPARE(m_store->findDevice(QString::fromLatin1(id)).error().code,
+             std::string("store.not_found"));
+
+    // Plugged in again (its EEPROM kept the settings): Retry finishes the step.
+    AvrHarnessProcess again(boardOptions(id));
+    QVERIFY2(again.start(), again.output().constData());
+    child<QPushButton>(wizard->currentPage(), "retry")->click();
+    QVERIFY2(waitComplete(*wizard), qPrintable(wizard->statusText(ProvisioningWizard::KeysPage)));
+    QVERIFY(m_store->findDevice(QString::fromLatin1(id)));
+    wizard->reject();
+    QVERIFY(again.stop());
+}
+
+void TestProvisioningWizard::lockedDeviceIsRefused()
+{
+    // Provisioned and locked by batchOfTwoDevicesOnOnePort.
+    AvrHarnessProcess board(boardOptions("00a0b0c0d0e0f001"));
+    QVERIFY2(board.start(), board.output().constData());
+    auto wizard = openWizard();
+    wizard->next();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        wizard->statusText(ProvisioningWizard::IdentifyPage).contains(QLatin1String("locked")),
+        15000);
+    QVERIFY(!wizard->currentPage()->isComplete());
+    screenshot(wizard.get(), QStringLiteral("2-identify-locked"));
+    wizard->reject();
+    QVERIFY(board.stop());
+}
+
+QTEST_MAIN(TestProvisioningWizard)
+#include "tst_provisioningwizard.moc"

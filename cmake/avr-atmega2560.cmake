@@ -11,6 +11,7 @@ find_program(PORTAL_AVR_SIZE avr-size REQUIRED)
 
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(CMAKE_C_FLAGS_INIT "-mmcu=${PORTAL_AVR_MCU} -DF_CPU=${PORTAL_AVR_F_CPU}")
+set(CMAKE_ASM_FLAGS_INIT "-mmcu=${PORTAL_AVR_MCU}")
 set(CMAKE_CXX_FLAGS_INIT
     "-mmcu=${PORTAL_AVR_MCU} -DF_CPU=${PORTAL_AVR_F_CPU} -fno-exceptions -fno-rtti -fno-threadsafe-statics -ffunction-sections -fdata-sections")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-mmcu=${PORTAL_AVR_MCU} -Wl,--gc-sections")

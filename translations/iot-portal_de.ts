@@ -1632,8 +1632,8 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <translation>Einstellungen geschrieben. Der Schlüssel des Geräts war bereits registriert: Fingerabdruck %1.</translation>
     </message>
     <message>
-        <source>Step 2 of 3: the device generates its key pair (about 20 s on an ATmega2560)…</source>
-        <translation>Schritt 2 von 3: Das Gerät erzeugt sein Schlüsselpaar (etwa 20 s auf einem ATmega2560)…</translation>
+        <source>Step 2 of 3: the device generates its key pair (about 4 s on an ATmega2560)…</source>
+        <translation>Schritt 2 von 3: Das Gerät erzeugt sein Schlüsselpaar (etwa 4 s auf einem ATmega2560)…</translation>
     </message>
     <message>
         <source>The device&apos;s key answer did not decode.</source>

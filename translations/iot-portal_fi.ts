@@ -1632,8 +1632,8 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <translation>Asetukset kirjoitettu. Laitteen avain oli jo rekisteröity: sormenjälki %1.</translation>
     </message>
     <message>
-        <source>Step 2 of 3: the device generates its key pair (about 20 s on an ATmega2560)…</source>
-        <translation>Vaihe 2/3: laite luo avainparinsa (noin 20 s ATmega2560:lla)…</translation>
+        <source>Step 2 of 3: the device generates its key pair (about 4 s on an ATmega2560)…</source>
+        <translation>Vaihe 2/3: laite luo avainparinsa (noin 4 s ATmega2560:lla)…</translation>
     </message>
     <message>
         <source>The device&apos;s key answer did not decode.</source>

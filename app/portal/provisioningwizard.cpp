@@ -580,7 +580,7 @@ protected:
             std::memcpy(request.hostEntropy, entropy.constData(), sizeof request.hostEntropy);
             m_phase = Phase::GenKey;
             step(ProvisioningWizard::tr("Step 2 of 3: the device generates its key pair (about "
-                                        "20 s on an ATmega2560)…"));
+                                        "4 s on an ATmega2560)…"));
             m_wizard.link().request(request, P::MessageType::ProvGenKeyResponse,
                                     m_wizard.timeouts().signMs);
             return;

@@ -30,7 +30,8 @@ struct ProvisionedDevice
     QString outcome; // "provisioned", "re-provisioned", "failed: …"
 };
 
-// Step timeouts; key generation and signing take ≈ 22 s each on an ATmega2560 at 16 MHz.
+// Step timeouts; key generation and signing take ≈ 4 s each on an ATmega2560 at 16 MHz
+// (scripts/bench sign); the default leaves room for a slower board.
 struct ProvisioningTimeouts
 {
     int answerMs = 8000; // PROV_INFO is repeated every second within it

@@ -5,6 +5,7 @@
 
 #include <firmware/app/devicekey.h>
 #include <firmware/crypto/ecdsa.h>
+#include <firmware/crypto/p256field.h>
 #include <firmware/crypto/sha256.h>
 
 #include <avr/interrupt.h>
@@ -58,6 +59,22 @@ int main()
     const bool keyOk =
         SensorNode::deriveDeviceKey(deviceEntropy, hostEntropy, deviceId, privateKey, publicKey);
     printCycles(keyOk ? "keygen_cycles" : "keygen_failed", SensorNodeAvr::cycleCount() - start);
+
+    // The field operations one signature is made of (Montgomery form, modulo p).
+    FirmwareCrypto::Internal::Limbs x;
+    FirmwareCrypto::Internal::Limbs y;
+    memcpy(x.word, publicKey, sizeof x.word);
+    memcpy(y.word, publicKey + 32, sizeof y.word);
+    x.word[7] &= 0x7fffffff; // below p
+    y.word[7] &= 0x7fffffff;
+    start = SensorNodeAvr::cycleCount();
+    for (uint8_t i = 0; i < 100; ++i)
+        FirmwareCrypto::Internal::montgomeryMultiply(x, x, y, FirmwareCrypto::Internal::fieldPrime);
+    printCycles("field_multiply_cycles", (SensorNodeAvr::cycleCount() - start) / 100);
+    start = SensorNodeAvr::cycleCount();
+    for (uint8_t i = 0; i < 100; ++i)
+        FirmwareCrypto::Internal::modularAdd(x, x, y, FirmwareCrypto::Internal::fieldPrime);
+    printCycles("field_add_cycles", (SensorNodeAvr::cycleCount() - start) / 100);
 
     uint8_t message[64];
     uint8_t digest[32];

@@ -37,8 +37,7 @@ bool signCore(const uint8_t privateKey[32], const Limbs &e, const uint8_t nonce[
               uint8_t signature[64])
 {
     ProjectivePoint point;
-    setBasePoint(point);
-    scalarMultiply(point, nonce, point);
+    baseMultiply(point, nonce);
     Limbs x, y, r;
     toAffine(x, y, point);
     reduceOnce(r, x, groupOrder);

@@ -25,8 +25,7 @@ bool derivePublicKey(const uint8_t privateKey[32], uint8_t publicKey[64])
     if (!validatePrivateKey(privateKey))
         return false;
     ProjectivePoint point;
-    setBasePoint(point);
-    scalarMultiply(point, privateKey, point);
+    baseMultiply(point, privateKey);
     Limbs x, y;
     const bool finite = toAffine(x, y, point);
     if (finite) {

@@ -72,6 +72,20 @@ void pointDouble(ProjectivePoint &result, const ProjectivePoint &p);
 // Constant-time Montgomery ladder over all 256 bits of the big-endian scalar.
 void scalarMultiply(ProjectivePoint &result, const uint8_t scalar[32],
                     const ProjectivePoint &point);
+// scalar·G by a fixed-base comb (Lim–Lee, CombTeeth teeth spaced CombSpacing bits): 43
+// doublings and 43 additions instead of the ladder's 256 of each, with every table entry
+// read for each lookup, so time and memory access do not depend on the scalar. The table
+// takes 4 KiB of flash. 8 teeth (16 KiB, 32 + 32 operations) measured only 4 % faster on
+// the AVR (65.5 M against 68.4 M cycles per signature): each lookup reads four times the
+// entries, which costs most of what the fewer operations save.
+constexpr uint8_t CombTeeth = 6;
+constexpr uint8_t CombSpacing = 43; // CombTeeth × CombSpacing ≥ 256
+constexpr uint16_t CombEntries = 1u << CombTeeth;
+void baseMultiply(ProjectivePoint &result, const uint8_t scalar[32]);
+// Entry `index` of the comb table: Σ over the set bits r of index of 2^(43·r)·G, affine in
+// Montgomery form (entry 0, the identity, as x = 0, y = 1). For the table's own test.
+void combEntry(Limbs &x, Limbs &y, uint8_t index);
+
 // Public data only (variable time): u1·G + u2·Q.
 void doubleScalarMultiplyPublic(ProjectivePoint &result, const Limbs &u1Plain, const Limbs &u2Plain,
                                 const ProjectivePoint &q);

@@ -5,6 +5,7 @@
 
 #include <openssl/bn.h>
 
+#include <cstdio>
 #include <memory>
 
 using namespace Portal::FirmwareCrypto::Internal;
@@ -74,7 +75,96 @@ class TestP256Field : public QObject
 private slots:
     void arithmeticMatchesOpenSsl_data();
     void arithmeticMatchesOpenSsl();
+    void combTableMatchesTheCurve();
+    void baseMultiplyMatchesTheLadder();
 };
+
+namespace {
+
+// Σ over the set bits r of `index` of 2^(CombSpacing·r), big-endian.
+QByteArray combScalar(uint8_t index)
+{
+    QByteArray scalar(32, '\0');
+    for (uint8_t tooth = 0; tooth < CombTeeth; ++tooth) {
+        if (index & (1u << tooth)) {
+            const int bit = tooth * CombSpacing;
+            scalar[31 - bit / 8] = char(uint8_t(scalar[31 - bit / 8]) | (1u << (bit % 8)));
+        }
+    }
+    return scalar;
+}
+
+// The affine point in Montgomery form, as the comb table holds it (the identity as 0, 1).
+void ladderEntry(const QByteArray &scalar, Limbs &x, Limbs &y)
+{
+    ProjectivePoint point;
+    setBasePoint(point);
+    scalarMultiply(point, reinterpret_cast<const uint8_t *>(scalar.constData()), point);
+    Limbs xPlain, yPlain;
+    if (!toAffine(xPlain, yPlain, point)) {
+        x = Limbs{};
+        y = fieldPrime.montgomeryOne;
+        return;
+    }
+    toMontgomery(x, xPlain, fieldPrime);
+    toMontgomery(y, yPlain, fieldPrime);
+}
+
+} // namespace
+
+void TestP256Field::combTableMatchesTheCurve()
+{
+    // PORTAL_PRINT_COMB_TABLE=1 prints firmware/crypto/p256combtable.inc from the ladder.
+    const bool print = qEnvironmentVariableIntValue("PORTAL_PRINT_COMB_TABLE") == 1;
+    for (int index = 0; index < CombEntries; ++index) {
+        Limbs expectedX, expectedY;
+        ladderEntry(combScalar(uint8_t(index)), expectedX, expectedY);
+        if (print) {
+            QStringList words;
+            for (const Limbs *limbs : {&expectedX, &expectedY})
+                for (uint32_t word : limbs->word)
+                    words << QStringLiteral("0x%1").arg(word, 8, 16, QLatin1Char('0'));
+            std::printf("{%s},\n", qPrintable(words.join(QStringLiteral(", "))));
+            continue;
+        }
+        Limbs x, y;
+        combEntry(x, y, uint8_t(index));
+        QCOMPARE(hex(x), hex(expectedX));
+        QCOMPARE(hex(y), hex(expectedY));
+    }
+}
+
+void TestP256Field::baseMultiplyMatchesTheLadder()
+{
+    QRandomGenerator random(0x636f6d62);
+    QList<QByteArray> scalars = {
+        QByteArray::fromHex("0000000000000000000000000000000000000000000000000000000000000001"),
+        QByteArray::fromHex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632550"),
+        QByteArray::fromHex("0000000000000000000000000000000000000000000000000000000000000040"),
+        QByteArray::fromHex("8000000000000000000000000000000000000000000000000000000000000000")};
+    for (int i = 0; i < 40; ++i) {
+        const Limbs value = randomBelow(random, groupOrder);
+        uint8_t bytes[32];
+        storeBigEndian(bytes, value);
+        scalars << QByteArray(reinterpret_cast<const char *>(bytes), 32);
+    }
+    for (const QByteArray &scalar : scalars) {
+        const uint8_t *data = reinterpret_cast<const uint8_t *>(scalar.constData());
+        ProjectivePoint byComb, byLadder;
+        baseMultiply(byComb, data);
+        setBasePoint(byLadder);
+        scalarMultiply(byLadder, data, byLadder);
+        Limbs combX, combY, ladderX, ladderY;
+        // randomBelow() also yields 0, 1 and n - 1; 0·G is the identity for both.
+        const bool combFinite = toAffine(combX, combY, byComb);
+        QCOMPARE(combFinite, toAffine(ladderX, ladderY, byLadder));
+        QCOMPARE(combFinite, scalar != QByteArray(32, '\0'));
+        if (!combFinite)
+            continue;
+        QCOMPARE(hex(combX), hex(ladderX));
+        QCOMPARE(hex(combY), hex(ladderY));
+    }
+}
 
 void TestP256Field::arithmeticMatchesOpenSsl_data()
 {

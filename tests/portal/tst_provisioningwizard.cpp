@@ -25,7 +25,7 @@ using Testing::AvrHarnessProcess;
 
 namespace {
 
-constexpr int kStepMs = 90000; // one signature in the emulator ≈ 5 s; generous under load
+constexpr int kStepMs = 90000; // one signature in the emulator ≈ 1 s; generous under load
 
 template<typename Widget>
 Widget *child(QWidget *parent, const char *name)

@@ -786,11 +786,10 @@ void ProvisioningWizard::nextDevice()
     m_session.panId = choices.panId;
     m_session.channel = choices.channel;
     m_session.reportingIntervalS = choices.reportingIntervalS;
-    const QString portPath = m_link->portPath();
-    const qint32 baudRate = m_link->baudRate();
+    // The port page keeps its path and baud rate; next() reopens the port through its
+    // validation, or stays there showing why the port cannot be opened.
     restart();
-    if (auto opened = m_link->open(portPath, baudRate); opened || !portPath.isEmpty())
-        next();
+    next();
 }
 
 void ProvisioningWizard::reject()

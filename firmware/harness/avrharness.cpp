@@ -341,11 +341,12 @@ void AvrHarness::writeEeprom(const std::vector<uint8_t> &bytes)
 
 void AvrHarness::saveEepromIfChanged()
 {
-    if (m_options.eepromPath.empty())
+    // Runs once per simulated millisecond: compares in place, copies only on a change.
+    const avr_eeprom_t *eeprom = eepromModule(m_avr);
+    if (m_options.eepromPath.empty() || !eeprom || eeprom->size != m_savedEeprom.size() ||
+        std::memcmp(eeprom->eeprom, m_savedEeprom.data(), m_savedEeprom.size()) == 0)
         return;
-    std::vector<uint8_t> now = readEeprom();
-    if (now == m_savedEeprom)
-        return;
+    std::vector<uint8_t> now(eeprom->eeprom, eeprom->eeprom + eeprom->size);
     if (writeFileAtomically(m_options.eepromPath, now))
         m_savedEeprom = std::move(now);
 }

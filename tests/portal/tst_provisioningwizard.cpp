@@ -3,9 +3,9 @@
 // a batch of two devices on one port with a CSV report, an unplug (the emulator killed)
 // during key generation that leaves nothing in the store and is resumed with Retry, and a
 // locked device refused.
-#include <app/portal/deviceseriallink.h>
 #include <app/portal/provisioningwizard.h>
 #include <tests/support/avrharnessprocess.h>
+#include <tests/support/childwidget.h>
 
 #include <portal-core/store/store.h>
 
@@ -22,19 +22,11 @@
 using namespace Portal;
 using Gui::ProvisioningWizard;
 using Testing::AvrHarnessProcess;
+using Testing::child;
 
 namespace {
 
 constexpr int kStepMs = 90000; // one signature in the emulator ≈ 1 s; generous under load
-
-template<typename Widget>
-Widget *child(QWidget *parent, const char *name)
-{
-    Widget *widget = parent->findChild<Widget *>(QLatin1String(name));
-    if (!widget)
-        qFatal("no child %s", name);
-    return widget;
-}
 
 void screenshot(QWidget *widget, const QString &name)
 {

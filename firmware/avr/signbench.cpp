@@ -60,7 +60,7 @@ int main()
         SensorNode::deriveDeviceKey(deviceEntropy, hostEntropy, deviceId, privateKey, publicKey);
     printCycles(keyOk ? "keygen_cycles" : "keygen_failed", SensorNodeAvr::cycleCount() - start);
 
-    // The field operations one signature is made of (Montgomery form, modulo p).
+    // The field operations one signature is made of (modulo p).
     FirmwareCrypto::Internal::Limbs x;
     FirmwareCrypto::Internal::Limbs y;
     memcpy(x.word, publicKey, sizeof x.word);
@@ -69,8 +69,11 @@ int main()
     y.word[7] &= 0x7fffffff;
     start = SensorNodeAvr::cycleCount();
     for (uint8_t i = 0; i < 100; ++i)
-        FirmwareCrypto::Internal::montgomeryMultiply(x, x, y, FirmwareCrypto::Internal::fieldPrime);
+        FirmwareCrypto::Internal::fieldMultiply(x, x, y);
     printCycles("field_multiply_cycles", (SensorNodeAvr::cycleCount() - start) / 100);
+    start = SensorNodeAvr::cycleCount();
+    FirmwareCrypto::Internal::fieldInverseBlinded(x, x, y);
+    printCycles("field_inverse_cycles", SensorNodeAvr::cycleCount() - start);
     start = SensorNodeAvr::cycleCount();
     for (uint8_t i = 0; i < 100; ++i)
         FirmwareCrypto::Internal::modularAdd(x, x, y, FirmwareCrypto::Internal::fieldPrime);

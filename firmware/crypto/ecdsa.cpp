@@ -38,8 +38,9 @@ bool signCore(const uint8_t privateKey[32], const Limbs &e, const uint8_t nonce[
 {
     ProjectivePoint point;
     baseMultiply(point, nonce);
-    Limbs x, y, r;
-    toAffine(x, y, point);
+    Limbs x, y, r, blind;
+    deriveBlind(blind, nonce, BlindAffineZ, fieldPrime);
+    toAffine(x, y, point, blind);
     reduceOnce(r, x, groupOrder);
 
     Limbs k, d, kMont, dMont, rMont, eMont, s;
@@ -49,7 +50,9 @@ bool signCore(const uint8_t privateKey[32], const Limbs &e, const uint8_t nonce[
     toMontgomery(dMont, d, groupOrder);
     toMontgomery(rMont, r, groupOrder);
     toMontgomery(eMont, e, groupOrder);
-    modularInverse(kMont, kMont, groupOrder);
+    deriveBlind(blind, nonce, BlindScalarInverse, groupOrder);
+    toMontgomery(blind, blind, groupOrder);
+    scalarInverseBlinded(kMont, kMont, blind);
     montgomeryMultiply(s, rMont, dMont, groupOrder);
     modularAdd(s, s, eMont, groupOrder);
     montgomeryMultiply(s, s, kMont, groupOrder);
@@ -66,6 +69,7 @@ bool signCore(const uint8_t privateKey[32], const Limbs &e, const uint8_t nonce[
     wipeSecret(&d, sizeof d);
     wipeSecret(&kMont, sizeof kMont);
     wipeSecret(&dMont, sizeof dMont);
+    wipeSecret(&blind, sizeof blind);
     return ok;
 }
 
@@ -155,23 +159,18 @@ bool verify(const uint8_t publicKey[64], const uint8_t hash[32], const uint8_t s
     if (!loadPublicPoint(q, publicKey))
         return false;
 
-    Limbs e, w, u1, u2, rMont, eMont;
+    Limbs e, w, wMont, u1, u2;
     hashToScalar(e, hash);
-    toMontgomery(w, s, groupOrder);
-    modularInverse(w, w, groupOrder);
-    toMontgomery(eMont, e, groupOrder);
-    toMontgomery(rMont, r, groupOrder);
-    // Montgomery product of a Montgomery value and a Montgomery value → Montgomery;
-    // fromMontgomery then gives the plain scalars.
-    montgomeryMultiply(u1, eMont, w, groupOrder);
-    montgomeryMultiply(u2, rMont, w, groupOrder);
-    fromMontgomery(u1, u1, groupOrder);
-    fromMontgomery(u2, u2, groupOrder);
+    inverseVariableTime(w, s, groupOrder);
+    toMontgomery(wMont, w, groupOrder);
+    // The Montgomery product of a plain value and a Montgomery one is plain.
+    montgomeryMultiply(u1, e, wMont, groupOrder);
+    montgomeryMultiply(u2, r, wMont, groupOrder);
 
     ProjectivePoint sum;
     doubleScalarMultiplyPublic(sum, u1, u2, q);
     Limbs x, y, xReduced;
-    if (!toAffine(x, y, sum))
+    if (!toAffinePublic(x, y, sum))
         return false;
     reduceOnce(xReduced, x, groupOrder);
     return memcmp(&xReduced, &r, sizeof r) == 0;

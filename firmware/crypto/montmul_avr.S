@@ -1,7 +1,8 @@
 ; Montgomery multiplication on the AVR: r = a·b·2^-256 (+ carry·2^256), by finely integrated
 ; product scanning (FIPS) over 8-bit digits, so that every product is one 2-cycle MUL.
-; p256field.cpp's montgomeryMultiply() calls it for p and n alike and does the final
-; conditional subtraction. Constant time: the instruction sequence depends only on the
+; p256field.cpp's montgomeryMultiply() calls it for scalars mod n (field elements mod p
+; use mul256_avr.S and the reduction special to p) and does the final conditional
+; subtraction. Constant time: the instruction sequence depends only on the
 ; loop bounds, never on the operands (MUL, ADD/ADC and loads take fixed cycles on the AVR).
 ;
 ;   uint8_t portal_avr_montmul(uint8_t result[32], uint8_t am[64], const uint8_t bn[64],

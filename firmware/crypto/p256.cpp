@@ -26,13 +26,15 @@ bool derivePublicKey(const uint8_t privateKey[32], uint8_t publicKey[64])
         return false;
     ProjectivePoint point;
     baseMultiply(point, privateKey);
-    Limbs x, y;
-    const bool finite = toAffine(x, y, point);
+    Limbs x, y, blind;
+    deriveBlind(blind, privateKey, BlindAffineZ, fieldPrime);
+    const bool finite = toAffine(x, y, point, blind);
     if (finite) {
         storeBigEndian(publicKey, x);
         storeBigEndian(publicKey + 32, y);
     }
     wipeSecret(&point, sizeof point);
+    wipeSecret(&blind, sizeof blind);
     return finite;
 }
 

@@ -1,6 +1,7 @@
 #include "p256field.h"
 
 #include "bytes.h"
+#include "sha256.h"
 
 #include <string.h>
 
@@ -32,12 +33,12 @@ const Modulus groupOrder = {{{0xfc632551, 0xf3b9cac2, 0xa7179e84, 0xbce6faad, 0x
                             {{0xbe79eea2, 0x83244c95, 0x49bd6fa6, 0x4699799c, 0x2b6bec59,
                               0x2845b239, 0xf3d95620, 0x66e12d94}}};
 
+const Limbs fieldOne = {{1, 0, 0, 0, 0, 0, 0, 0}};
+
 namespace {
 
-// b = 5ac635d8 aa3a93e7 b3ebbd55 769886bc 651d06b0 cc53b0f6 3bce3c3e 27d2604b, stored as
-// b·2^256 mod p because it is only ever a Montgomery operand.
-const Limbs curveBMontgomery = {{0x29c4bddf, 0xd89cdf62, 0x78843090, 0xacf005cd, 0xf7212ed6,
-                                 0xe5a220ab, 0x04874834, 0xdc30061d}};
+const Limbs curveB = {{0x27d2604b, 0x3bce3c3e, 0xcc53b0f6, 0x651d06b0, 0x769886bc, 0xb3ebbd55,
+                       0xaa3a93e7, 0x5ac635d8}};
 const Limbs baseX = {{0xd898c296, 0xf4a13945, 0x2deb33a0, 0x77037d81, 0x63a440f2, 0xf8bce6e5,
                       0xe12c4247, 0x6b17d1f2}};
 const Limbs baseY = {{0x37bf51f5, 0xcbb64068, 0x6b315ece, 0x2bce3357, 0x7c0f9e16, 0x8ee7eb4a,
@@ -50,9 +51,35 @@ void select(Limbs &result, uint32_t mask, const Limbs &a, const Limbs &b)
         result.word[i] = (a.word[i] & mask) | (b.word[i] & ~mask);
 }
 
-// Carries and borrows move through 16-bit halves so that only 32-bit arithmetic is needed:
-// the AVR has no 64-bit operations (libgcc calls, slow) and comparisons may compile to
-// branches there.
+#if defined(__AVR__)
+// addsub256_avr.S. Limbs are little-endian in memory on the AVR, so their bytes are digits.
+extern "C" uint8_t portal_avr_add256(uint8_t result[32], const uint8_t a[32], const uint8_t b[32]);
+extern "C" uint8_t portal_avr_sub256(uint8_t result[32], const uint8_t a[32], const uint8_t b[32]);
+
+uint8_t *digitBytes(Limbs &value)
+{
+    return reinterpret_cast<uint8_t *>(value.word);
+}
+
+const uint8_t *digitBytes(const Limbs &value)
+{
+    return reinterpret_cast<const uint8_t *>(value.word);
+}
+
+// Returns the borrow (0 or 1).
+uint32_t subtract(Limbs &result, const Limbs &a, const Limbs &b)
+{
+    return portal_avr_sub256(digitBytes(result), digitBytes(a), digitBytes(b));
+}
+
+// Returns the carry (0 or 1).
+uint32_t add(Limbs &result, const Limbs &a, const Limbs &b)
+{
+    return portal_avr_add256(digitBytes(result), digitBytes(a), digitBytes(b));
+}
+#else
+// Carries and borrows move through 16-bit halves so that only 32-bit arithmetic is needed
+// and no comparison can compile to a branch.
 
 // Returns the borrow (0 or 1).
 uint32_t subtract(Limbs &result, const Limbs &a, const Limbs &b)
@@ -80,6 +107,7 @@ uint32_t add(Limbs &result, const Limbs &a, const Limbs &b)
     }
     return carry;
 }
+#endif
 
 // value + carryOut·2^256 < 2m  →  result < m.
 void reduceWithCarry(Limbs &result, const Limbs &value, uint32_t carryOut, const Modulus &modulus)
@@ -107,6 +135,34 @@ void swapConditional(ProjectivePoint &a, ProjectivePoint &b, uint32_t mask)
 uint32_t bitAt(const Limbs &value, uint16_t bit)
 {
     return (value.word[bit >> 5] >> (bit & 31)) & 1;
+}
+
+// value = (value + carryIn·2^256) / 2.
+void halve(Limbs &value, uint32_t carryIn)
+{
+    for (uint8_t i = 0; i + 1 < LimbCount; ++i)
+        value.word[i] = (value.word[i] >> 1) | (value.word[i + 1] << 31);
+    value.word[LimbCount - 1] = (value.word[LimbCount - 1] >> 1) | (carryIn << 31);
+}
+
+// value = value / 2 mod m (m odd): value + m is even when value is odd.
+void halveModular(Limbs &value, const Modulus &modulus)
+{
+    uint32_t carry = 0;
+    if (value.word[0] & 1) // public: only for inverseVariableTime()
+        carry = add(value, value, modulus.value);
+    halve(value, carry);
+}
+
+uint32_t isOnePublic(const Limbs &value)
+{
+    if (value.word[0] != 1)
+        return 0;
+    for (uint8_t i = 1; i < LimbCount; ++i) {
+        if (value.word[i] != 0)
+            return 0;
+    }
+    return 1;
 }
 
 } // namespace
@@ -270,7 +326,123 @@ void montgomeryMultiplyAvr(Limbs &result, const Limbs &a, const Limbs &b, const 
 }
 #endif
 
+#if defined(__AVR__)
+extern "C" void portal_avr_multiply256(uint8_t product[64], const uint8_t a[32],
+                                       const uint8_t b[32]);
+#endif
+
+// Accumulates one 16-bit digit of the reduction: acc += terms, digit = acc mod 2^16,
+// acc = floor(acc / 2^16). GCC's >> on a negative int32_t is arithmetic (documented).
+inline void emitDigit(int32_t &acc, uint16_t &digit, int32_t terms)
+{
+    acc += terms;
+    digit = uint16_t(acc);
+    acc >>= 16;
+}
+
+// Carries acc through digits [from, to).
+inline void rippleDigits(int32_t &acc, uint16_t digits[16], uint8_t from, uint8_t to)
+{
+    for (uint8_t i = from; i < to; ++i)
+        emitDigit(acc, digits[i], digits[i]);
+}
+
+// digits + carry·2^256 ≡ digits + carry·(2^224 - 2^192 - 2^96 + 1) (mod p), for a small
+// signed carry; returns the new carry. 2^96, 2^192 and 2^224 are digits 6, 12 and 14.
+int32_t foldCarry(uint16_t digits[16], int32_t carry)
+{
+    int32_t acc = 0;
+    emitDigit(acc, digits[0], int32_t(digits[0]) + carry);
+    rippleDigits(acc, digits, 1, 6);
+    emitDigit(acc, digits[6], int32_t(digits[6]) - carry);
+    rippleDigits(acc, digits, 7, 12);
+    emitDigit(acc, digits[12], int32_t(digits[12]) - carry);
+    rippleDigits(acc, digits, 13, 14);
+    emitDigit(acc, digits[14], int32_t(digits[14]) + carry);
+    rippleDigits(acc, digits, 15, 16);
+    return acc;
+}
+
 } // namespace
+
+void multiplyWide(uint16_t product[32], const Limbs &a, const Limbs &b)
+{
+#if defined(__AVR__)
+    // Limbs and the product are little-endian in memory on the AVR, so bytes are digits.
+    portal_avr_multiply256(reinterpret_cast<uint8_t *>(product),
+                           reinterpret_cast<const uint8_t *>(a.word),
+                           reinterpret_cast<const uint8_t *>(b.word));
+#else
+    uint32_t words[2 * LimbCount] = {};
+    for (uint8_t i = 0; i < LimbCount; ++i) {
+        uint64_t carry = 0;
+        for (uint8_t j = 0; j < LimbCount; ++j) {
+            const uint64_t sum = words[i + j] + uint64_t(a.word[i]) * b.word[j] + carry;
+            words[i + j] = uint32_t(sum);
+            carry = sum >> 32;
+        }
+        words[i + LimbCount] = uint32_t(carry);
+    }
+    for (uint8_t i = 0; i < 2 * LimbCount; ++i) {
+        product[2 * i] = uint16_t(words[i]);
+        product[2 * i + 1] = uint16_t(words[i] >> 16);
+    }
+    wipeSecret(words, sizeof words);
+#endif
+}
+
+void reduceFieldPrime(Limbs &result, const uint16_t product[32])
+{
+    // FIPS 186-4 D.2.3 on the 32-bit words c0..c15 of the product:
+    //   s1 + 2 s2 + 2 s3 + s4 + s5 - s6 - s7 - s8 - s9, regrouped by result word, each word
+    // summed as two 16-bit digits (the same terms over the low and then the high halves).
+    // The sum lies in (-4·2^256, 7·2^256): the final carry is in [-4, 6] and two folds bring it
+    // to 0 (the first leaves a carry in {-1, 0, 1}, the second none).
+    uint16_t digits[16];
+    int32_t acc = 0;
+    // w(i, h): half h of word c_i.
+    auto w = [product](uint8_t i, uint8_t h) { return int32_t(product[2 * i + h]); };
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[0 + h],
+                  w(0, h) + w(8, h) + w(9, h) - w(11, h) - w(12, h) - w(13, h) - w(14, h));
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[2 + h],
+                  w(1, h) + w(9, h) + w(10, h) - w(12, h) - w(13, h) - w(14, h) - w(15, h));
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[4 + h],
+                  w(2, h) + w(10, h) + w(11, h) - w(13, h) - w(14, h) - w(15, h));
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[6 + h],
+                  w(3, h) + 2 * (w(11, h) + w(12, h)) + w(13, h) - w(15, h) - w(8, h) - w(9, h));
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[8 + h],
+                  w(4, h) + 2 * (w(12, h) + w(13, h)) + w(14, h) - w(9, h) - w(10, h));
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[10 + h],
+                  w(5, h) + 2 * (w(13, h) + w(14, h)) + w(15, h) - w(10, h) - w(11, h));
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[12 + h],
+                  w(6, h) + w(13, h) + 3 * w(14, h) + 2 * w(15, h) - w(8, h) - w(9, h));
+    for (uint8_t h = 0; h < 2; ++h)
+        emitDigit(acc, digits[14 + h],
+                  w(7, h) + w(8, h) + 3 * w(15, h) - w(10, h) - w(11, h) - w(12, h) - w(13, h));
+    acc = foldCarry(digits, acc);
+    foldCarry(digits, acc);
+    Limbs value;
+    for (uint8_t i = 0; i < LimbCount; ++i)
+        value.word[i] = uint32_t(digits[2 * i]) | (uint32_t(digits[2 * i + 1]) << 16);
+    reduceOnce(result, value, fieldPrime);
+}
+
+// The product and the reduction's digits stay on the stack unwiped: every multiplication
+// overwrites the same frame, and the callers wipe the points and scalars they are made of
+// (wiping here would cost 6 % of a multiplication).
+void fieldMultiply(Limbs &result, const Limbs &a, const Limbs &b)
+{
+    uint16_t product[4 * LimbCount];
+    multiplyWide(product, a, b);
+    reduceFieldPrime(result, product);
+}
 
 void montgomeryMultiply(Limbs &result, const Limbs &a, const Limbs &b, const Modulus &modulus)
 {
@@ -297,35 +469,90 @@ void fromMontgomery(Limbs &plain, const Limbs &value, const Modulus &modulus)
     montgomeryMultiply(plain, value, one, modulus);
 }
 
-void modularInverse(Limbs &result, const Limbs &value, const Modulus &modulus)
+void inverseVariableTime(Limbs &result, const Limbs &value, const Modulus &modulus)
 {
-    // The exponent m - 2 is a public constant, so branching on its bits leaks nothing
-    // about value.
-    Limbs exponent;
-    const Limbs two = {{2, 0, 0, 0, 0, 0, 0, 0}};
-    subtract(exponent, modulus.value, two);
-    Limbs accumulator = modulus.montgomeryOne;
-    for (int16_t bit = 255; bit >= 0; --bit) {
-        montgomeryMultiply(accumulator, accumulator, accumulator, modulus);
-        if (bitAt(exponent, uint16_t(bit)))
-            montgomeryMultiply(accumulator, accumulator, value, modulus);
+    // Invariants: x1·value ≡ u, x2·value ≡ v (mod m); gcd(u, v) = 1 throughout because m
+    // is prime and 0 < value < m, so one of u, v reaches 1.
+    if (isZero(value)) {
+        result = Limbs{};
+        return;
     }
-    result = accumulator;
-    wipeSecret(&accumulator, sizeof accumulator);
+    Limbs u = value;
+    Limbs v = modulus.value;
+    Limbs x1 = fieldOne;
+    Limbs x2 = {};
+    while (!isOnePublic(u) && !isOnePublic(v)) {
+        while (!(u.word[0] & 1)) {
+            halve(u, 0);
+            halveModular(x1, modulus);
+        }
+        while (!(v.word[0] & 1)) {
+            halve(v, 0);
+            halveModular(x2, modulus);
+        }
+        if (!lessThan(u, v)) {
+            subtract(u, u, v);
+            modularSubtract(x1, x1, x2, modulus);
+        } else {
+            subtract(v, v, u);
+            modularSubtract(x2, x2, x1, modulus);
+        }
+    }
+    result = isOnePublic(u) ? x1 : x2;
+}
+
+void fieldInverseBlinded(Limbs &result, const Limbs &value, const Limbs &blind)
+{
+    Limbs blinded;
+    fieldMultiply(blinded, value, blind);
+    inverseVariableTime(blinded, blinded, fieldPrime);
+    fieldMultiply(result, blinded, blind);
+    wipeSecret(&blinded, sizeof blinded);
+}
+
+void scalarInverseBlinded(Limbs &resultMont, const Limbs &valueMont, const Limbs &blindMont)
+{
+    // With R = 2^256: (a·R)(β·R)/R = aβR; its plain inverse times βR / R is a^-1·R^-1, and a
+    // Montgomery product with R^3 = (R^2)(R^2)/R turns that into a^-1·R.
+    const Modulus &n = groupOrder;
+    Limbs blinded, rCubed;
+    montgomeryMultiply(blinded, valueMont, blindMont, n);
+    inverseVariableTime(blinded, blinded, n);
+    montgomeryMultiply(blinded, blinded, blindMont, n);
+    montgomeryMultiply(rCubed, n.montgomeryRSquared, n.montgomeryRSquared, n);
+    montgomeryMultiply(resultMont, blinded, rCubed, n);
+    wipeSecret(&blinded, sizeof blinded);
+}
+
+void deriveBlind(Limbs &blind, const uint8_t secret[32], BlindPurpose purpose,
+                 const Modulus &modulus)
+{
+    Sha256 hash;
+    const uint8_t purposeByte = purpose;
+    hash.update(&purposeByte, 1);
+    hash.update(secret, 32);
+    uint8_t digest[Sha256::DigestBytes];
+    hash.finish(digest);
+    Limbs value;
+    loadBigEndian(value, digest);
+    reduceOnce(blind, value, modulus); // digest < 2^256 < 2m
+    blind.word[0] |= isZero(blind);
+    wipeSecret(digest, sizeof digest);
+    wipeSecret(&value, sizeof value);
 }
 
 void setIdentity(ProjectivePoint &point)
 {
     memset(&point.x, 0, sizeof point.x);
-    point.y = fieldPrime.montgomeryOne;
+    point.y = fieldOne;
     memset(&point.z, 0, sizeof point.z);
 }
 
 void setBasePoint(ProjectivePoint &point)
 {
-    toMontgomery(point.x, baseX, fieldPrime);
-    toMontgomery(point.y, baseY, fieldPrime);
-    point.z = fieldPrime.montgomeryOne;
+    point.x = baseX;
+    point.y = baseY;
+    point.z = fieldOne;
 }
 
 void pointAdd(ProjectivePoint &result, const ProjectivePoint &p, const ProjectivePoint &q)
@@ -333,32 +560,32 @@ void pointAdd(ProjectivePoint &result, const ProjectivePoint &p, const Projectiv
     // Renes–Costello–Batina 2016, Algorithm 4 (complete addition, a = -3).
     const Modulus &m = fieldPrime;
     Limbs t0, t1, t2, t3, t4, x3, y3, z3;
-    const Limbs &b = curveBMontgomery;
-    montgomeryMultiply(t0, p.x, q.x, m);
-    montgomeryMultiply(t1, p.y, q.y, m);
-    montgomeryMultiply(t2, p.z, q.z, m);
+    const Limbs &b = curveB;
+    fieldMultiply(t0, p.x, q.x);
+    fieldMultiply(t1, p.y, q.y);
+    fieldMultiply(t2, p.z, q.z);
     modularAdd(t3, p.x, p.y, m);
     modularAdd(t4, q.x, q.y, m);
-    montgomeryMultiply(t3, t3, t4, m);
+    fieldMultiply(t3, t3, t4);
     modularAdd(t4, t0, t1, m);
     modularSubtract(t3, t3, t4, m);
     modularAdd(t4, p.y, p.z, m);
     modularAdd(x3, q.y, q.z, m);
-    montgomeryMultiply(t4, t4, x3, m);
+    fieldMultiply(t4, t4, x3);
     modularAdd(x3, t1, t2, m);
     modularSubtract(t4, t4, x3, m);
     modularAdd(x3, p.x, p.z, m);
     modularAdd(y3, q.x, q.z, m);
-    montgomeryMultiply(x3, x3, y3, m);
+    fieldMultiply(x3, x3, y3);
     modularAdd(y3, t0, t2, m);
     modularSubtract(y3, x3, y3, m);
-    montgomeryMultiply(z3, b, t2, m);
+    fieldMultiply(z3, b, t2);
     modularSubtract(x3, y3, z3, m);
     modularAdd(z3, x3, x3, m);
     modularAdd(x3, x3, z3, m);
     modularSubtract(z3, t1, x3, m);
     modularAdd(x3, t1, x3, m);
-    montgomeryMultiply(y3, b, y3, m);
+    fieldMultiply(y3, b, y3);
     modularAdd(t1, t2, t2, m);
     modularAdd(t2, t1, t2, m);
     modularSubtract(y3, y3, t2, m);
@@ -368,14 +595,14 @@ void pointAdd(ProjectivePoint &result, const ProjectivePoint &p, const Projectiv
     modularAdd(t1, t0, t0, m);
     modularAdd(t0, t1, t0, m);
     modularSubtract(t0, t0, t2, m);
-    montgomeryMultiply(t1, t4, y3, m);
-    montgomeryMultiply(t2, t0, y3, m);
-    montgomeryMultiply(y3, x3, z3, m);
+    fieldMultiply(t1, t4, y3);
+    fieldMultiply(t2, t0, y3);
+    fieldMultiply(y3, x3, z3);
     modularAdd(y3, y3, t2, m);
-    montgomeryMultiply(x3, x3, t3, m);
+    fieldMultiply(x3, x3, t3);
     modularSubtract(x3, x3, t1, m);
-    montgomeryMultiply(z3, z3, t4, m);
-    montgomeryMultiply(t1, t3, t0, m);
+    fieldMultiply(z3, z3, t4);
+    fieldMultiply(t1, t3, t0);
     modularAdd(z3, z3, t1, m);
     result.x = x3;
     result.y = y3;
@@ -392,25 +619,25 @@ void pointDouble(ProjectivePoint &result, const ProjectivePoint &p)
     // Renes–Costello–Batina 2016, Algorithm 6 (exception-free doubling, a = -3).
     const Modulus &m = fieldPrime;
     Limbs t0, t1, t2, t3, x3, y3, z3;
-    const Limbs &b = curveBMontgomery;
-    montgomeryMultiply(t0, p.x, p.x, m);
-    montgomeryMultiply(t1, p.y, p.y, m);
-    montgomeryMultiply(t2, p.z, p.z, m);
-    montgomeryMultiply(t3, p.x, p.y, m);
+    const Limbs &b = curveB;
+    fieldMultiply(t0, p.x, p.x);
+    fieldMultiply(t1, p.y, p.y);
+    fieldMultiply(t2, p.z, p.z);
+    fieldMultiply(t3, p.x, p.y);
     modularAdd(t3, t3, t3, m);
-    montgomeryMultiply(z3, p.x, p.z, m);
+    fieldMultiply(z3, p.x, p.z);
     modularAdd(z3, z3, z3, m);
-    montgomeryMultiply(y3, b, t2, m);
+    fieldMultiply(y3, b, t2);
     modularSubtract(y3, y3, z3, m);
     modularAdd(x3, y3, y3, m);
     modularAdd(y3, x3, y3, m);
     modularSubtract(x3, t1, y3, m);
     modularAdd(y3, t1, y3, m);
-    montgomeryMultiply(y3, x3, y3, m);
-    montgomeryMultiply(x3, x3, t3, m);
+    fieldMultiply(y3, x3, y3);
+    fieldMultiply(x3, x3, t3);
     modularAdd(t3, t2, t2, m);
     modularAdd(t2, t2, t3, m);
-    montgomeryMultiply(z3, b, z3, m);
+    fieldMultiply(z3, b, z3);
     modularSubtract(z3, z3, t2, m);
     modularSubtract(z3, z3, t0, m);
     modularAdd(t3, z3, z3, m);
@@ -418,13 +645,13 @@ void pointDouble(ProjectivePoint &result, const ProjectivePoint &p)
     modularAdd(t3, t0, t0, m);
     modularAdd(t0, t3, t0, m);
     modularSubtract(t0, t0, t2, m);
-    montgomeryMultiply(t0, t0, z3, m);
+    fieldMultiply(t0, t0, z3);
     modularAdd(y3, y3, t0, m);
-    montgomeryMultiply(t0, p.y, p.z, m);
+    fieldMultiply(t0, p.y, p.z);
     modularAdd(t0, t0, t0, m);
-    montgomeryMultiply(z3, t0, z3, m);
+    fieldMultiply(z3, t0, z3);
     modularSubtract(x3, x3, z3, m);
-    montgomeryMultiply(z3, t0, t1, m);
+    fieldMultiply(z3, t0, t1);
     modularAdd(z3, z3, z3, m);
     modularAdd(z3, z3, z3, m);
     result.x = x3;
@@ -510,7 +737,7 @@ void selectCombEntry(ProjectivePoint &entry, uint8_t index)
     // z = 1 for a finite entry, 0 for the identity (entry 0: x = 0, y = 1).
     const uint32_t finite = ~equalMask(index, 0);
     for (uint8_t i = 0; i < LimbCount; ++i)
-        entry.z.word[i] = fieldPrime.montgomeryOne.word[i] & finite;
+        entry.z.word[i] = fieldOne.word[i] & finite;
 }
 
 } // namespace
@@ -567,41 +794,51 @@ void doubleScalarMultiplyPublic(ProjectivePoint &result, const Limbs &u1Plain, c
     result = accumulator;
 }
 
-bool toAffine(Limbs &xPlain, Limbs &yPlain, const ProjectivePoint &point)
+namespace {
+
+bool toAffineWith(Limbs &x, Limbs &y, const ProjectivePoint &point, const Limbs *zBlind)
 {
     if (isZero(point.z))
         return false;
-    Limbs zInverse, coordinate;
-    modularInverse(zInverse, point.z, fieldPrime);
-    montgomeryMultiply(coordinate, point.x, zInverse, fieldPrime);
-    fromMontgomery(xPlain, coordinate, fieldPrime);
-    montgomeryMultiply(coordinate, point.y, zInverse, fieldPrime);
-    fromMontgomery(yPlain, coordinate, fieldPrime);
+    Limbs zInverse;
+    if (zBlind)
+        fieldInverseBlinded(zInverse, point.z, *zBlind);
+    else
+        inverseVariableTime(zInverse, point.z, fieldPrime);
+    fieldMultiply(x, point.x, zInverse);
+    fieldMultiply(y, point.y, zInverse);
     wipeSecret(&zInverse, sizeof zInverse);
-    wipeSecret(&coordinate, sizeof coordinate);
     return true;
+}
+
+} // namespace
+
+bool toAffine(Limbs &x, Limbs &y, const ProjectivePoint &point, const Limbs &zBlind)
+{
+    return toAffineWith(x, y, point, &zBlind);
+}
+
+bool toAffinePublic(Limbs &x, Limbs &y, const ProjectivePoint &point)
+{
+    return toAffineWith(x, y, point, nullptr);
 }
 
 bool loadPublicPoint(ProjectivePoint &point, const uint8_t publicKey[64])
 {
-    Limbs xPlain, yPlain;
-    loadBigEndian(xPlain, publicKey);
-    loadBigEndian(yPlain, publicKey + 32);
-    if (!lessThan(xPlain, fieldPrime.value) || !lessThan(yPlain, fieldPrime.value))
+    loadBigEndian(point.x, publicKey);
+    loadBigEndian(point.y, publicKey + 32);
+    if (!lessThan(point.x, fieldPrime.value) || !lessThan(point.y, fieldPrime.value))
         return false;
-    toMontgomery(point.x, xPlain, fieldPrime);
-    toMontgomery(point.y, yPlain, fieldPrime);
-    point.z = fieldPrime.montgomeryOne;
+    point.z = fieldOne;
 
     // y^2 = x^3 - 3x + b
     Limbs left, right;
-    montgomeryMultiply(left, point.y, point.y, fieldPrime);
-    montgomeryMultiply(right, point.x, point.x, fieldPrime);
-    montgomeryMultiply(right, right, point.x, fieldPrime);
+    fieldMultiply(left, point.y, point.y);
+    fieldMultiply(right, point.x, point.x);
+    fieldMultiply(right, right, point.x);
     for (uint8_t i = 0; i < 3; ++i)
         modularSubtract(right, right, point.x, fieldPrime);
-    const Limbs &b = curveBMontgomery;
-    modularAdd(right, right, b, fieldPrime);
+    modularAdd(right, right, curveB, fieldPrime);
     return memcmp(&left, &right, sizeof left) == 0;
 }
 

@@ -75,6 +75,8 @@ class TestP256Field : public QObject
 private slots:
     void arithmeticMatchesOpenSsl_data();
     void arithmeticMatchesOpenSsl();
+    void reductionModPMatchesOpenSsl();
+    void blindedAffineMatchesPublic();
     void combTableMatchesTheCurve();
     void baseMultiplyMatchesTheLadder();
 };
@@ -94,20 +96,16 @@ QByteArray combScalar(uint8_t index)
     return scalar;
 }
 
-// The affine point in Montgomery form, as the comb table holds it (the identity as 0, 1).
+// The affine point as the comb table holds it (the identity as 0, 1).
 void ladderEntry(const QByteArray &scalar, Limbs &x, Limbs &y)
 {
     ProjectivePoint point;
     setBasePoint(point);
     scalarMultiply(point, reinterpret_cast<const uint8_t *>(scalar.constData()), point);
-    Limbs xPlain, yPlain;
-    if (!toAffine(xPlain, yPlain, point)) {
+    if (!toAffinePublic(x, y, point)) {
         x = Limbs{};
-        y = fieldPrime.montgomeryOne;
-        return;
+        y = fieldOne;
     }
-    toMontgomery(x, xPlain, fieldPrime);
-    toMontgomery(y, yPlain, fieldPrime);
 }
 
 } // namespace
@@ -156,8 +154,8 @@ void TestP256Field::baseMultiplyMatchesTheLadder()
         scalarMultiply(byLadder, data, byLadder);
         Limbs combX, combY, ladderX, ladderY;
         // randomBelow() also yields 0, 1 and n - 1; 0·G is the identity for both.
-        const bool combFinite = toAffine(combX, combY, byComb);
-        QCOMPARE(combFinite, toAffine(ladderX, ladderY, byLadder));
+        const bool combFinite = toAffinePublic(combX, combY, byComb);
+        QCOMPARE(combFinite, toAffinePublic(ladderX, ladderY, byLadder));
         QCOMPARE(combFinite, scalar != QByteArray(32, '\0'));
         if (!combFinite)
             continue;
@@ -196,29 +194,102 @@ void TestP256Field::arithmeticMatchesOpenSsl()
         QVERIFY(BN_mod_sub(expected.get(), aBn.get(), bBn.get(), m.get(), context));
         QCOMPARE(hex(difference), hex(expected.get()));
 
+        QVERIFY(BN_mod_mul(expected.get(), aBn.get(), bBn.get(), m.get(), context));
         toMontgomery(aMont, a, modulus);
         toMontgomery(bMont, b, modulus);
         montgomeryMultiply(product, aMont, bMont, modulus);
         montgomeryMultiplyNarrow(productNarrow, aMont, bMont, modulus);
         QCOMPARE(hex(productNarrow), hex(product));
         fromMontgomery(plain, product, modulus);
-        QVERIFY(BN_mod_mul(expected.get(), aBn.get(), bBn.get(), m.get(), context));
         QCOMPARE(hex(plain), hex(expected.get()));
+        if (!overOrder) {
+            fieldMultiply(product, a, b);
+            QCOMPARE(hex(product), hex(expected.get()));
+        }
 
-        if (i % 20 == 0) {
-            modularInverse(inverse, aMont, modulus);
-            fromMontgomery(plain, inverse, modulus);
-            if (BN_is_zero(aBn.get())) {
-                QCOMPARE(isZero(plain), 1u);
-            } else {
+        if (i % 10 == 0) {
+            // A nonzero secret-like blind; the blinded inversions must not depend on it.
+            Limbs blind = randomBelow(random, modulus);
+            blind.word[0] |= isZero(blind);
+            const bool zero = BN_is_zero(aBn.get());
+            if (!zero)
                 QVERIFY(BN_mod_inverse(expected.get(), aBn.get(), m.get(), context));
-                QCOMPARE(hex(plain), hex(expected.get()));
+            inverseVariableTime(inverse, a, modulus);
+            QCOMPARE(hex(inverse), zero ? hex(Limbs{}) : hex(expected.get()));
+            if (overOrder) {
+                Limbs blindMont;
+                toMontgomery(blindMont, blind, modulus);
+                scalarInverseBlinded(inverse, aMont, blindMont);
+                fromMontgomery(plain, inverse, modulus);
+            } else {
+                fieldInverseBlinded(plain, a, blind);
             }
+            QCOMPARE(hex(plain), zero ? hex(Limbs{}) : hex(expected.get()));
         }
         QCOMPARE(lessThan(a, b), uint32_t(BN_cmp(aBn.get(), bBn.get()) < 0));
         QCOMPARE(isZero(a), uint32_t(BN_is_zero(aBn.get())));
     }
     BN_CTX_free(context);
+}
+
+void TestP256Field::reductionModPMatchesOpenSsl()
+{
+    // Any 512-bit input, not only products of reduced values: the digit patterns that make
+    // the positive or the negative terms of the reduction largest, then random ones.
+    QList<QByteArray> inputs = {QByteArray(64, '\0'), QByteArray(64, '\xff')};
+    for (const char *pattern : {"ffffffff00000000", "00000000ffffffff", "ffff0000ffff0000"}) {
+        QByteArray input;
+        while (input.size() < 64)
+            input += QByteArray::fromHex(pattern);
+        inputs << input;
+    }
+    QRandomGenerator random(0x736f6c69);
+    for (int i = 0; i < 3000; ++i) {
+        QByteArray input(64, '\0');
+        for (char &byte : input)
+            byte = char(random.bounded(256));
+        inputs << input;
+    }
+    const Bn p = toBn(fieldPrime.value);
+    BN_CTX *context = BN_CTX_new();
+    Bn expected(BN_new());
+    for (const QByteArray &input : inputs) {
+        // input is big-endian; the digits are little-endian 16-bit.
+        uint16_t digits[32];
+        for (int i = 0; i < 32; ++i)
+            digits[i] = uint16_t(uint8_t(input[63 - 2 * i]) | (uint8_t(input[62 - 2 * i]) << 8));
+        Limbs reduced;
+        reduceFieldPrime(reduced, digits);
+        const Bn value(
+            BN_bin2bn(reinterpret_cast<const uint8_t *>(input.constData()), 64, nullptr));
+        QVERIFY(BN_nnmod(expected.get(), value.get(), p.get(), context));
+        QCOMPARE(hex(reduced), hex(expected.get()));
+    }
+    BN_CTX_free(context);
+}
+
+void TestP256Field::blindedAffineMatchesPublic()
+{
+    QRandomGenerator random(0x626c6e64);
+    for (int i = 0; i < 20; ++i) {
+        const Limbs scalar = randomBelow(random, groupOrder);
+        uint8_t bytes[32];
+        storeBigEndian(bytes, scalar);
+        ProjectivePoint point;
+        baseMultiply(point, bytes);
+        Limbs blind;
+        deriveBlind(blind, bytes, BlindAffineZ, fieldPrime);
+        QCOMPARE(isZero(blind), 0u);
+        QCOMPARE(lessThan(blind, fieldPrime.value), 1u);
+        Limbs x, y, publicX, publicY;
+        const bool finite = toAffine(x, y, point, blind);
+        QCOMPARE(finite, toAffinePublic(publicX, publicY, point));
+        QCOMPARE(finite, isZero(scalar) == 0);
+        if (finite) {
+            QCOMPARE(hex(x), hex(publicX));
+            QCOMPARE(hex(y), hex(publicY));
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestP256Field)

@@ -180,8 +180,7 @@ void SensorNodeApp::handleFrame(const Frame &frame)
         handleAck(frame);
         break;
     case uint8_t(MessageType::Error):
-        // Never answered, whatever it holds: two peers must not trade ERRORs forever.
-        bump(m_stats.errorsReceived);
+        handlePeerError(frame);
         break;
     default:
         // Unknown numbers and the messages a device sends but never receives.
@@ -332,6 +331,21 @@ void SensorNodeApp::handleCommand(const Frame &frame)
     else
         status.status = m_actuators.apply(command.actuatorIndex, command.value, status.value);
     sendMessage(status);
+}
+
+void SensorNodeApp::handlePeerError(const Frame &frame)
+{
+    // Never answered, whatever it holds: two peers must not trade ERRORs forever.
+    bump(m_stats.errorsReceived);
+    Protocol::ErrorMessage error;
+    if (error.decode(frame.payload) != MessageError::None)
+        return;
+    // A gateway that has not attached this device refuses its READINGs with BadState; HELLO
+    // (rate-limited by helloIntervalMs) lets it attach, and the pending readings follow.
+    if (error.code == ErrorCode::BadState && m_attached) {
+        m_attached = false;
+        m_nextHelloMs = m_clock.nowMs();
+    }
 }
 
 void SensorNodeApp::handleAck(const Frame &frame)

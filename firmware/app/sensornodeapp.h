@@ -12,8 +12,9 @@
 //   READING per reporting interval (COSE_Sign1, counter strictly increasing across resets),
 //   keeps the unacknowledged ones in a ReadingRing and resends each every resendIntervalMs,
 //   oldest first, until an ACK names its counter. COMMAND → Actuators → COMMAND_STATUS. A new
-//   ATTACH_CHALLENGE re-attaches at any time. PROV_* messages other than PROV_INFO get ERROR
-//   Locked.
+//   ATTACH_CHALLENGE re-attaches at any time, and an ERROR BadState (the gateway does not know
+//   this device: it restarted, and a serial line does not say so) starts again from HELLO.
+//   PROV_* messages other than PROV_INFO get ERROR Locked.
 // Frames it cannot use are answered with ERROR (Malformed, UnknownMessageType, …), except
 // ERROR frames, which are only counted (two peers must not trade ERRORs). A well-formed ACK
 // is never answered. Frames the FrameReader drops are counted there (frameDrops()).
@@ -119,6 +120,7 @@ private:
     void handleAttachChallenge(const Protocol::Frame &frame);
     void handleCommand(const Protocol::Frame &frame);
     void handleAck(const Protocol::Frame &frame);
+    void handlePeerError(const Protocol::Frame &frame);
 
     void runTimers(uint32_t nowMs);
     void sendHello();

@@ -1,10 +1,13 @@
 // The testbed's sequence end to end, nothing faked (issue: the whole secure sequence): iot-bsf
 // (Ub, Zn over mutual TLS), iot-portald (portal API, NAF, local instances = iot-m2m-service
 // children), iot-gateway (GBA bootstrap, NAF enrolment, device links, durable queue) and
-// sensor-node-sim devices, each a real process on 127.0.0.1 with a port it chose. The test
-// reads results the way an operator would: the M2M services' oneM2M API as the portal admin,
-// and the portal's SQLite store.
+// sensor-node-sim devices, each a real process on 127.0.0.1 with a port it chose, and one
+// thermometer that is the AVR image on an emulated ATmega2560 (simavr-harness) behind a serial
+// link (pty). The test reads results the way an operator would: the M2M services' oneM2M API
+// as the portal admin, and the portal's SQLite store.
 
+#include "tests/sensornode/linkcheck.h"
+#include "tests/support/avrharnessprocess.h"
 #include "tests/support/daemonprocess.h"
 
 #include <firmware/crypto/ecdsa.h>
@@ -22,6 +25,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSerialPort>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -55,6 +59,7 @@ const QString kOpc = QStringLiteral("cd63cb71954a9f4e48a5994e37a02baf");
 const QString kThermo1 = QStringLiteral("00000000000000a1");
 const QString kThermo2 = QStringLiteral("00000000000000a2");
 const QString kValve = QStringLiteral("00000000000000b1");
+const QString kThermoAvr = QStringLiteral("00000000000000a3");
 constexpr int kIntervalMs = 700;
 // B-TIDs, and the gateway certificates that lapse with them, live 2 s: every gateway
 // bootstraps and enrols again several times during each test, and nothing may be lost.
@@ -209,6 +214,7 @@ private:
     void run(const QString &program, const QStringList &arguments, QByteArray *output = nullptr);
     void writeUsim(const QString &path, const QString &impi, const QString &k, qint64 sqn = 0);
     quint16 startSim(const QString &state);
+    QByteArray provisionAvr();
     std::unique_ptr<Testing::DaemonProcess> startGateway(const QString &id, const QString &usim,
                                                          const QStringList &devices);
     QString instanceUrl(const QString &deviceId);
@@ -224,6 +230,8 @@ private:
     std::map<QString, std::unique_ptr<Testing::DaemonProcess>> m_sims;
     std::map<QString, quint16> m_simPorts;
     std::unique_ptr<Testing::DaemonProcess> m_gateway;
+    std::unique_ptr<Testing::AvrHarnessProcess> m_avr;
+    QString m_avrLink;
     QNetworkAccessManager m_network;
     QSslConfiguration m_adminTls;
     quint16 m_bsfPort = 0;
@@ -266,6 +274,42 @@ quint16 TestEndToEnd::startSim(const QString &state)
     const quint16 port = sim->port();
     m_sims[state] = std::move(sim);
     return port;
+}
+
+// The AVR thermometer, as the provisioning wizard would do it over its port. Returns the
+// public key, or empty after a failed QVERIFY.
+QByteArray TestEndToEnd::provisionAvr()
+{
+    Testing::AvrHarnessProcess::Options options;
+    options.eepromPath = file(QStringLiteral("avr-a3.eeprom"));
+    options.deviceIdHex = kThermoAvr.toLatin1();
+    options.speed = 1; // a 16 MHz board: one signature takes it about 2 s
+    m_avr = std::make_unique<Testing::AvrHarnessProcess>(options);
+    if (!m_avr->start()) {
+        QTest::qFail(m_avr->output().constData(), __FILE__, __LINE__);
+        return {};
+    }
+    QSerialPort port;
+    port.setPortName(m_avr->ptyPath());
+    port.setBaudRate(115200);
+    if (!port.open(QIODevice::ReadWrite)) {
+        QTest::qFail(qPrintable(port.errorString()), __FILE__, __LINE__);
+        return {};
+    }
+    LinkCheck::LinkPeer wizard(port);
+    LinkCheck::ProvisioningRequest request;
+    request.deviceIdHex = kThermoAvr.toLatin1();
+    request.board = "mega2560";
+    request.vendor = "acme";
+    request.type = "thermometer";
+    request.subscriber = "lab";
+    QString failure;
+    const QByteArray publicKey = LinkCheck::provisionOverLink(wizard, request, failure);
+    if (publicKey.isEmpty())
+        QTest::qFail(qPrintable(failure + QLatin1Char('\n') + QString::fromUtf8(m_avr->output())),
+                     __FILE__, __LINE__);
+    m_avrLink = QStringLiteral("serial:%1@115200").arg(m_avr->ptyPath());
+    return publicKey;
 }
 
 std::unique_ptr<Testing::DaemonProcess>
@@ -419,6 +463,13 @@ void TestEndToEnd::initTestCase()
                             QString::fromLatin1(publicKey)} +
                     db);
     }
+    const QByteArray avrPublicKey = provisionAvr();
+    QVERIFY(!avrPublicKey.isEmpty());
+    run(kPortald,
+        QStringList{QStringLiteral("device"), QStringLiteral("register"), QStringLiteral("--id"),
+                    kThermoAvr, QStringLiteral("--class"), QStringLiteral("thermometers"),
+                    QStringLiteral("--public-key"), QString::fromLatin1(avrPublicKey.toBase64())} +
+            db);
 
     m_bsf = std::make_unique<Testing::DaemonProcess>(
         kBsf, QStringList{QStringLiteral("--database"), hss, QStringLiteral("--tls-cert"),
@@ -460,7 +511,7 @@ void TestEndToEnd::initTestCase()
         QVERIFY(port != 0);
         links << QStringLiteral("tcp:127.0.0.1:%1").arg(port);
     }
-    links << QStringLiteral("tcp:127.0.0.1:%1").arg(m_rogue.port());
+    links << QStringLiteral("tcp:127.0.0.1:%1").arg(m_rogue.port()) << m_avrLink;
     writeUsim(file(QStringLiteral("usim-gw1.json")), kImpi1, kK);
     m_gateway = startGateway(QStringLiteral("gw1"), QStringLiteral("usim-gw1.json"), links);
     QVERIFY(m_gateway);
@@ -476,6 +527,8 @@ void TestEndToEnd::cleanupTestCase()
         QVERIFY2(m_portald->stop(20000), m_portald->output().right(3000).constData());
     if (m_bsf)
         QVERIFY2(m_bsf->stop(), m_bsf->output().constData());
+    if (m_avr)
+        QVERIFY2(m_avr->stop(), m_avr->output().right(3000).constData());
     QSqlDatabase::removeDatabase(QStringLiteral("portal"));
 }
 
@@ -490,9 +543,15 @@ void TestEndToEnd::fullSequence()
                      .toUtf8()
                      .constData());
     }
+    // The AVR signs at 16 MHz: a reading every ~3 s (1 s interval + ~2 s to sign).
+    const bool avrReported =
+        QTest::qWaitFor([&] { return container(kThermoAvr).currentInstances >= 10; }, 120000);
+    QVERIFY2(avrReported,
+             (m_avr->output().right(2000) + "\n" + m_gateway->output().right(4000)).constData());
     QCOMPARE(
         count(QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = 'thermometers'")),
         1);
+    QCOMPARE(instanceUrl(kThermoAvr), instanceUrl(kThermo1));
     // Dedicated: one instance per valve (the lab's, and the rogue one of another test).
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM instances WHERE class_name = 'valves'")),
              count(QStringLiteral("SELECT COUNT(*) FROM devices WHERE class_name = 'valves'")));
@@ -546,11 +605,11 @@ void TestEndToEnd::fullSequence()
     // The heartbeats carry the instances' verdicts: every honest device's last reading
     // verified, when it was stored, and when the gateway last heard from it.
     QTRY_COMPARE_WITH_TIMEOUT(
-        count(QStringLiteral("SELECT COUNT(*) FROM devices WHERE id IN ('%1', '%2', '%3') AND "
-                             "signature_state = 'verified' AND last_reading_ms > 0 AND "
+        count(QStringLiteral("SELECT COUNT(*) FROM devices WHERE id IN ('%1', '%2', '%3', '%4') "
+                             "AND signature_state = 'verified' AND last_reading_ms > 0 AND "
                              "last_seen_ms >= last_reading_ms - 60000")
-                  .arg(kThermo1, kThermo2, kValve)),
-        3, 15000);
+                  .arg(kThermo1, kThermo2, kValve, kThermoAvr)),
+        4, 15000);
     // The 2 s B-TID lapsed many times meanwhile: the gateway bootstrapped and enrolled again.
     QVERIFY2(m_gateway->output().count("enrolled as") >= 3,
              m_gateway->output().right(2000).constData());
@@ -672,6 +731,7 @@ void TestEndToEnd::pausedServiceAndKilledGatewayLoseNothing()
     }
     QVERIFY2(sharedPid > 0, pids.constData());
     const qint64 before1 = container(kThermo1).lastCounter;
+    const qint64 beforeAvr = container(kThermoAvr).lastCounter;
     QCOMPARE(::kill(pid_t(sharedPid), SIGSTOP), 0);
     QTest::qWait(3000);
     m_gateway->process().kill(); // SIGKILL: no chance to flush anything
@@ -680,6 +740,9 @@ void TestEndToEnd::pausedServiceAndKilledGatewayLoseNothing()
     for (const QString &id : {kThermo1, kThermo2, kValve})
         links << QStringLiteral("tcp:127.0.0.1:%1")
                      .arg(m_sims.at(id + QStringLiteral(".state"))->port());
+    // The AVR's serial line gives it no sign of the restart: the new gateway's ERROR BadState
+    // to its resends makes it attach again, and its RAM ring (4 readings, ~12 s) bridges the gap.
+    links << m_avrLink;
     m_gateway = startGateway(QStringLiteral("gw1"), QStringLiteral("usim-gw1.json"), links);
     QVERIFY(m_gateway);
     QTest::qWait(7000);
@@ -689,8 +752,12 @@ void TestEndToEnd::pausedServiceAndKilledGatewayLoseNothing()
     ::kill(pid_t(sharedPid), SIGCONT);
 
     // After recovery: every counter from the first stored to the last exactly once.
-    for (const QString &id : {kThermo1, kThermo2}) {
-        QVERIFY(QTest::qWaitFor([&] { return container(id).lastCounter > before1 + 15; }, 60000));
+    for (const auto &[id, until] :
+         {std::pair{kThermo1, before1 + 15}, std::pair{kThermo2, before1 + 15},
+          std::pair{kThermoAvr, beforeAvr + 5}}) {
+        QVERIFY2(QTest::qWaitFor([&] { return container(id).lastCounter > until; }, 90000),
+                 qPrintable(id + QLatin1Char('\n') +
+                            QString::fromUtf8(m_gateway->output().right(3000))));
         // Let the queue drain, then compare.
         QTest::qWait(2 * kIntervalMs);
         const Container stored = container(id);

@@ -12,7 +12,10 @@
 #include <QElapsedTimer>
 #include <QIODevice>
 #include <QList>
+#include <QRandomGenerator>
 #include <QString>
+
+#include <cstring>
 
 #include <optional>
 
@@ -205,5 +208,78 @@ private:
     QList<LinkFrame> m_pending;
     uint16_t m_seq = 1;
 };
+
+struct ProvisioningRequest
+{
+    QByteArray deviceIdHex; // the factory id the device must report
+    QByteArray board;       // the board it must report
+    QByteArray vendor;
+    QByteArray type;
+    QByteArray subscriber;
+    uint32_t reportingIntervalS = 1;
+    int signTimeoutMs = 60000; // PROV_GENKEY and PROV_TEST_READING sign on the device
+};
+
+// PROV_INFO → PROV_SET_CONFIG → PROV_GENKEY → PROV_TEST_READING (verified with OpenSSL) →
+// PROV_LOCK, the wizard's sequence. Returns the public key (65 bytes), or empty with
+// `failure` set.
+inline QByteArray provisionOverLink(LinkPeer &wizard, const ProvisioningRequest &request,
+                                    QString &failure)
+{
+    wizard.send(P::ProvInfoRequestMessage());
+    std::optional<LinkFrame> frame = wizard.waitFor(P::MessageType::ProvInfoResponse, 10000);
+    P::ProvInfoResponseMessage info;
+    if (!frame || !decodeAs(*frame, info))
+        return failure = "no PROV_INFO_RESPONSE", QByteArray();
+    if (info.state != P::ProvisioningState::Factory ||
+        !info.board.equals(request.board.constData(), size_t(request.board.size())) ||
+        bytesOf(info.deviceId, 8).toHex() != request.deviceIdHex)
+        return failure = "unexpected PROV_INFO_RESPONSE", QByteArray();
+
+    P::ProvSetConfigMessage config;
+    config.panId = 0x1234;
+    config.channel = 15;
+    if (!config.classAttributes.vendor.assign(request.vendor.constData(),
+                                              size_t(request.vendor.size())) ||
+        !config.classAttributes.type.assign(request.type.constData(),
+                                            size_t(request.type.size())) ||
+        !config.classAttributes.subscriber.assign(request.subscriber.constData(),
+                                                  size_t(request.subscriber.size())))
+        return failure = "class attributes too long", QByteArray();
+    config.reportingIntervalS = request.reportingIntervalS;
+    wizard.send(config);
+    frame = wizard.next(10000);
+    if (!frame || frame->type != uint8_t(P::MessageType::Ack))
+        return failure = "PROV_SET_CONFIG not acknowledged", QByteArray();
+
+    P::ProvGenKeyRequestMessage genKey;
+    for (uint8_t &byte : genKey.hostEntropy)
+        byte = uint8_t(QRandomGenerator::global()->generate());
+    wizard.send(genKey);
+    frame = wizard.next(request.signTimeoutMs);
+    P::ProvGenKeyResponseMessage keyResponse;
+    if (!frame || !decodeAs(*frame, keyResponse))
+        return failure = "no PROV_GENKEY_RESPONSE", QByteArray();
+    const QByteArray publicKey = bytesOf(keyResponse.publicKey, 65);
+
+    P::ProvTestReadingRequestMessage testReading;
+    testReading.sensorIndex = 0;
+    wizard.send(testReading);
+    frame = wizard.next(request.signTimeoutMs);
+    P::SignedReading reading;
+    if (!frame || frame->type != uint8_t(P::MessageType::ProvTestReadingResponse))
+        return failure = "no PROV_TEST_READING_RESPONSE", QByteArray();
+    failure = verifySignedReading(frame->payload, publicKey, reading);
+    if (!failure.isEmpty())
+        return QByteArray();
+
+    P::ProvLockMessage lock;
+    std::memcpy(lock.deviceId, QByteArray::fromHex(request.deviceIdHex).constData(), 8);
+    wizard.send(lock);
+    frame = wizard.next(10000);
+    if (!frame || frame->type != uint8_t(P::MessageType::Ack))
+        return failure = "PROV_LOCK not acknowledged", QByteArray();
+    return publicKey;
+}
 
 } // namespace LinkCheck

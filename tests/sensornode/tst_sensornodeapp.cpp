@@ -265,6 +265,7 @@ private slots:
     void genKeyStorageFailureKeepsState();
     void helloRepeatsUntilChallenge();
     void attachProofAndReattach();
+    void gatewayThatForgotTheDeviceGetsHello();
     void readingsAtIntervalWithIncreasingCounters();
     void resendUntilAcknowledged();
     void ringOverflowDropsOldest();
@@ -504,6 +505,46 @@ void TestSensorNodeApp::attachProofAndReattach()
     QVERIFY(decodeAs(frames.value(0), proof));
     QVERIFY(!verifyAttachProof(proof, QByteArray(16, char(0x34)), kDeviceIdBytes, node.publicKey())
                  .isEmpty());
+}
+
+void TestSensorNodeApp::gatewayThatForgotTheDeviceGetsHello()
+{
+    MemoryStore store;
+    SensorNodeSettings settings = testSettings();
+    settings.reportingIntervalMsOverride = 60000; // one reading during the whole test
+    Node node(store, settings);
+    node.provision();
+    node.attach();
+    const QList<LinkFrame> first = node.advance(60000);
+    const uint32_t counter = verifiedCounter(first.value(0), node.publicKey());
+    QVERIFY(counter != 0);
+
+    // Another error changes nothing: the reading is resent, no HELLO.
+    P::ErrorMessage error;
+    error.code = P::ErrorCode::Busy;
+    error.refersToSeq = first[0].seq;
+    QCOMPARE(node.exchange(messageFrame(error, 30)).size(), 0);
+    QVERIFY(node.app.isAttached());
+    QCOMPARE(ofType(node.advance(2000), P::MessageType::Reading).size(), 1);
+
+    // A restarted gateway refuses the resend: HELLO now, no resends until attached again.
+    error.code = P::ErrorCode::BadState;
+    QList<LinkFrame> frames = node.exchange(messageFrame(error, 31));
+    QVERIFY(!node.app.isAttached());
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(frames[0].type, uint8_t(P::MessageType::Hello));
+    QCOMPARE(ofType(node.advance(2000), P::MessageType::Reading).size(), 0);
+    // HELLOs keep their interval: a gateway repeating BadState cannot make the device flood.
+    QCOMPARE(node.exchange(messageFrame(error, 32)).size(), 0);
+    QCOMPARE(ofType(node.advance(0), P::MessageType::Hello).size(), 0);
+    QCOMPARE(ofType(node.advance(1000), P::MessageType::Hello).size(), 1);
+    QCOMPARE(ofType(node.advance(2999), P::MessageType::Hello).size(), 0);
+
+    // Attached again: the pending reading, unchanged, comes right after the proof.
+    frames = node.attach();
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(frames[0].payload, first[0].payload);
+    QCOMPARE(node.app.stats().errorsReceived, 3u);
 }
 
 void TestSensorNodeApp::readingsAtIntervalWithIncreasingCounters()

@@ -1632,10 +1632,6 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <translation>Einstellungen geschrieben. Der Schlüssel des Geräts war bereits registriert: Fingerabdruck %1.</translation>
     </message>
     <message>
-        <source>Step 2 of 3: the device generates its key pair (about 4 s on an ATmega2560)…</source>
-        <translation>Schritt 2 von 3: Das Gerät erzeugt sein Schlüsselpaar (etwa 4 s auf einem ATmega2560)…</translation>
-    </message>
-    <message>
         <source>The device&apos;s key answer did not decode.</source>
         <translation>Die Schlüsselantwort des Geräts ließ sich nicht dekodieren.</translation>
     </message>
@@ -1714,6 +1710,18 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
     <message>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: the device generates its key pair (about 2 s on an ATmega2560)…</source>
+        <translation>Schritt 2 von 3: Das Gerät erzeugt sein Schlüsselpaar (etwa 2 s auf einem ATmega2560)…</translation>
+    </message>
+    <message>
+        <source>The registration of device %1 changed meanwhile; go back to Identify.</source>
+        <translation>Die Registrierung von Gerät %1 hat sich inzwischen geändert; gehen Sie zurück zu „Identifizieren“.</translation>
+    </message>
+    <message>
+        <source>Its class is now %1 (it was %2).</source>
+        <translation>Seine Klasse ist jetzt %1 (vorher %2).</translation>
     </message>
 </context>
 <context>

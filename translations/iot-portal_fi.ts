@@ -1632,10 +1632,6 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <translation>Asetukset kirjoitettu. Laitteen avain oli jo rekisteröity: sormenjälki %1.</translation>
     </message>
     <message>
-        <source>Step 2 of 3: the device generates its key pair (about 4 s on an ATmega2560)…</source>
-        <translation>Vaihe 2/3: laite luo avainparinsa (noin 4 s ATmega2560:lla)…</translation>
-    </message>
-    <message>
         <source>The device&apos;s key answer did not decode.</source>
         <translation>Laitteen avainvastausta ei voitu purkaa.</translation>
     </message>
@@ -1714,6 +1710,18 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
     <message>
         <source>Could not write %1: %2</source>
         <translation>Tiedostoa %1 ei voitu kirjoittaa: %2</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: the device generates its key pair (about 2 s on an ATmega2560)…</source>
+        <translation>Vaihe 2/3: laite luo avainparinsa (noin 2 s ATmega2560:lla)…</translation>
+    </message>
+    <message>
+        <source>The registration of device %1 changed meanwhile; go back to Identify.</source>
+        <translation>Laitteen %1 rekisteröinti muuttui välillä; palaa tunnistusvaiheeseen.</translation>
+    </message>
+    <message>
+        <source>Its class is now %1 (it was %2).</source>
+        <translation>Sen luokka on nyt %1 (aiemmin %2).</translation>
     </message>
 </context>
 <context>

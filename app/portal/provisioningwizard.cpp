@@ -564,10 +564,16 @@ protected:
         ProvisioningWizard::Session &session = m_wizard.session();
         if (m_phase == Phase::Config) {
             if (session.resume) {
+                const Result<QString> kept = keepRegistration();
+                if (!kept) {
+                    fail(QString::fromStdString(kept.error().message));
+                    return;
+                }
                 session.publicKey = session.devicePublicKey;
                 succeed(ProvisioningWizard::tr("Settings written. The device's key was already "
                                                "registered: fingerprint %1.")
-                            .arg(ProvisioningWizard::fingerprintOf(session.publicKey)));
+                            .arg(ProvisioningWizard::fingerprintOf(session.publicKey)) +
+                        *kept);
                 return;
             }
             P::ProvGenKeyRequestMessage request;
@@ -580,7 +586,7 @@ protected:
             std::memcpy(request.hostEntropy, entropy.constData(), sizeof request.hostEntropy);
             m_phase = Phase::GenKey;
             step(ProvisioningWizard::tr("Step 2 of 3: the device generates its key pair (about "
-                                        "4 s on an ATmega2560)…"));
+                                        "2 s on an ATmega2560)…"));
             m_wizard.link().request(request, P::MessageType::ProvGenKeyResponse,
                                     m_wizard.timeouts().signMs);
             return;
@@ -603,6 +609,35 @@ protected:
     }
 
 private:
+    // A resumed device (its key registered, not yet locked, so never attached) takes the
+    // class chosen now. Returns a note for the status when the class changed.
+    Result<QString> keepRegistration()
+    {
+        const ProvisioningWizard::Session &session = m_wizard.session();
+        Store::Store &store = m_wizard.store();
+        const QString id = QString::fromLatin1(session.deviceId.toHex());
+        auto known = store.findDevice(id);
+        if (!known || known->publicKey != session.devicePublicKey)
+            return makeError("gui.registration_changed",
+                             ProvisioningWizard::tr("The registration of device %1 changed "
+                                                    "meanwhile; go back to Identify.")
+                                 .arg(id)
+                                 .toStdString());
+        if (known->className == session.className)
+            return QString();
+        Store::Device device = *known;
+        const QString previousClass = device.className;
+        device.className = session.className;
+        if (auto updated = store.updateDevice(device); !updated)
+            return updated.error();
+        (void)store.audit(QStringLiteral("gui"), QStringLiteral("device.provision"),
+                          QStringLiteral("device:") + id,
+                          QStringLiteral("class %1 (was %2)").arg(session.className, previousClass));
+        return QStringLiteral("<br>") +
+               ProvisioningWizard::tr("Its class is now %1 (it was %2).")
+                   .arg(session.className.toHtmlEscaped(), previousClass.toHtmlEscaped());
+    }
+
     Result<void> registerDevice(const QByteArray &publicKey)
     {
         const ProvisioningWizard::Session &session = m_wizard.session();

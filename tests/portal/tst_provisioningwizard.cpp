@@ -1,8 +1,8 @@
 // The provisioning wizard against the sensor-node AVR image in simavr-harness, over the
 // harness's pty (behind a stable symlink, as /dev/serial/by-id gives one on a real machine):
 // a batch of two devices on one port with a CSV report, an unplug (the emulator killed)
-// during key generation that leaves nothing in the store and is resumed with Retry, and a
-// locked device refused.
+// during key generation that leaves nothing in the store and is resumed with Retry, the same
+// device resumed later with another class, and a locked device refused.
 #include <app/portal/provisioningwizard.h>
 #include <tests/support/avrharnessprocess.h>
 #include <tests/support/childwidget.h>
@@ -44,6 +44,7 @@ private slots:
     void initTestCase();
     void batchOfTwoDevicesOnOnePort();
     void unplugDuringKeyGenerationThenRetry();
+    void resumedDeviceTakesTheChosenClass();
     void lockedDeviceIsRefused();
 
 private:
@@ -214,6 +215,53 @@ void TestProvisioningWizard::unplugDuringKeyGenerationThenRetry()
     QVERIFY(m_store->findDevice(QString::fromLatin1(id)));
     wizard->reject();
     QVERIFY(again.stop());
+}
+
+void TestProvisioningWizard::resumedDeviceTakesTheChosenClass()
+{
+    // Registered by unplugDuringKeyGenerationThenRetry, key on the device, not locked.
+    const QString id = QStringLiteral("00a0b0c0d0e0f0aa");
+    const auto before = m_store->findDevice(id);
+    QVERIFY(before);
+    QCOMPARE(before->className, QStringLiteral("thermometers"));
+    Store::DeviceClass lab;
+    lab.name = QStringLiteral("lab-thermometers");
+    lab.vendor = QStringLiteral("acme");
+    lab.type = QStringLiteral("thermo-lab");
+    lab.templateName = QStringLiteral("small");
+    QVERIFY(m_store->upsertDeviceClass(lab));
+
+    AvrHarnessProcess board(boardOptions(id.toLatin1()));
+    QVERIFY2(board.start(), board.output().constData());
+    auto wizard = openWizard();
+    wizard->next();
+    QVERIFY(waitComplete(*wizard));
+    QVERIFY2(wizard->statusText(ProvisioningWizard::IdentifyPage).contains("continues"),
+             qPrintable(wizard->statusText(ProvisioningWizard::IdentifyPage)));
+    wizard->next();
+    auto *classes = child<QComboBox>(wizard.get(), "deviceClass");
+    classes->setCurrentIndex(classes->findText(lab.name)); // fills in vendor and type
+    QVERIFY(wizard->currentPage()->isComplete());
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ProvisioningWizard::KeysPage));
+    QVERIFY2(waitComplete(*wizard), qPrintable(wizard->statusText(ProvisioningWizard::KeysPage)));
+    QVERIFY2(wizard->statusText(ProvisioningWizard::KeysPage).contains("lab-thermometers"),
+             qPrintable(wizard->statusText(ProvisioningWizard::KeysPage)));
+    const auto after = m_store->findDevice(id);
+    QVERIFY(after);
+    QCOMPARE(after->className, lab.name);
+    QCOMPARE(after->publicKey, before->publicKey); // resumed: no new key
+    const auto audit = m_store->auditLog(5);
+    QVERIFY(audit);
+    QVERIFY(std::any_of(audit->begin(), audit->end(), [&](const Store::AuditEntry &entry) {
+        return entry.subject == QStringLiteral("device:") + id &&
+               entry.detail == QStringLiteral("class lab-thermometers (was thermometers)");
+    }));
+    wizard->next();
+    QVERIFY2(waitComplete(*wizard), qPrintable(wizard->statusText(ProvisioningWizard::VerifyPage)));
+    QVERIFY(wizard->statusText(ProvisioningWizard::VerifyPage).contains("Passed"));
+    wizard->reject();
+    QVERIFY(board.stop());
 }
 
 void TestProvisioningWizard::lockedDeviceIsRefused()

@@ -630,9 +630,10 @@ private:
         device.className = session.className;
         if (auto updated = store.updateDevice(device); !updated)
             return updated.error();
-        (void)store.audit(QStringLiteral("gui"), QStringLiteral("device.provision"),
-                          QStringLiteral("device:") + id,
-                          QStringLiteral("class %1 (was %2)").arg(session.className, previousClass));
+        (void)store.audit(
+            QStringLiteral("gui"), QStringLiteral("device.provision"),
+            QStringLiteral("device:") + id,
+            QStringLiteral("class %1 (was %2)").arg(session.className, previousClass));
         return QStringLiteral("<br>") +
                ProvisioningWizard::tr("Its class is now %1 (it was %2).")
                    .arg(session.className.toHtmlEscaped(), previousClass.toHtmlEscaped());

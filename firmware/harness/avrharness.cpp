@@ -69,6 +69,22 @@ bool writeFileAtomically(const std::string &path, const std::vector<uint8_t> &by
     return synced && std::rename(temporary.c_str(), path.c_str()) == 0;
 }
 
+// Frees what elf_read_firmware allocated (libsimavr 1.6 has no function for it): the
+// sections and the symbol table.
+void releaseFirmware(elf_firmware_t *firmware)
+{
+    if (!firmware)
+        return;
+    std::free(firmware->flash);
+    std::free(firmware->eeprom);
+    std::free(firmware->fuse);
+    std::free(firmware->lockbits);
+    for (uint32_t i = 0; i < firmware->symbolcount; ++i)
+        std::free(firmware->symbol[i]);
+    std::free(firmware->symbol);
+    std::free(firmware);
+}
+
 } // namespace
 
 AvrHarness::AvrHarness(HarnessOptions options) : m_options(std::move(options)) {}
@@ -77,6 +93,7 @@ AvrHarness::~AvrHarness()
 {
     if (m_avr)
         avr_terminate(m_avr);
+    releaseFirmware(m_firmware);
     if (m_ptySlave >= 0)
         ::close(m_ptySlave);
     if (m_ptyMaster >= 0)
@@ -86,8 +103,10 @@ AvrHarness::~AvrHarness()
 Result<void> AvrHarness::start()
 {
     avr_global_logger_set(logToStderr);
-    elf_firmware_t firmware;
-    std::memset(&firmware, 0, sizeof firmware);
+    m_firmware = static_cast<elf_firmware_t *>(std::calloc(1, sizeof(elf_firmware_t)));
+    if (!m_firmware)
+        return harnessError("firmware", "out of memory");
+    elf_firmware_t &firmware = *m_firmware;
     if (elf_read_firmware(m_options.firmwarePath.c_str(), &firmware) != 0)
         return harnessError("firmware", "cannot read the ELF image " + m_options.firmwarePath);
     std::snprintf(firmware.mmcu, sizeof firmware.mmcu, "%s", m_options.mcu.c_str());

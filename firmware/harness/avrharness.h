@@ -22,6 +22,7 @@
 
 struct avr_t;
 struct avr_irq_t;
+struct elf_firmware_t;
 
 namespace Portal::AvrHarness {
 
@@ -58,6 +59,9 @@ private:
     void finish(const char *reason);
 
     HarnessOptions m_options;
+    // libsimavr keeps pointers into the image's symbol table while the core lives, so the
+    // parsed image is released only after the core (in the destructor).
+    elf_firmware_t *m_firmware = nullptr;
     avr_t *m_avr = nullptr;
     avr_irq_t *m_uartInput = nullptr;
     avr_irq_t *m_adc0 = nullptr;

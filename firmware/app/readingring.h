@@ -15,6 +15,7 @@ struct PendingReading
 {
     uint32_t counter;
     uint32_t lastSentMs;
+    bool sent; // sent at least once (only the oldest is ever sent)
     uint8_t size;
     uint8_t sign1[Protocol::kMaxSign1Bytes]; // COSE_Sign1_Tagged, sent unchanged on every resend
 };

@@ -311,9 +311,10 @@ void SensorNodeApp::handleAttachChallenge(const Frame &frame)
         m_readingTimerRunning = true;
         m_nextReadingMs = nowMs + reportingIntervalMs();
     }
-    // Whatever waited while detached goes out again at once.
-    for (uint8_t i = 0; i < m_ring.count(); ++i)
-        m_ring.at(i).lastSentMs = nowMs - m_settings.resendIntervalMs;
+    // What waited while detached goes out again at once, oldest first.
+    if (m_ring.count() > 0)
+        m_ring.at(0).lastSentMs = nowMs - m_settings.resendIntervalMs;
+    sendOldestPending(nowMs);
 }
 
 void SensorNodeApp::handleCommand(const Frame &frame)
@@ -356,8 +357,11 @@ void SensorNodeApp::handleAck(const Frame &frame)
         return;
     }
     // An ACK naming a counter no longer pending (a duplicate) is harmless.
-    if (ack.hasReadingCounter && m_ring.remove(ack.readingCounter))
+    if (ack.hasReadingCounter && m_ring.remove(ack.readingCounter)) {
         bump(m_stats.readingsAcked);
+        if (m_attached)
+            sendOldestPending(m_clock.nowMs());
+    }
 }
 
 // ---- provisioning ------------------------------------------------------------------------
@@ -459,7 +463,7 @@ void SensorNodeApp::runTimers(uint32_t nowMs)
         if (reached(nowMs, m_nextReadingMs))
             m_nextReadingMs = nowMs + intervalMs;
     }
-    resendDueReadings(nowMs);
+    sendOldestPending(nowMs);
 }
 
 uint32_t SensorNodeApp::reportingIntervalMs() const
@@ -503,21 +507,28 @@ void SensorNodeApp::createReading(uint32_t nowMs)
         slot.counter = counter;
         slot.size = uint8_t(size);
         memcpy(slot.sign1, sign1, size);
-        slot.lastSentMs = nowMs;
-        sendFrame(MessageType::Reading, slot.sign1, slot.size);
+        slot.sent = false;
+        sendOldestPending(nowMs);
     }
 }
 
-void SensorNodeApp::resendDueReadings(uint32_t nowMs)
+// One reading in flight at a time: a newer one goes out only after the gateway acknowledged
+// every older one. A lost frame or ACK then delays the newer readings instead of letting them
+// overtake it, and the M2M service, which refuses a counter below one it already stored,
+// receives them in counter order.
+void SensorNodeApp::sendOldestPending(uint32_t nowMs)
 {
-    for (uint8_t i = 0; i < m_ring.count(); ++i) {
-        PendingReading &pending = m_ring.at(i);
-        if (!reached(nowMs, pending.lastSentMs + m_settings.resendIntervalMs))
-            continue;
-        pending.lastSentMs = nowMs;
-        sendFrame(MessageType::Reading, pending.sign1, pending.size);
+    if (m_ring.count() == 0)
+        return;
+    PendingReading &oldest = m_ring.at(0);
+    if (oldest.sent) {
+        if (!reached(nowMs, oldest.lastSentMs + m_settings.resendIntervalMs))
+            return;
         bump(m_stats.readingsResent);
     }
+    oldest.sent = true;
+    oldest.lastSentMs = nowMs;
+    sendFrame(MessageType::Reading, oldest.sign1, oldest.size);
 }
 
 // ---- signing -----------------------------------------------------------------------------

@@ -10,11 +10,12 @@
 // - Operational (locked): sends HELLO every helloIntervalMs until an ATTACH_CHALLENGE arrives,
 //   answers it with ATTACH_PROOF (ES256 over nonce ‖ device id) and from then on creates one
 //   READING per reporting interval (COSE_Sign1, counter strictly increasing across resets),
-//   keeps the unacknowledged ones in a ReadingRing and resends each every resendIntervalMs,
-//   oldest first, until an ACK names its counter. COMMAND → Actuators → COMMAND_STATUS. A new
-//   ATTACH_CHALLENGE re-attaches at any time, and an ERROR BadState (the gateway does not know
-//   this device: it restarted, and a serial line does not say so) starts again from HELLO.
-//   PROV_* messages other than PROV_INFO get ERROR Locked.
+//   keeps the unacknowledged ones in a ReadingRing and sends them one at a time, oldest
+//   first: the oldest is resent every resendIntervalMs until an ACK names its counter, and
+//   only then does the next go out (so readings reach the gateway in counter order). COMMAND →
+//   Actuators → COMMAND_STATUS. A new ATTACH_CHALLENGE re-attaches at any time, and an ERROR
+//   BadState (the gateway does not know this device: it restarted, and a serial line does not say
+//   so) starts again from HELLO. PROV_* messages other than PROV_INFO get ERROR Locked.
 // Frames it cannot use are answered with ERROR (Malformed, UnknownMessageType, …), except
 // ERROR frames, which are only counted (two peers must not trade ERRORs). A well-formed ACK
 // is never answered. Frames the FrameReader drops are counted there (frameDrops()).
@@ -125,7 +126,7 @@ private:
     void runTimers(uint32_t nowMs);
     void sendHello();
     void createReading(uint32_t nowMs);
-    void resendDueReadings(uint32_t nowMs);
+    void sendOldestPending(uint32_t nowMs);
     uint32_t reportingIntervalMs() const;
 
     // Signs one reading of sensor `sensorIndex` into `output` (≥ kMaxSign1Bytes).

@@ -269,6 +269,7 @@ private slots:
     void readingsAtIntervalWithIncreasingCounters();
     void resendUntilAcknowledged();
     void ringOverflowDropsOldest();
+    void lostFrameDelaysNewerReadings();
     void counterNeverRepeatsAfterReset();
     void commandDrivesLed();
     void garbageAndUnusableFrames();
@@ -613,21 +614,68 @@ void TestSensorNodeApp::ringOverflowDropsOldest()
     Node node(store, settings);
     node.provision();
     node.attach();
-    QList<uint32_t> counters;
+    // Only the oldest pending reading is on the wire; when the full ring pushes it out, the
+    // next oldest goes out at once.
+    QList<uint32_t> sent;
     for (int i = 0; i < 6; ++i) {
-        const QList<LinkFrame> frames = node.advance(10000);
-        QCOMPARE(frames.size(), 1);
-        counters.append(verifiedCounter(frames[0], node.publicKey()));
-        QVERIFY(counters.last() != 0);
+        for (const LinkFrame &frame : node.advance(10000)) {
+            sent.append(verifiedCounter(frame, node.publicKey()));
+            QVERIFY(sent.last() != 0);
+        }
     }
-    QCOMPARE(int(node.app.pendingReadings().count()), int(ReadingRing::Capacity));
+    const ReadingRing &ring = node.app.pendingReadings();
+    QCOMPARE(int(ring.count()), int(ReadingRing::Capacity));
+    QCOMPARE(node.app.stats().readingsCreated, 6u);
     QCOMPARE(node.app.stats().readingsDropped, 2u);
+    QList<uint32_t> kept;
+    for (uint8_t i = 0; i < ring.count(); ++i)
+        kept.append(ring.at(i).counter);
+    QCOMPARE(sent.size(), 3);
+    QCOMPARE(sent.last(), kept.first());
+    QVERIFY(sent[0] < sent[1] && sent[1] < kept.first());
 
-    // A new attach resends the four kept at once, oldest first; the two oldest are gone.
-    QList<uint32_t> resentCounters;
-    for (const LinkFrame &frame : node.attach(0x77))
-        resentCounters.append(verifiedCounter(frame, node.publicKey()));
-    QCOMPARE(resentCounters, counters.mid(2));
+    // A new attach sends the oldest kept at once; each ACK lets the next one out, in order.
+    QList<uint32_t> delivered;
+    QList<LinkFrame> frames = node.attach(0x77);
+    for (uint16_t seq = 300; !frames.isEmpty() && delivered.size() <= kept.size(); ++seq) {
+        QCOMPARE(frames.size(), 1);
+        delivered.append(verifiedCounter(frames[0], node.publicKey()));
+        frames = node.exchange(ackFor(delivered.last(), seq));
+    }
+    QCOMPARE(delivered, kept);
+    QCOMPARE(int(ring.count()), 0);
+}
+
+void TestSensorNodeApp::lostFrameDelaysNewerReadings()
+{
+    // The gateway never saw the first reading (a lost frame): the ones created after it wait
+    // for its ACK instead of overtaking it, so they reach the gateway in counter order.
+    MemoryStore store;
+    SensorNodeSettings settings = testSettings();
+    settings.reportingIntervalMsOverride = 1000;
+    settings.resendIntervalMs = 2500;
+    Node node(store, settings);
+    node.provision();
+    node.attach();
+    const QList<LinkFrame> first = node.advance(1000);
+    QCOMPARE(first.size(), 1);
+    const uint32_t oldest = verifiedCounter(first[0], node.publicKey());
+    QVERIFY(oldest != 0);
+    QCOMPARE(node.advance(1000).size(), 0);            // created, held back
+    const QList<LinkFrame> again = node.advance(1500); // a third created; the oldest is due
+    QCOMPARE(again.size(), 1);
+    QCOMPARE(again[0].payload, first[0].payload);
+    QCOMPARE(node.app.stats().readingsResent, 1u);
+
+    QList<uint32_t> delivered{oldest};
+    QList<LinkFrame> frames = node.exchange(ackFor(oldest, 7));
+    for (uint16_t seq = 8; !frames.isEmpty() && delivered.size() < 10; ++seq) {
+        QCOMPARE(frames.size(), 1);
+        delivered.append(verifiedCounter(frames[0], node.publicKey()));
+        frames = node.exchange(ackFor(delivered.last(), seq));
+    }
+    QCOMPARE(delivered.size(), 3);
+    QVERIFY(delivered[0] < delivered[1] && delivered[1] < delivered[2]);
 }
 
 void TestSensorNodeApp::counterNeverRepeatsAfterReset()
@@ -638,11 +686,14 @@ void TestSensorNodeApp::counterNeverRepeatsAfterReset()
         Node node(store);
         node.provision();
         node.attach();
-        // Readings that are never acknowledged, crossing a reservation block.
-        for (int i = 0; i < 20; ++i) {
-            for (const LinkFrame &frame : ofType(node.advance(10000), P::MessageType::Reading))
-                highest = std::max(highest, verifiedCounter(frame, node.publicKey()));
-        }
+        // Readings that are never acknowledged, crossing a reservation block; the ring keeps
+        // the newest.
+        for (int i = 0; i < 20; ++i)
+            node.advance(10000);
+        const ReadingRing &ring = node.app.pendingReadings();
+        QVERIFY(ring.count() > 0);
+        highest = ring.at(uint8_t(ring.count() - 1)).counter;
+        QCOMPARE(node.app.stats().readingsCreated, 20u);
         // A test reading before the reset would also have used a counter; none is reused.
     }
     QVERIFY(highest >= 20);

@@ -536,16 +536,21 @@ Http::HttpAnswer M2mService::createReading(const Http::HttpRequest &request,
         qCWarning(lcM2m).noquote() << QString::fromStdString(outcome.error().message);
         return error(500, "m2m.internal", "the store failed");
     }
-    switch (*outcome) {
-    case ReadingOutcome::Stored:
+    switch (outcome->verdict) {
+    case ReadingVerdict::Stored:
+        if (outcome->countersSkipped > 0)
+            qCInfo(lcM2m).noquote()
+                << "device" << device.deviceId << "skipped" << outcome->countersSkipped
+                << "counter(s) before" << record.counter
+                << "(readings lost before the gateway, or unused after a device reset)";
         return json(201, OneM2M::toJson(readingInstance(record)));
-    case ReadingOutcome::IdenticalResend: {
+    case ReadingVerdict::IdenticalResend: {
         auto stored = m_store.reading(device.deviceId, record.counter);
         if (!stored || !*stored)
             return error(500, "m2m.internal", "the store failed");
         return json(200, OneM2M::toJson(readingInstance(**stored)));
     }
-    case ReadingOutcome::Replay:
+    case ReadingVerdict::Replay:
         break;
     }
     return rejectReading(400, "m2m.replay",
@@ -643,11 +648,13 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
         auto devices = m_store.activeDeviceCount();
         auto stored = m_store.readingsStored();
         auto rejected = m_store.readingsRejected();
-        if (!devices || !stored || !rejected)
+        auto skipped = m_store.countersSkipped();
+        if (!devices || !stored || !rejected || !skipped)
             return error(500, "m2m.internal", "the store failed");
         return json(200, QJsonObject{{QStringLiteral("devices"), *devices},
                                      {QStringLiteral("readingsStored"), *stored},
                                      {QStringLiteral("readingsRejected"), *rejected},
+                                     {QStringLiteral("countersSkipped"), *skipped},
                                      {QStringLiteral("instance"), m_config.instanceName},
                                      {QStringLiteral("commandSockets"), m_sockets.size()}});
     }

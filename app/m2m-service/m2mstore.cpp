@@ -52,6 +52,7 @@ const char *const kMigrations[] = {
          name TEXT PRIMARY KEY,
          value INTEGER NOT NULL);
        INSERT INTO counters (name, value) VALUES ('readings_rejected', 0);)",
+    R"(INSERT INTO counters (name, value) VALUES ('counters_skipped', 0);)",
 };
 
 Error sqlError(const QSqlError &error)
@@ -294,7 +295,9 @@ Result<ReadingOutcome> M2mStore::storeReading(const ReadingRecord &reading)
             return fail(existing.lastError());
         const bool identical = existing.next() && existing.value(0).toByteArray() == reading.cose;
         db.rollback();
-        return identical ? ReadingOutcome::IdenticalResend : ReadingOutcome::Replay;
+        ReadingOutcome outcome;
+        outcome.verdict = identical ? ReadingVerdict::IdenticalResend : ReadingVerdict::Replay;
+        return outcome;
     }
     QSqlQuery insert(db);
     insert.prepare(QStringLiteral("INSERT INTO readings (") + kReadingColumns +
@@ -315,9 +318,23 @@ Result<ReadingOutcome> M2mStore::storeReading(const ReadingRecord &reading)
     advance.addBindValue(reading.deviceId);
     if (!advance.exec())
         return fail(advance.lastError());
+    ReadingOutcome outcome;
+    outcome.verdict = ReadingVerdict::Stored;
+    // The first reading of a device has no predecessor here (its provisioning test reading
+    // used a counter too): nothing to compare with.
+    if (lastCounter >= 0)
+        outcome.countersSkipped = qint64(reading.counter) - lastCounter - 1;
+    if (outcome.countersSkipped > 0) {
+        QSqlQuery skipped(db);
+        skipped.prepare(QStringLiteral(
+            "UPDATE counters SET value = value + ? WHERE name = 'counters_skipped'"));
+        skipped.addBindValue(outcome.countersSkipped);
+        if (!skipped.exec())
+            return fail(skipped.lastError());
+    }
     if (!db.commit())
         return fail(db.lastError());
-    return ReadingOutcome::Stored;
+    return outcome;
 }
 
 namespace {
@@ -577,10 +594,20 @@ Result<qint64> M2mStore::readingsStored()
 
 Result<qint64> M2mStore::readingsRejected()
 {
+    return counter(QStringLiteral("readings_rejected"));
+}
+
+Result<qint64> M2mStore::countersSkipped()
+{
+    return counter(QStringLiteral("counters_skipped"));
+}
+
+Result<qint64> M2mStore::counter(const QString &name)
+{
     QSqlQuery query(QSqlDatabase::database(m_connectionName));
-    if (!query.exec(
-            QStringLiteral("SELECT value FROM counters WHERE name = 'readings_rejected'")) ||
-        !query.next())
+    query.prepare(QStringLiteral("SELECT value FROM counters WHERE name = ?"));
+    query.addBindValue(name);
+    if (!query.exec() || !query.next())
         return sqlError(query.lastError());
     return query.value(0).toLongLong();
 }

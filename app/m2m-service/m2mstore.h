@@ -5,6 +5,9 @@
 //
 // Readings: storeReading() is one transaction that checks the device's last accepted counter,
 // inserts the reading and advances the counter, so a crash never leaves one without the other.
+// Counters skipped between two stored readings (DESIGN §4.1: a gap is allowed and counted) are
+// added to the instance's `counters_skipped` in the same transaction: readings a device lost
+// (offline longer than its ring holds), or counters left unused by a device reset (≤ 16).
 // Errors: `m2m.store` (with the SQLite message; never a key or credential).
 
 #include <portal-core/base/result.h>
@@ -63,7 +66,13 @@ struct ContainerStats
     qint64 bytes = 0;
 };
 
-enum class ReadingOutcome { Stored, IdenticalResend, Replay };
+enum class ReadingVerdict { Stored, IdenticalResend, Replay };
+
+struct ReadingOutcome
+{
+    ReadingVerdict verdict = ReadingVerdict::Replay;
+    qint64 countersSkipped = 0; // Stored only: counters between the previous reading and this
+};
 
 class M2mStore
 {
@@ -112,12 +121,14 @@ public:
     Result<void> countRejectedReading();
     Result<qint64> readingsStored();
     Result<qint64> readingsRejected();
+    Result<qint64> countersSkipped();
 
     // Folds the WAL into the main file and closes; called on orderly shutdown.
     void close();
 
 private:
     explicit M2mStore(QString connectionName);
+    Result<qint64> counter(const QString &name);
     Result<void> migrate();
 
     QString m_connectionName;

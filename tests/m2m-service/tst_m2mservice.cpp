@@ -632,6 +632,20 @@ private slots:
                  200);
     }
 
+    void counterGapsAreCounted()
+    {
+        // A device offline longer than its ring holds loses its oldest readings: the next one
+        // stored leaves a gap in the counters, which is allowed and counted.
+        QCOMPARE(health("countersSkipped"), 0);
+        QCOMPARE(postReading(signReading(m_device, 7, 207)).status, 201); // 5 and 6 never came
+        QCOMPARE(health("countersSkipped"), 2);
+        QCOMPARE(postReading(signReading(m_device, 8, 208)).status, 201);
+        QCOMPARE(postReading(signReading(m_device, 8, 208)).status, 200); // a resend
+        QCOMPARE(postReading(signReading(m_device, 6, 206)).errorCode(),
+                 QStringLiteral("m2m.replay"));
+        QCOMPARE(health("countersSkipped"), 2);
+    }
+
     void revokedAndRemovedDevicesAreRefused()
     {
         QCOMPARE(pushDevice(m_device, kDeviceId, true).status, 200);

@@ -23,7 +23,9 @@ struct PendingReading
 class ReadingRing
 {
 public:
-    enum : uint8_t { Capacity = 4 };
+    // 8 × 142 bytes: on the ATmega2560 (a reading every ~1.8 s, its signing time) it bridges
+    // ~14 s without an ACK, a gateway restarting behind a serial line.
+    enum : uint8_t { Capacity = 8 };
 
     ReadingRing() : m_count(0) {}
 

@@ -20,7 +20,7 @@
 // ERROR frames, which are only counted (two peers must not trade ERRORs). A well-formed ACK
 // is never answered. Frames the FrameReader drops are counted there (frameDrops()).
 //
-// Memory: fixed, ≈ 1.3 KiB in the object (reader, ring of 4 signed readings, record, one
+// Memory: fixed, ≈ 1.9 KiB in the object (reader, ring of 8 signed readings, record, one
 // transmit frame) plus one payload and one message on the stack while a frame is handled.
 
 #include <firmware/app/board.h>

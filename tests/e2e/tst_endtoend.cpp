@@ -750,7 +750,7 @@ void TestEndToEnd::pausedServiceAndKilledGatewayLoseNothing()
         links << QStringLiteral("tcp:127.0.0.1:%1")
                      .arg(m_sims.at(id + QStringLiteral(".state"))->port());
     // The AVR's serial line gives it no sign of the restart: the new gateway's ERROR BadState
-    // to its resend makes it attach again; its RAM ring (4 readings) bridges the gap, and it
+    // to its resend makes it attach again; its RAM ring (8 readings, ~14 s) bridges the gap, and it
     // sends them one at a time, so none overtakes an older one the service has not stored.
     links << m_avrLink;
     m_gateway = startGateway(QStringLiteral("gw1"), QStringLiteral("usim-gw1.json"), links);

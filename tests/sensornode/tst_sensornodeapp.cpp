@@ -610,14 +610,14 @@ void TestSensorNodeApp::ringOverflowDropsOldest()
 {
     MemoryStore store;
     SensorNodeSettings settings = testSettings();
-    settings.resendIntervalMs = 60000; // keep resends out of the way while the ring fills
+    settings.resendIntervalMs = 600000; // keep resends out of the way while the ring fills
     Node node(store, settings);
     node.provision();
     node.attach();
     // Only the oldest pending reading is on the wire; when the full ring pushes it out, the
     // next oldest goes out at once.
     QList<uint32_t> sent;
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < ReadingRing::Capacity + 2; ++i) {
         for (const LinkFrame &frame : node.advance(10000)) {
             sent.append(verifiedCounter(frame, node.publicKey()));
             QVERIFY(sent.last() != 0);
@@ -625,7 +625,7 @@ void TestSensorNodeApp::ringOverflowDropsOldest()
     }
     const ReadingRing &ring = node.app.pendingReadings();
     QCOMPARE(int(ring.count()), int(ReadingRing::Capacity));
-    QCOMPARE(node.app.stats().readingsCreated, 6u);
+    QCOMPARE(node.app.stats().readingsCreated, uint32_t(ReadingRing::Capacity + 2));
     QCOMPARE(node.app.stats().readingsDropped, 2u);
     QList<uint32_t> kept;
     for (uint8_t i = 0; i < ring.count(); ++i)

@@ -59,8 +59,8 @@ private:
     void finish(const char *reason);
 
     HarnessOptions m_options;
-    // libsimavr keeps pointers into the image's symbol table while the core lives, so the
-    // parsed image is released only after the core (in the destructor).
+    // avr_load_firmware may keep pointers into the image's symbol table (simavr's tracing
+    // builds do), so the parsed image is released only after the core, in the destructor.
     elf_firmware_t *m_firmware = nullptr;
     avr_t *m_avr = nullptr;
     avr_irq_t *m_uartInput = nullptr;

@@ -1,5 +1,7 @@
 #include "deviceuplink.h"
 
+#include "peeridentity.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -55,6 +57,7 @@ DeviceUplink::~DeviceUplink()
 void DeviceUplink::setPlacement(const DevicePlacement &placement)
 {
     const bool moved = placement.instanceUrl != m_placement.instanceUrl ||
+                       placement.instanceName != m_placement.instanceName ||
                        placement.credential != m_placement.credential;
     m_placement = placement;
     if (!moved)
@@ -104,6 +107,8 @@ void DeviceUplink::flush()
     m_inFlight = true;
     QNetworkReply *reply =
         m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    requirePeerIdentity(reply, {Crypto::IdentityType::Instance, m_placement.instanceName},
+                        [this](const QString &presented) { refuseInstance(presented); });
     const qint64 queueId = reading.id;
     connect(reply, &QNetworkReply::finished, this, [this, reply, queueId] {
         reply->deleteLater();
@@ -149,6 +154,16 @@ void DeviceUplink::onPosted(qint64 queueId, int status, const QByteArray &body)
     flush();
 }
 
+void DeviceUplink::refuseInstance(const QString &presented)
+{
+    ++m_counters.wrongInstance;
+    qCWarning(lcUplink).noquote() << "refused the server at" << m_placement.instanceUrl.toString()
+                                  << "for device" << m_deviceId.toHex() << ": expected"
+                                  << describeExpected(
+                                         {Crypto::IdentityType::Instance, m_placement.instanceName})
+                                  << "presented" << presented;
+}
+
 void DeviceUplink::retryLater()
 {
     m_backoffMs = m_backoffMs == 0 ? kMinBackoffMs : qMin(m_backoffMs * 2, kMaxBackoffMs);
@@ -178,6 +193,17 @@ void DeviceUplink::openCommandSocket()
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
             &DeviceUplink::onCommandMessage);
     connect(m_socket.get(), &QWebSocket::disconnected, this, [this] { m_reconnectSocket.start(); });
+    // QWebSocket has no hook between the handshake and the upgrade request, so the typed name
+    // is checked once connected: a wrong server is dropped before any command is taken.
+    connect(m_socket.get(), &QWebSocket::connected, this, [this] {
+        const QString presented =
+            peerIdentityMismatch(m_socket->sslConfiguration().peerCertificate(),
+                                 {Crypto::IdentityType::Instance, m_placement.instanceName});
+        if (presented.isEmpty() || m_socket->sslConfiguration().peerCertificate().isNull())
+            return;
+        refuseInstance(presented);
+        m_socket->abort();
+    });
     m_socket->open(request);
 }
 

@@ -25,7 +25,8 @@ namespace Portal::Gateway {
 struct UplinkCounters
 {
     quint64 delivered = 0;
-    quint64 rejected = 0; // refused by the service for good (counted, logged, dropped)
+    quint64 rejected = 0;      // refused by the service for good (counted, logged, dropped)
+    quint64 wrongInstance = 0; // connections refused: the server was not the announced instance
 };
 
 // What the portal is told of the device in each heartbeat (docs/api.md): when the gateway
@@ -62,6 +63,7 @@ public:
 
 private:
     void onPosted(qint64 queueId, int status, const QByteArray &body);
+    void refuseInstance(const QString &presented);
     void retryLater();
     void openCommandSocket();
     void onCommandMessage(const QString &text);

@@ -106,6 +106,19 @@ void GatewayService::scheduleBootstrap(int delayMs)
     m_renew.start(delayMs);
 }
 
+void GatewayService::reenrol()
+{
+    // Like a lapsed B-TID: the portal no longer accepts this certificate, so bootstrap and
+    // enrol again now; the new enrolment attaches every attached device again.
+    if (m_gba || m_enrolment)
+        return;
+    qCInfo(lcGateway) << "the portal asks for a new enrolment; bootstrapping again";
+    if (m_portal)
+        m_portal.release()->deleteLater(); // called from one of its replies
+    m_heartbeat.stop();
+    scheduleBootstrap(0);
+}
+
 void GatewayService::bootstrap()
 {
     if (m_gba)
@@ -208,6 +221,10 @@ void GatewayService::attachDevice(DeviceLink *link)
                              qCWarning(lcGateway).noquote()
                                  << "attach of" << identity.deviceId.toHex()
                                  << "failed:" << placement.error().message.c_str();
+                             if (placement.error().code == "portal.reenrol") {
+                                 reenrol(); // enrolment attaches the device again
+                                 return;
+                             }
                              if (placement.error().code == "portal.refused")
                                  return; // refused for good (enrolment policy): not retried
                              QTimer::singleShot(kAttachRetryMs, this, [this, guard] {
@@ -264,6 +281,8 @@ void GatewayService::sendHeartbeat()
     m_portal->heartbeat(status, [this](Result<QList<DevicePlacement>> placements) {
         if (!placements) {
             qCWarning(lcGateway) << "heartbeat failed:" << placements.error().message.c_str();
+            if (placements.error().code == "portal.reenrol")
+                reenrol();
             return;
         }
         for (const DevicePlacement &placement : *placements) {
@@ -273,6 +292,7 @@ void GatewayService::sendHeartbeat()
             // The heartbeat moves instances; the credential stays what attach gave.
             DevicePlacement moved = found->second->placement();
             moved.instanceUrl = placement.instanceUrl;
+            moved.instanceName = placement.instanceName;
             if (!placement.credential.isEmpty())
                 moved.credential = placement.credential;
             found->second->setPlacement(moved);

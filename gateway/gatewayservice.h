@@ -66,6 +66,7 @@ signals:
 private:
     void bootstrap();
     void scheduleBootstrap(int delayMs);
+    void reenrol();
     void onBootstrapped(Result<Gba::GbaBootstrap> result);
     void onEnrolled(Result<Gba::Enrolment> result);
     void attachDevice(DeviceLink *link);

@@ -1,5 +1,7 @@
 #include "portalclient.h"
 
+#include "peeridentity.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,6 +20,16 @@ constexpr int kDefaultRetryMs = 1000;
 constexpr int kFirstPollMs = 100;
 constexpr int kMaxRetryMs = 10'000;
 
+QString errorCodeOf(const QByteArray &body)
+{
+    return QJsonDocument::fromJson(body)
+        .object()
+        .value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("code"))
+        .toString();
+}
+
 std::string errorOf(const QByteArray &body, int status)
 {
     const QJsonObject error =
@@ -25,6 +37,14 @@ std::string errorOf(const QByteArray &body, int status)
     return "portal answered " + std::to_string(status) + " " +
            error.value(QStringLiteral("code")).toString().left(64).toStdString() + ": " +
            error.value(QStringLiteral("message")).toString().left(200).toStdString();
+}
+
+// 401 portal.reenrol: the gateway enrols again (its certificate is from a former issuer).
+Error refusalOf(const QByteArray &body, int status)
+{
+    if (status == 401 && errorCodeOf(body) == QLatin1String("portal.reenrol"))
+        return makeError("portal.reenrol", errorOf(body, status));
+    return makeError("portal.refused", errorOf(body, status));
 }
 
 } // namespace
@@ -36,14 +56,16 @@ Result<DevicePlacement> parsePlacement(const QJsonObject &object)
         QByteArray::fromHex(object.value(QStringLiteral("deviceId")).toString().toLatin1());
     placement.state = object.value(QStringLiteral("state")).toString();
     placement.instanceUrl = QUrl(object.value(QStringLiteral("instanceUrl")).toString());
+    placement.instanceName = object.value(QStringLiteral("instanceName")).toString().left(200);
     placement.credential = object.value(QStringLiteral("credential")).toString().toLatin1();
     placement.reason = object.value(QStringLiteral("reason")).toString().left(500);
     if (placement.deviceId.size() != 8 ||
         (placement.state != QLatin1String("pending") && placement.state != QLatin1String("ready") &&
          placement.state != QLatin1String("failed")))
         return makeError("portal.bad_response", "placement without deviceId or known state");
-    if (placement.state == QLatin1String("ready") && !placement.instanceUrl.isValid())
-        return makeError("portal.bad_response", "ready placement without instanceUrl");
+    if (placement.state == QLatin1String("ready") &&
+        (!placement.instanceUrl.isValid() || placement.instanceName.isEmpty()))
+        return makeError("portal.bad_response", "ready placement without instanceUrl or name");
     return placement;
 }
 
@@ -55,6 +77,16 @@ PortalClient::PortalClient(QUrl apiUrl, QSslConfiguration tls, QString gatewayId
 }
 
 PortalClient::~PortalClient() = default;
+
+void PortalClient::checkServer(QNetworkReply *reply)
+{
+    requirePeerIdentity(reply, {Crypto::IdentityType::PortalApi, QString()},
+                        [url = m_apiUrl](const QString &presented) {
+                            qCWarning(lcPortalClient).noquote()
+                                << "refused the server at" << url.toString(QUrl::RemovePath)
+                                << ": expected a portal API identity, presented" << presented;
+                        });
+}
 
 QNetworkRequest PortalClient::request(const QString &path) const
 {
@@ -76,6 +108,7 @@ void PortalClient::attach(const DeviceIdentity &device, int maxWaitMs, Done<Devi
         {QStringLiteral("publicKey"), QString::fromLatin1(device.publicKey.toBase64())}};
     QNetworkReply *reply = m_network->post(request(QStringLiteral("/devices")),
                                            QJsonDocument(body).toJson(QJsonDocument::Compact));
+    checkServer(reply);
     const QDateTime deadline = QDateTime::currentDateTimeUtc().addMSecs(maxWaitMs);
     const QByteArray deviceId = device.deviceId;
     connect(reply, &QNetworkReply::finished, this, [this, reply, deviceId, deadline, done] {
@@ -88,6 +121,7 @@ void PortalClient::poll(const QByteArray &deviceId, QDateTime deadline, Done<Dev
 {
     QNetworkReply *reply = m_network->get(
         request(QStringLiteral("/devices/") + QString::fromLatin1(deviceId.toHex())));
+    checkServer(reply);
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, deviceId, deadline, done, nextDelayMs] {
                 handlePlacement(reply, deviceId, deadline, done, nextDelayMs);
@@ -109,7 +143,7 @@ void PortalClient::handlePlacement(QNetworkReply *reply, const QByteArray &devic
         return;
     }
     if (status != 200 && status != 202) {
-        done(makeError("portal.refused", errorOf(body, status)));
+        done(refusalOf(body, status));
         return;
     }
     auto placement = parsePlacement(QJsonDocument::fromJson(body).object());
@@ -161,6 +195,7 @@ void PortalClient::heartbeat(const GatewayStatus &status, Done<QList<DevicePlace
     QNetworkReply *reply =
         m_network->post(request(QStringLiteral("/gateways/%1/heartbeat").arg(m_gatewayId)),
                         QJsonDocument(body).toJson(QJsonDocument::Compact));
+    checkServer(reply);
     connect(reply, &QNetworkReply::finished, this, [reply, done] {
         reply->deleteLater();
         const int code = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -170,7 +205,7 @@ void PortalClient::heartbeat(const GatewayStatus &status, Done<QList<DevicePlace
             return;
         }
         if (code != 200 || answer.size() > kMaxPortalAnswerBytes) {
-            done(makeError("portal.refused", errorOf(answer, code)));
+            done(refusalOf(answer, code));
             return;
         }
         QList<DevicePlacement> placements;

@@ -27,9 +27,10 @@ inline constexpr qint64 kMaxPortalAnswerBytes = 256 * 1024;
 
 struct DevicePlacement
 {
-    QByteArray deviceId; // 8 bytes
-    QString state;       // pending | ready | failed
-    QUrl instanceUrl;    // base URL of the device's M2M service
+    QByteArray deviceId;  // 8 bytes
+    QString state;        // pending | ready | failed
+    QUrl instanceUrl;     // base URL of the device's M2M service
+    QString instanceName; // the typed name its server certificate must carry
     QByteArray credential;
     QString reason;
 };
@@ -64,14 +65,18 @@ public:
     PortalClient(QUrl apiUrl, QSslConfiguration tls, QString gatewayId, QObject *parent = nullptr);
     ~PortalClient() override;
 
-    // Errors: `portal.unreachable` (network/TLS; also an expired certificate), `portal.refused`
-    // (4xx with the portal's code in the message), `portal.failed` (the device's placement
+    // Errors: `portal.unreachable` (network/TLS; also an expired certificate, or a server
+    // without the portal API's typed name), `portal.reenrol` (401: the certificate is from the
+    // portal's former gateway issuer; enrol again), `portal.refused` (other 4xx with the
+    // portal's code in the message), `portal.failed` (the device's placement
     // failed), `portal.timeout` (still pending after maxWaitMs), `portal.bad_response`.
     void attach(const DeviceIdentity &device, int maxWaitMs, Done<DevicePlacement> done);
     void heartbeat(const GatewayStatus &status, Done<QList<DevicePlacement>> done);
 
 private:
     QNetworkRequest request(const QString &path) const;
+    // Every reply: the server must be the portal API (peeridentity.h).
+    void checkServer(QNetworkReply *reply);
     void poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done,
               int nextDelayMs);
     void handlePlacement(QNetworkReply *reply, const QByteArray &deviceId, QDateTime deadline,

@@ -88,7 +88,7 @@ Result<void> BsfServer::start()
     std::optional<QSslConfiguration> ubTls;
     if (tls) {
         auto configuration = Http::makeServerTlsConfiguration(
-            {m_config.tlsCertificatePath, m_config.tlsKeyPath, QString()});
+            {m_config.tlsCertificatePath, m_config.tlsKeyPath, {}});
         if (!configuration)
             return configuration.error();
         ubTls = *configuration;
@@ -107,7 +107,7 @@ Result<void> BsfServer::start()
         return {};
     }
     auto znTls = Http::makeServerTlsConfiguration(
-        {m_config.tlsCertificatePath, m_config.tlsKeyPath, m_config.znClientCaPath});
+        {m_config.tlsCertificatePath, m_config.tlsKeyPath, {m_config.znClientCaPath}});
     if (!znTls)
         return znTls.error();
     m_zn = std::make_unique<Http::HttpServer>(

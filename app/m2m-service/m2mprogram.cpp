@@ -63,7 +63,8 @@ int runM2mServiceProgram(const QStringList &arguments)
         "Serves HTTPS with --tls-cert and --tls-key. Without them it serves plain HTTP, which\n"
         "is allowed on a loopback address only; the admin API (/admin/v1) is then refused with\n"
         "403, because no client certificate can be checked. The admin API needs\n"
-        "--admin-client-ca and the portal's client certificate (CN portal-admin)."));
+        "--admin-client-ca (the admin CA) and the portal's admin identity: a certificate from\n"
+        "that CA with the typed name urn:iot-portal:admin:<name> and the admin-only policy."));
     using O = QCommandLineOption;
     options.addOption(O(QStringLiteral("data-dir"),
                         QStringLiteral("Directory of the SQLite database (created 0700)."),

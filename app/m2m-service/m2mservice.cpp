@@ -1,5 +1,6 @@
 #include "m2mservice.h"
 
+#include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/secure.h>
 #include <portal-core/onem2m/resourcejson.h>
 #include <portal-core/protocol/cose.h>
@@ -228,18 +229,26 @@ Result<void> M2mService::reloadPolicies()
     return {};
 }
 
-bool M2mService::isAdminCertificate(const QSslCertificate &certificate) const
+Result<std::string> M2mService::adminIdentity(const QSslCertificate &certificate) const
 {
-    if (certificate.isNull() || !m_config.adminClientCa)
-        return false;
+    if (!m_config.adminClientCa)
+        return makeError("m2m.admin_requires_tls",
+                         "the admin API needs HTTPS with --admin-client-ca");
+    if (certificate.isNull())
+        return makeError("identity.no_certificate", "no client certificate was presented");
     // The listener only asks for a certificate (gateways have none), so Qt does not verify
-    // it; the chain and purpose are checked here against the portal CA alone.
+    // it; chain, purpose, typed name and the admin policy are checked here against the admin
+    // CA alone.
     auto leaf = Crypto::Certificate::fromPem(certificate.toPem().toStdString());
     if (!leaf)
-        return false;
-    if (!Crypto::verifyChain(*leaf, *m_config.adminClientCa, Crypto::ChainPurpose::TlsClient))
-        return false;
-    return leaf->subjectCommonName() == kAdminCommonName;
+        return leaf.error();
+    return Crypto::verifyIdentity(*leaf, *m_config.adminClientCa, Crypto::ChainPurpose::TlsClient,
+                                  Crypto::IdentityType::Admin);
+}
+
+bool M2mService::isAdminCertificate(const QSslCertificate &certificate) const
+{
+    return !certificate.isNull() && adminIdentity(certificate).ok();
 }
 
 bool M2mService::bearerMatches(const QByteArray &authorization, const DeviceRecord &device) const
@@ -637,8 +646,16 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
     if (!m_config.adminClientCa)
         return error(403, "m2m.admin_requires_tls",
                      "the admin API needs HTTPS with --admin-client-ca");
-    if (!isAdminCertificate(request.peerCertificate))
-        return error(403, "m2m.forbidden", "the admin API needs the portal's client certificate");
+    if (auto admin = adminIdentity(request.peerCertificate); !admin) {
+        ++m_adminRefusals;
+        qCWarning(lcM2m).noquote()
+            << "admin API refused a caller from" << request.peerAddress.toString() << ":"
+            << QString::fromStdString(admin.error().message);
+        return error(403, "m2m.not_admin",
+                     "the admin API needs the portal's admin identity (admin CA, typed admin "
+                     "name, admin policy): " +
+                         admin.error().code);
+    }
     if (request.body.size() > kMaxAdminBodyBytes)
         return error(413, "m2m.too_large", "admin request bodies are at most 16 KiB");
 
@@ -655,6 +672,7 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
                                      {QStringLiteral("readingsStored"), *stored},
                                      {QStringLiteral("readingsRejected"), *rejected},
                                      {QStringLiteral("countersSkipped"), *skipped},
+                                     {QStringLiteral("adminRefusals"), qint64(m_adminRefusals)},
                                      {QStringLiteral("instance"), m_config.instanceName},
                                      {QStringLiteral("commandSockets"), m_sockets.size()}});
     }

@@ -5,8 +5,9 @@
 // it, so a request is finished before the next one starts.
 //
 // Who may do what:
-// - the portal (TLS client certificate from --admin-client-ca with CN portal-admin): the admin
-//   API, and every oneM2M operation as originator `Cportal-admin`;
+// - the portal's admin identity (DESIGN §7.1: a TLS client certificate from --admin-client-ca,
+//   the admin CA, with a typed name urn:iot-portal:admin:<name> and the admin-only policy; the
+//   CN decides nothing): the admin API, and every oneM2M operation as `Cportal-admin`;
 // - a device's gateway (`Authorization: Bearer <credential>` whose SHA-256 the portal pushed):
 //   create readings in that device's `data`, retrieve its `commands`, hold its command socket;
 // - anyone else: what the stored access-control policies grant to the X-M2M-Origin (policies
@@ -41,7 +42,6 @@ inline constexpr qsizetype kMaxWebSocketMessageBytes = 4 * 1024;
 inline constexpr int kMaxAuthenticationFailures = 20;
 inline constexpr qint64 kAuthenticationWindowS = 60;
 inline constexpr char kAdminOriginator[] = "Cportal-admin";
-inline constexpr char kAdminCommonName[] = "portal-admin";
 inline constexpr char kSignedReadingContentInfo[] = "application/cose;cose-type=cose-sign1:0";
 
 struct M2mServiceConfig
@@ -80,6 +80,8 @@ private:
     Http::HttpAnswer rejectReading(int status, const char *code, const std::string &message);
 
     bool isAdminCertificate(const QSslCertificate &certificate) const;
+    // The admin name of an admin identity; the refusal says why (identity.* codes).
+    Result<std::string> adminIdentity(const QSslCertificate &certificate) const;
     bool bearerMatches(const QByteArray &authorization, const DeviceRecord &device) const;
     const Crypto::Es256PublicKey *publicKey(const DeviceRecord &device);
     bool isRateLimited(const QHostAddress &peer);
@@ -104,6 +106,7 @@ private:
         int failures = 0;
     };
     QHash<QString, FailureWindow> m_authenticationFailures; // by peer address
+    quint64 m_adminRefusals = 0;
 };
 
 } // namespace Portal::M2mService

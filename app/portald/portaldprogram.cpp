@@ -246,11 +246,28 @@ int runSshTrust(Runtime::ProgramOptions &options)
     return ExitOk;
 }
 
+// `gateway allow-ids`: how many gateway ids one subscriber may enrol (1 by default).
+int runAllowIds(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    const QString impi = options.value(QStringLiteral("impi"));
+    auto maxIds = options.integer(QStringLiteral("max"), 1, Store::Store::kMaxGatewayIdsPerImpi);
+    if (impi.isEmpty() || !maxIds)
+        return fail(ExitUsage, usage("use: gateway allow-ids --impi IMPI --max N (1..1000)"));
+    if (auto saved = store.setImpiAllowance(impi, int(*maxIds)); !saved)
+        return fail(ExitFailure, saved.error());
+    (void)store.audit(QStringLiteral("cli"), QStringLiteral("gateway.allow_ids"),
+                      QStringLiteral("impi:") + impi, QStringLiteral("max %1").arg(*maxIds));
+    QTextStream(stdout) << impi << " may enrol " << *maxIds << " gateway id(s)\n";
+    return ExitOk;
+}
+
 int runGatewayCommand(Runtime::ProgramOptions &options, Store::Store &store)
 {
     const QString action = options.positionalArguments().value(1);
+    if (action == QLatin1String("allow-ids"))
+        return runAllowIds(options, store);
     if (action != QLatin1String("block") && action != QLatin1String("unblock"))
-        return fail(ExitUsage, usage("gateway needs one of: block, unblock"));
+        return fail(ExitUsage, usage("gateway needs one of: block, unblock, allow-ids"));
     const QString id = options.value(QStringLiteral("id"));
     if (!Store::isValidGatewayId(id))
         return fail(ExitUsage, usage("--id must be [a-z0-9-]{1,40}"));
@@ -278,8 +295,15 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
     if (!pki)
         return pki.error();
     const auto path = [](const std::string &text) { return QString::fromStdString(text); };
+    for (const std::string &step : pki->upgraded)
+        qCInfo(lcPortald).noquote() << "lab PKI:" << QString::fromStdString(step);
     config.portalCaCertificatePath = path(pki->portalCa.certificatePath);
     config.portalCaKeyPath = path(pki->portalCa.keyPath);
+    config.gatewayCaCertificatePath = path(pki->gatewayCa.certificatePath);
+    config.gatewayCaKeyPath = path(pki->gatewayCa.keyPath);
+    config.adminCaCertificatePath = path(pki->adminCa.certificatePath);
+    for (const std::string &name : Crypto::reservedIdentityNames())
+        config.reservedGatewayIds.append(QString::fromStdString(name));
     config.adminCertificatePath = path(pki->portalAdmin.certificatePath);
     config.adminKeyPath = path(pki->portalAdmin.keyPath);
     const auto valueOr = [&options](const char *name, const QString &fallback) {
@@ -287,7 +311,7 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
     };
     config.apiCertificatePath = valueOr("tls-cert", path(pki->portalApi.certificatePath));
     config.apiKeyPath = valueOr("tls-key", path(pki->portalApi.keyPath));
-    config.clientCaPath = valueOr("client-ca", config.portalCaCertificatePath);
+    config.gatewayCaCertificatePath = valueOr("client-ca", config.gatewayCaCertificatePath);
     config.credentialKeyPath =
         valueOr("credential-key", QDir(options.value(QStringLiteral("pki-dir")))
                                       .filePath(QStringLiteral("device-credential.key")));
@@ -327,6 +351,10 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
         QDir(options.value(QStringLiteral("pki-dir"))).filePath(QStringLiteral("secrets.json"))));
     config.engine.configuration.portalCaPem =
         QString::fromUtf8(readSmallFile(config.portalCaCertificatePath));
+    config.engine.gatewayCaPem = readSmallFile(config.gatewayCaCertificatePath);
+    // Gateways enrolled before the gateway CA existed hold portal CA certificates: answered
+    // 401 portal.reenrol until their B-TIDs lapse.
+    config.engine.legacyGatewayCaPem = readSmallFile(config.portalCaCertificatePath);
     config.engine.ownerTag = options.value(QStringLiteral("owner-tag"));
     if (!Store::isValidName(config.engine.ownerTag))
         return usage("--owner-tag must be 1..64 of [A-Za-z0-9._-]");
@@ -548,7 +576,9 @@ Result<void> PortaldProgram::start()
                                                       std::move(*credentials), m_config.engine);
 
     auto apiTls = Http::makeServerTlsConfiguration(
-        {m_config.apiCertificatePath, m_config.apiKeyPath, m_config.clientCaPath});
+        {m_config.apiCertificatePath,
+         m_config.apiKeyPath,
+         {m_config.gatewayCaCertificatePath, m_config.portalCaCertificatePath}});
     if (!apiTls)
         return apiTls.error();
     m_apiServer = std::make_unique<Http::HttpServer>(
@@ -577,18 +607,30 @@ Result<void> PortaldProgram::start()
     naf.znKeyPath = m_config.nafZnKeyPath;
     naf.operatorCaPath = m_config.operatorCaPath;
     naf.portalCaCertificatePath = m_config.portalCaCertificatePath;
-    naf.portalCaKeyPath = m_config.portalCaKeyPath;
+    naf.gatewayCaCertificatePath = m_config.gatewayCaCertificatePath;
+    naf.gatewayCaKeyPath = m_config.gatewayCaKeyPath;
+    naf.reservedIds = m_config.reservedGatewayIds;
     naf.portalApiUrl = m_config.portalApiUrl.isEmpty()
                            ? QUrl(QStringLiteral("https://localhost:%1/api/v1").arg(m_apiPort))
                            : m_config.portalApiUrl;
     m_naf = std::make_unique<Gba::NafService>(
         naf, [this](const QString &gatewayId, const QString &impi) -> Result<void> {
             auto bound = m_store->bindGatewayImpi(gatewayId, impi);
-            (void)m_store->audit(QStringLiteral("naf"),
-                                 bound ? QStringLiteral("gateway.enrol")
-                                       : QStringLiteral("gateway.enrol_refused"),
-                                 QStringLiteral("gateway:") + gatewayId, impi);
+            (void)m_store->audit(
+                QStringLiteral("naf"),
+                bound ? QStringLiteral("gateway.enrol") : QStringLiteral("gateway.enrol_refused"),
+                QStringLiteral("gateway:") + gatewayId,
+                bound ? impi
+                      : QStringLiteral("%1 (IMPI %2)")
+                            .arg(QString::fromStdString(bound.error().code), impi));
             return bound;
+        });
+    m_naf->setRefusalSink(
+        [this](const QString &gatewayId, const QString &impi, const Error &reason) {
+            (void)m_store->audit(
+                QStringLiteral("naf"), QStringLiteral("gateway.enrol_refused"),
+                QStringLiteral("gateway:") + gatewayId,
+                QStringLiteral("%1 (IMPI %2)").arg(QString::fromStdString(reason.code), impi));
         });
     auto nafPort = m_naf->start();
     if (!nafPort)
@@ -618,6 +660,7 @@ Result<std::unique_ptr<Cloud::CloudBackend>> PortaldProgram::makeBackend() const
     config.instancesDir = m_config.instancesDir;
     config.portalCaCertificatePath = m_config.portalCaCertificatePath;
     config.portalCaKeyPath = m_config.portalCaKeyPath;
+    config.adminCaCertificatePath = m_config.adminCaCertificatePath;
     config.adminTls = {m_config.adminCertificatePath, m_config.adminKeyPath,
                        m_config.portalCaCertificatePath};
     config.listenAddress = QHostAddress::LocalHost;
@@ -649,7 +692,7 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald template add --name N [--image …]\n"
         "  iot-portald class add|list --name N --template T [--vendor …] [--sharing …]\n"
         "  iot-portald device register --id HEX16 --public-key B64 --class N\n"
-        "  iot-portald gateway block|unblock --id G\n"
+        "  iot-portald gateway block|unblock --id G | allow-ids --impi I --max N\n"
         "  iot-portald instance list | reprovision --id N [--noop] |\n"
         "      start|stop|reboot|hard-reboot|console|delete --id N\n"
         "  iot-portald reconcile                         compare the store with the cloud now\n"
@@ -673,8 +716,13 @@ int runPortaldProgram(const QStringList &arguments)
     add("port-file", "Write the bound portal API port to this file.", "file");
     add("tls-cert", "Portal API server certificate (default: the PKI's portal-api).", "file");
     add("tls-key", "Portal API server key (default: the PKI's portal-api).", "file");
-    add("client-ca", "CA of gateway client certificates (default: the portal CA).", "file");
-    add("pki-dir", "Lab PKI directory (created on first run): portal CA, portal-admin.", "dir");
+    add("client-ca", "CA of gateway client certificates (default: the PKI's gateway CA).", "file");
+    add("pki-dir",
+        "Lab PKI directory (created on first run, an older layout upgraded): the operator, "
+        "portal, gateway, admin and users CAs, portal-api, portal-admin.",
+        "dir");
+    add("impi", "gateway allow-ids: the subscriber (IMPI).", "impi");
+    add("max", "gateway allow-ids: how many gateway ids the IMPI may enrol.", "n");
     add("credential-key",
         "Device credential key file, 0600 (default: <pki-dir>/"
         "device-credential.key).",
@@ -767,8 +815,13 @@ int runPortaldProgram(const QStringList &arguments)
         auto pki = Crypto::LabPki::ensure(options.value(QStringLiteral("pki-dir")).toStdString());
         if (!pki)
             return fail(ExitFailure, pki.error());
-        QTextStream(stdout) << (pki->created ? "created" : "reused") << " the lab PKI in "
-                            << options.value(QStringLiteral("pki-dir")) << '\n';
+        QTextStream out(stdout);
+        for (const std::string &step : pki->upgraded)
+            out << QString::fromStdString(step) << '\n';
+        out << (pki->created            ? "created"
+                : pki->upgraded.empty() ? "reused"
+                                        : "upgraded")
+            << " the lab PKI in " << options.value(QStringLiteral("pki-dir")) << '\n';
         return ExitOk;
     }
     using Command = int (*)(Runtime::ProgramOptions &, Store::Store &);

@@ -32,11 +32,14 @@ struct PortaldConfig
     quint16 apiPort = 0;
     QString apiCertificatePath; // portal API server certificate (PEM)
     QString apiKeyPath;
-    QString clientCaPath; // portal CA: gateways' client certificates
+    QString gatewayCaCertificatePath; // gateways' client certificates (the NAF issues them)
+    QString gatewayCaKeyPath;
     QString portalCaCertificatePath;
-    QString portalCaKeyPath;      // issues instance server certificates
-    QString adminCertificatePath; // portal-admin client certificate towards instances
+    QString portalCaKeyPath;        // issues instance server certificates
+    QString adminCaCertificatePath; // the root instances accept the admin identity from
+    QString adminCertificatePath;   // portal-admin client certificate towards instances
     QString adminKeyPath;
+    QStringList reservedGatewayIds; // the names of the portal's own certificates
     QString credentialKeyPath;
     QString instancesDir;
     QString m2mServicePath;

@@ -15,6 +15,13 @@
 
 namespace Portal::Cloud {
 
+// Every instance's name: its server certificate's typed name (urn:iot-portal:instance:<name>),
+// its M2M service's --name, and what the portal API tells gateways to expect.
+inline QString instanceName(qint64 instanceId)
+{
+    return QStringLiteral("instance-%1").arg(instanceId);
+}
+
 struct InstanceSpec
 {
     qint64 instanceId = 0;

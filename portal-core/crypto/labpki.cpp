@@ -1,5 +1,6 @@
 #include "labpki.h"
 
+#include "identity.h"
 #include "x509.h"
 
 #include <fcntl.h>
@@ -26,16 +27,21 @@ struct Entry
 {
     const char *baseName;
     LabPkiFilePair LabPkiPaths::*member;
+    // Part of the first layout (14 files); the others are added by an upgrade.
+    bool firstLayout;
 };
 
 constexpr Entry kEntries[] = {
-    {"operator-ca", &LabPkiPaths::operatorCa},
-    {"portal-ca", &LabPkiPaths::portalCa},
-    {"bsf", &LabPkiPaths::bsf},
-    {"naf", &LabPkiPaths::naf},
-    {"naf-zn", &LabPkiPaths::nafZn},
-    {"portal-api", &LabPkiPaths::portalApi},
-    {"portal-admin", &LabPkiPaths::portalAdmin},
+    {"operator-ca", &LabPkiPaths::operatorCa, true},
+    {"portal-ca", &LabPkiPaths::portalCa, true},
+    {"bsf", &LabPkiPaths::bsf, true},
+    {"naf", &LabPkiPaths::naf, true},
+    {"naf-zn", &LabPkiPaths::nafZn, true},
+    {"portal-api", &LabPkiPaths::portalApi, true},
+    {"portal-admin", &LabPkiPaths::portalAdmin, true},
+    {"gateway-ca", &LabPkiPaths::gatewayCa, false},
+    {"admin-ca", &LabPkiPaths::adminCa, false},
+    {"users-ca", &LabPkiPaths::usersCa, false},
 };
 
 LabPkiPaths pathsIn(const fs::path &directory)
@@ -143,9 +149,15 @@ Result<Issued> makeCa(const std::string &commonName, int64_t validitySeconds)
     return Issued{std::move(key).value(), std::move(certificate).value()};
 }
 
+struct LeafNames
+{
+    std::vector<std::string> uris;
+    std::vector<std::string> policyOids;
+};
+
 Result<Issued> makeLeaf(const Issued &issuer, const std::string &commonName,
                         std::vector<std::string> dnsNames, std::vector<std::string> ipAddresses,
-                        CertificateProfile profile, int64_t validitySeconds)
+                        CertificateProfile profile, int64_t validitySeconds, LeafNames typed = {})
 {
     Result<PrivateKey> key = PrivateKey::generateP256();
     if (!key) {
@@ -159,6 +171,8 @@ Result<Issued> makeLeaf(const Issued &issuer, const std::string &commonName,
     request.commonName = commonName;
     request.dnsNames = std::move(dnsNames);
     request.ipAddresses = std::move(ipAddresses);
+    request.uris = std::move(typed.uris);
+    request.policyOids = std::move(typed.policyOids);
     request.profile = profile;
     request.validitySeconds = validitySeconds;
     Result<Certificate> certificate = issueCertificate(request);
@@ -166,6 +180,22 @@ Result<Issued> makeLeaf(const Issued &issuer, const std::string &commonName,
         return certificate.error();
     }
     return Issued{std::move(key).value(), std::move(certificate).value()};
+}
+
+Result<Issued> makePortalApi(const Issued &portalCa, const LabPkiOptions &options)
+{
+    return makeLeaf(portalCa, options.portalApiDnsName,
+                    serverDnsNames(options.portalApiDnsName, options.extraDnsNames),
+                    options.ipAddresses, CertificateProfile::TlsServer, options.leafValiditySeconds,
+                    {{identityUri(IdentityType::PortalApi, options.portalApiDnsName)}, {}});
+}
+
+Result<Issued> makePortalAdmin(const Issued &adminCa, const LabPkiOptions &options)
+{
+    return makeLeaf(
+        adminCa, options.portalAdminName, {}, {}, CertificateProfile::TlsClient,
+        options.leafValiditySeconds,
+        {{identityUri(IdentityType::Admin, options.portalAdminName)}, {kAdminPolicyOid}});
 }
 
 Result<void> writePair(const LabPkiFilePair &pair, const Issued &issued)
@@ -213,15 +243,23 @@ Result<void> createAll(const LabPkiPaths &paths, const LabPkiOptions &options)
     if (!nafZn) {
         return nafZn.error();
     }
-    Result<Issued> portalApi =
-        makeLeaf(portalCa.value(), options.portalApiDnsName,
-                 serverDnsNames(options.portalApiDnsName, options.extraDnsNames),
-                 options.ipAddresses, CertificateProfile::TlsServer, leafSeconds);
+    Result<Issued> portalApi = makePortalApi(portalCa.value(), options);
     if (!portalApi) {
         return portalApi.error();
     }
-    Result<Issued> portalAdmin = makeLeaf(portalCa.value(), options.portalAdminCommonName, {}, {},
-                                          CertificateProfile::TlsClient, leafSeconds);
+    Result<Issued> gatewayCa = makeCa(options.gatewayCaCommonName, options.caValiditySeconds);
+    if (!gatewayCa) {
+        return gatewayCa.error();
+    }
+    Result<Issued> adminCa = makeCa(options.adminCaCommonName, options.caValiditySeconds);
+    if (!adminCa) {
+        return adminCa.error();
+    }
+    Result<Issued> usersCa = makeCa(options.usersCaCommonName, options.caValiditySeconds);
+    if (!usersCa) {
+        return usersCa.error();
+    }
+    Result<Issued> portalAdmin = makePortalAdmin(adminCa.value(), options);
     if (!portalAdmin) {
         return portalAdmin.error();
     }
@@ -234,6 +272,9 @@ Result<void> createAll(const LabPkiPaths &paths, const LabPkiOptions &options)
         {&paths.nafZn, &nafZn.value()},
         {&paths.portalApi, &portalApi.value()},
         {&paths.portalAdmin, &portalAdmin.value()},
+        {&paths.gatewayCa, &gatewayCa.value()},
+        {&paths.adminCa, &adminCa.value()},
+        {&paths.usersCa, &usersCa.value()},
     };
     for (const auto &[pair, issued] : outputs) {
         Result<void> written = writePair(*pair, *issued);
@@ -244,14 +285,144 @@ Result<void> createAll(const LabPkiPaths &paths, const LabPkiOptions &options)
     return {};
 }
 
-std::vector<std::string> allFiles(const LabPkiPaths &paths)
+Result<std::string> readSmall(const std::string &path)
 {
-    std::vector<std::string> files;
-    for (const Entry &entry : kEntries) {
-        files.push_back((paths.*entry.member).certificatePath);
-        files.push_back((paths.*entry.member).keyPath);
+    std::error_code error;
+    const auto size = fs::file_size(path, error);
+    if (error || size > kMaxKeyOrCertificatePemBytes) {
+        return makeError("labpki.io", "cannot read " + path);
     }
-    return files;
+    std::string content(size_t(size), '\0');
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return ioError(path, "cannot open", errno);
+    }
+    const ssize_t got = ::read(fd, content.data(), content.size());
+    const int readErrno = errno;
+    ::close(fd);
+    if (got != ssize_t(content.size())) {
+        return ioError(path, "cannot read", readErrno);
+    }
+    return content;
+}
+
+Result<Issued> loadPair(const LabPkiFilePair &pair)
+{
+    Result<std::string> certificatePem = readSmall(pair.certificatePath);
+    if (!certificatePem) {
+        return certificatePem.error();
+    }
+    Result<std::string> keyPem = readSmall(pair.keyPath);
+    if (!keyPem) {
+        return keyPem.error();
+    }
+    Result<Certificate> certificate = Certificate::fromPem(certificatePem.value());
+    Result<PrivateKey> key = PrivateKey::fromPem(keyPem.value());
+    secureWipe(keyPem.value().data(), keyPem.value().size());
+    if (!certificate) {
+        return certificate.error();
+    }
+    if (!key) {
+        return key.error();
+    }
+    return Issued{std::move(key).value(), std::move(certificate).value()};
+}
+
+// Replaces an existing pair: key first, then the certificate, each by rename(). A crash in
+// between leaves a certificate that no longer matches its key, which the next upgrade check
+// sees as stale and reissues.
+Result<void> replacePair(const LabPkiFilePair &pair, const Issued &issued)
+{
+    const LabPkiFilePair fresh{pair.certificatePath + ".new", pair.keyPath + ".new"};
+    ::unlink(fresh.certificatePath.c_str());
+    ::unlink(fresh.keyPath.c_str());
+    Result<void> written = writePair(fresh, issued);
+    if (!written) {
+        return written;
+    }
+    if (::rename(fresh.keyPath.c_str(), pair.keyPath.c_str()) != 0) {
+        return ioError(pair.keyPath, "cannot replace", errno);
+    }
+    if (::rename(fresh.certificatePath.c_str(), pair.certificatePath.c_str()) != 0) {
+        return ioError(pair.certificatePath, "cannot replace", errno);
+    }
+    return {};
+}
+
+bool isCurrentLeaf(const LabPkiFilePair &pair, const Certificate &root, ChainPurpose purpose,
+                   IdentityType type)
+{
+    Result<Issued> leaf = loadPair(pair);
+    if (!leaf) {
+        return false;
+    }
+    Result<PublicKey> certifiedKey = leaf.value().certificate.publicKey();
+    return certifiedKey && certifiedKey.value() == leaf.value().key.publicKey() &&
+           verifyIdentity(leaf.value().certificate, root, purpose, type).ok();
+}
+
+// Adds the roots an older layout lacks and reissues the leaves that lack their typed names.
+Result<void> upgrade(const LabPkiPaths &paths, const LabPkiOptions &options,
+                     std::vector<std::string> &steps)
+{
+    const std::pair<const LabPkiFilePair *, const std::string *> roots[] = {
+        {&paths.gatewayCa, &options.gatewayCaCommonName},
+        {&paths.adminCa, &options.adminCaCommonName},
+        {&paths.usersCa, &options.usersCaCommonName},
+    };
+    for (const auto &[pair, commonName] : roots) {
+        std::error_code error;
+        if (fs::exists(pair->certificatePath, error)) {
+            continue;
+        }
+        Result<Issued> ca = makeCa(*commonName, options.caValiditySeconds);
+        if (!ca) {
+            return ca.error();
+        }
+        Result<void> written = writePair(*pair, ca.value());
+        if (!written) {
+            return written;
+        }
+        steps.push_back("added " + fs::path(pair->certificatePath).stem().string());
+    }
+
+    Result<Issued> adminCa = loadPair(paths.adminCa);
+    if (!adminCa) {
+        return adminCa.error();
+    }
+    if (!isCurrentLeaf(paths.portalAdmin, adminCa.value().certificate, ChainPurpose::TlsClient,
+                       IdentityType::Admin)) {
+        Result<Issued> portalAdmin = makePortalAdmin(adminCa.value(), options);
+        if (!portalAdmin) {
+            return portalAdmin.error();
+        }
+        Result<void> replaced = replacePair(paths.portalAdmin, portalAdmin.value());
+        if (!replaced) {
+            return replaced;
+        }
+        steps.push_back("reissued portal-admin from admin-ca with " +
+                        identityUri(IdentityType::Admin, options.portalAdminName) +
+                        " and the admin policy");
+    }
+
+    Result<Issued> portalCa = loadPair(paths.portalCa);
+    if (!portalCa) {
+        return portalCa.error();
+    }
+    if (!isCurrentLeaf(paths.portalApi, portalCa.value().certificate, ChainPurpose::TlsServer,
+                       IdentityType::PortalApi)) {
+        Result<Issued> portalApi = makePortalApi(portalCa.value(), options);
+        if (!portalApi) {
+            return portalApi.error();
+        }
+        Result<void> replaced = replacePair(paths.portalApi, portalApi.value());
+        if (!replaced) {
+            return replaced;
+        }
+        steps.push_back("reissued portal-api from portal-ca with " +
+                        identityUri(IdentityType::PortalApi, options.portalApiDnsName));
+    }
+    return {};
 }
 
 Result<void> checkKeyModes(const LabPkiPaths &paths)
@@ -284,6 +455,16 @@ Result<void> ensureDirectory(const std::string &directory)
 
 } // namespace
 
+std::vector<std::string> reservedIdentityNames(const LabPkiOptions &options)
+{
+    std::vector<std::string> names{options.portalAdminName, options.portalApiDnsName,
+                                   options.bsfDnsName, options.nafDnsName};
+    for (const Entry &entry : kEntries) {
+        names.emplace_back(entry.baseName);
+    }
+    return names;
+}
+
 Result<LabPkiPaths> LabPki::ensure(const std::string &directory, const LabPkiOptions &options)
 {
     Result<void> directoryReady = ensureDirectory(directory);
@@ -291,30 +472,51 @@ Result<LabPkiPaths> LabPki::ensure(const std::string &directory, const LabPkiOpt
         return directoryReady.error();
     }
     LabPkiPaths paths = pathsIn(fs::path(directory));
-    const std::vector<std::string> files = allFiles(paths);
-    std::string firstMissing;
     size_t presentCount = 0;
-    for (const std::string &file : files) {
+    std::string firstMissingOfFirstLayout;
+    std::string halfPair;
+    for (const Entry &entry : kEntries) {
+        const LabPkiFilePair &pair = paths.*entry.member;
         std::error_code error;
-        if (fs::exists(file, error)) {
-            ++presentCount;
-        } else if (firstMissing.empty()) {
-            firstMissing = file;
+        const bool certificate = fs::exists(pair.certificatePath, error);
+        const bool key = fs::exists(pair.keyPath, error);
+        presentCount += size_t(certificate) + size_t(key);
+        if (certificate != key && halfPair.empty()) {
+            halfPair = certificate ? pair.keyPath : pair.certificatePath;
+        }
+        if (entry.firstLayout && firstMissingOfFirstLayout.empty()) {
+            if (!certificate) {
+                firstMissingOfFirstLayout = pair.certificatePath;
+            } else if (!key) {
+                firstMissingOfFirstLayout = pair.keyPath;
+            }
         }
     }
 
-    if (presentCount == files.size()) {
+    if (presentCount != 0) {
+        const std::string missing =
+            !firstMissingOfFirstLayout.empty() ? firstMissingOfFirstLayout : halfPair;
+        if (!missing.empty()) {
+            return makeError("labpki.incomplete",
+                             "lab PKI is incomplete, missing " + missing +
+                                 " (remove the directory's lab PKI files to recreate them)");
+        }
+        Result<void> upgraded = upgrade(paths, options, paths.upgraded);
+        if (!upgraded) {
+            return upgraded.error();
+        }
+        if (!paths.upgraded.empty()) {
+            Result<void> synced = syncDirectory(directory);
+            if (!synced) {
+                return synced.error();
+            }
+        }
         Result<void> modes = checkKeyModes(paths);
         if (!modes) {
             return modes.error();
         }
         paths.created = false;
         return paths;
-    }
-    if (presentCount != 0) {
-        return makeError("labpki.incomplete",
-                         "lab PKI is incomplete, missing " + firstMissing +
-                             " (remove the directory's lab PKI files to recreate them)");
     }
     Result<void> created = createAll(paths, options);
     if (!created) {

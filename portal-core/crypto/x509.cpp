@@ -283,10 +283,23 @@ bool addConfiguredExtension(X509 *certificate, X509V3_CTX *context, int nid, con
     return extension && X509_add_ext(certificate, extension.get(), -1) == 1;
 }
 
-Result<GeneralNamesPtr> subjectAltNames(const std::vector<std::string> &dnsNames,
-                                        const std::vector<std::string> &ipAddresses)
+// A typed identity URI (identity.h): urn:iot-portal:<type>:<name>, printable ASCII only.
+bool isSafeUri(std::string_view uri)
 {
-    if (dnsNames.size() + ipAddresses.size() > kMaxSubjectAltNames) {
+    if (uri.empty() || uri.size() > kMaxUriBytes) {
+        return false;
+    }
+    return std::all_of(uri.begin(), uri.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == ':' || c == '-' || c == '.' || c == '_' || c == '@';
+    });
+}
+
+Result<GeneralNamesPtr> subjectAltNames(const std::vector<std::string> &dnsNames,
+                                        const std::vector<std::string> &ipAddresses,
+                                        const std::vector<std::string> &uris)
+{
+    if (dnsNames.size() + ipAddresses.size() + uris.size() > kMaxSubjectAltNames) {
         return fail("x509.bad_request", "too many subject alternative names");
     }
     GeneralNamesPtr names(GENERAL_NAMES_new());
@@ -327,6 +340,22 @@ Result<GeneralNamesPtr> subjectAltNames(const std::vector<std::string> &dnsNames
         }
         entry.release();
     }
+    for (const std::string &uri : uris) {
+        if (!isSafeUri(uri)) {
+            return fail("x509.bad_name", "a URI is empty, too long or has unsafe characters");
+        }
+        GeneralNamePtr entry(GENERAL_NAME_new());
+        ASN1_IA5STRING *text = ASN1_IA5STRING_new();
+        if (!entry || text == nullptr || ASN1_STRING_set(text, uri.data(), int(uri.size())) != 1) {
+            ASN1_IA5STRING_free(text);
+            return internalError("building a URI");
+        }
+        GENERAL_NAME_set0_value(entry.get(), GEN_URI, text);
+        if (sk_GENERAL_NAME_push(names.get(), entry.get()) == 0) {
+            return internalError("building a URI");
+        }
+        entry.release();
+    }
     return names;
 }
 
@@ -338,9 +367,49 @@ struct BuildInputs
     std::string_view commonName;
     const std::vector<std::string> *dnsNames = nullptr;
     const std::vector<std::string> *ipAddresses = nullptr;
+    const std::vector<std::string> *uris = nullptr;
+    const std::vector<std::string> *policyOids = nullptr;
     CertificateProfile profile = CertificateProfile::TlsServer;
     int64_t validitySeconds = 0;
 };
+
+// certificatePolicies with one PolicyInformation per OID (dotted text), no qualifiers.
+bool addPolicies(X509 *certificate, const std::vector<std::string> &policyOids)
+{
+    using PoliciesPtr = std::unique_ptr<CERTIFICATEPOLICIES,
+                                        Deleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>;
+    PoliciesPtr policies(CERTIFICATEPOLICIES_new());
+    if (!policies) {
+        return false;
+    }
+    for (const std::string &oid : policyOids) {
+        POLICYINFO *info = POLICYINFO_new();
+        ASN1_OBJECT *object = OBJ_txt2obj(oid.c_str(), 1);
+        if (info == nullptr || object == nullptr) {
+            POLICYINFO_free(info);
+            ASN1_OBJECT_free(object);
+            return false;
+        }
+        ASN1_OBJECT_free(info->policyid);
+        info->policyid = object;
+        if (sk_POLICYINFO_push(policies.get(), info) == 0) {
+            POLICYINFO_free(info);
+            return false;
+        }
+    }
+    return X509_add1_ext_i2d(certificate, NID_certificate_policies, policies.get(), 0,
+                             X509V3_ADD_DEFAULT) == 1;
+}
+
+bool isDottedOid(const std::string &oid)
+{
+    if (oid.empty() || oid.size() > 128 || oid.front() == '.' || oid.back() == '.') {
+        return false;
+    }
+    return std::all_of(oid.begin(), oid.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || c == '.'; }) &&
+           oid.find("..") == std::string::npos;
+}
 
 Result<Certificate> buildCertificate(const BuildInputs &in)
 {
@@ -352,14 +421,21 @@ Result<Certificate> buildCertificate(const BuildInputs &in)
         return subject.error();
     }
     static const std::vector<std::string> kNoNames;
-    Result<GeneralNamesPtr> altNames = subjectAltNames(in.dnsNames ? *in.dnsNames : kNoNames,
-                                                       in.ipAddresses ? *in.ipAddresses : kNoNames);
+    Result<GeneralNamesPtr> altNames =
+        subjectAltNames(in.dnsNames ? *in.dnsNames : kNoNames,
+                        in.ipAddresses ? *in.ipAddresses : kNoNames, in.uris ? *in.uris : kNoNames);
     if (!altNames) {
         return altNames.error();
     }
     const bool hasAltNames = sk_GENERAL_NAME_num(altNames.value().get()) > 0;
-    if (in.profile == CertificateProfile::TlsServer && !hasAltNames) {
+    if (in.profile == CertificateProfile::TlsServer &&
+        (in.dnsNames == nullptr || in.dnsNames->empty()) &&
+        (in.ipAddresses == nullptr || in.ipAddresses->empty())) {
         return fail("x509.bad_request", "a TLS server certificate needs a DNS name or IP address");
+    }
+    const std::vector<std::string> &policyOids = in.policyOids ? *in.policyOids : kNoNames;
+    if (policyOids.size() > 8 || !std::all_of(policyOids.begin(), policyOids.end(), isDottedOid)) {
+        return fail("x509.bad_request", "policy OIDs are dotted decimal, at most 8");
     }
 
     const int64_t now = int64_t(std::time(nullptr));
@@ -421,6 +497,9 @@ Result<Certificate> buildCertificate(const BuildInputs &in)
     if (added && hasAltNames) {
         added = X509_add1_ext_i2d(certificate.get(), NID_subject_alt_name, altNames.value().get(),
                                   0, X509V3_ADD_DEFAULT) == 1;
+    }
+    if (added && !policyOids.empty()) {
+        added = addPolicies(certificate.get(), policyOids);
     }
     if (!added) {
         return internalError("adding extensions");
@@ -635,6 +714,54 @@ std::string Certificate::fingerprintSha256() const
     return toLowerHex(digest, digestLength);
 }
 
+std::vector<std::string> Certificate::subjectAltUris() const
+{
+    std::vector<std::string> uris;
+    using NamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES, GENERAL_NAMES_free>>;
+    NamesPtr names(static_cast<GENERAL_NAMES *>(
+        X509_get_ext_d2i(m_certificate.get(), NID_subject_alt_name, nullptr, nullptr)));
+    if (!names) {
+        ERR_clear_error();
+        return uris;
+    }
+    for (int i = 0; i < sk_GENERAL_NAME_num(names.get()) && uris.size() < kMaxSubjectAltNames;
+         ++i) {
+        const GENERAL_NAME *name = sk_GENERAL_NAME_value(names.get(), i);
+        if (name->type != GEN_URI) {
+            continue;
+        }
+        const ASN1_IA5STRING *text = name->d.uniformResourceIdentifier;
+        const std::string uri(reinterpret_cast<const char *>(ASN1_STRING_get0_data(text)),
+                              size_t(ASN1_STRING_length(text)));
+        if (isSafeUri(uri)) {
+            uris.push_back(uri);
+        }
+    }
+    return uris;
+}
+
+bool Certificate::hasPolicy(std::string_view oid) const
+{
+    using PoliciesPtr = std::unique_ptr<CERTIFICATEPOLICIES,
+                                        Deleter<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>>;
+    PoliciesPtr policies(static_cast<CERTIFICATEPOLICIES *>(
+        X509_get_ext_d2i(m_certificate.get(), NID_certificate_policies, nullptr, nullptr)));
+    if (!policies) {
+        ERR_clear_error();
+        return false;
+    }
+    for (int i = 0; i < sk_POLICYINFO_num(policies.get()); ++i) {
+        char text[160];
+        const int length =
+            OBJ_obj2txt(text, sizeof text, sk_POLICYINFO_value(policies.get(), i)->policyid, 1);
+        if (length > 0 && size_t(length) < sizeof text &&
+            std::string_view(text, size_t(length)) == oid) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool Certificate::isCa() const
 {
     return (X509_get_extension_flags(m_certificate.get()) & EXFLAG_CA) != 0;
@@ -742,6 +869,8 @@ Result<Certificate> issueCertificate(const IssueRequest &request)
     inputs.commonName = request.commonName;
     inputs.dnsNames = &request.dnsNames;
     inputs.ipAddresses = &request.ipAddresses;
+    inputs.uris = &request.uris;
+    inputs.policyOids = &request.policyOids;
     inputs.profile = request.profile;
     inputs.validitySeconds = request.validitySeconds;
     return buildCertificate(inputs);

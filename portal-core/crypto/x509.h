@@ -40,6 +40,8 @@ namespace Portal::Crypto {
 inline constexpr size_t kMaxKeyOrCertificatePemBytes = 64 * 1024;
 inline constexpr size_t kMaxCsrPemBytes = 16 * 1024;
 inline constexpr size_t kMaxCommonNameBytes = 64;
+// A SAN URI: 1..200 bytes of [A-Za-z0-9:._@-] (the typed names of identity.h).
+inline constexpr size_t kMaxUriBytes = 200;
 // Longer validities are refused as likely unit mistakes (milliseconds for seconds).
 inline constexpr int64_t kMaxValiditySeconds = int64_t(50) * 366 * 24 * 3600;
 
@@ -128,6 +130,10 @@ public:
     std::string serialHex() const;
     // Lowercase hex SHA-256 over the DER encoding (what `openssl x509 -fingerprint` hashes).
     std::string fingerprintSha256() const;
+    // The SAN's URIs that are safe to print (kMaxUriBytes of [A-Za-z0-9:._@-]); others skipped.
+    std::vector<std::string> subjectAltUris() const;
+    // certificatePolicies names oid (dotted decimal).
+    bool hasPolicy(std::string_view oid) const;
     // basicConstraints cA is TRUE.
     bool isCa() const;
     Result<PublicKey> publicKey() const;
@@ -168,6 +174,8 @@ struct IssueRequest
     std::string commonName;
     std::vector<std::string> dnsNames;    // LDH host names, at most 32 SAN entries in all
     std::vector<std::string> ipAddresses; // IPv4 or IPv6 text
+    std::vector<std::string> uris;        // SAN URIs (identity.h), at most 32 SAN entries in all
+    std::vector<std::string> policyOids;  // certificatePolicies, dotted decimal, at most 8
     CertificateProfile profile = CertificateProfile::TlsServer;
     // notBefore = now − 60 s (clock skew); notAfter = now + validitySeconds, clamped to the
     // issuer's notAfter. 1..kMaxValiditySeconds.

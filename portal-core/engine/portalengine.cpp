@@ -3,6 +3,8 @@
 #include "instanceadminclient.h"
 
 #include <portal-core/crypto/es256.h>
+#include <portal-core/crypto/identity.h>
+#include <portal-core/crypto/x509.h>
 #include <portal-core/provisioning/sshsession.h>
 
 #include <QCryptographicHash>
@@ -42,9 +44,10 @@ int statusFor(const Error &error)
     const std::string &code = error.code;
     if (code == "portal.invalid")
         return 400;
-    if (code == "portal.unauthenticated")
+    if (code == "portal.unauthenticated" || code == "portal.reenrol")
         return 401;
-    if (code == "portal.forbidden" || code == "portal.enrolment_refused")
+    if (code == "portal.forbidden" || code == "portal.enrolment_refused" ||
+        code == "portal.wrong_identity")
         return 403;
     if (code == "portal.not_found")
         return 404;
@@ -58,6 +61,46 @@ int statusFor(const Error &error)
 Http::HttpAnswer errorAnswer(const Error &error)
 {
     return Http::jsonError(statusFor(error), error);
+}
+
+// The gateway id of the typed name in a gateway CA certificate (DESIGN §7.1); the CN is
+// never consulted except to name what was presented.
+// `claimed` is set to what was presented (the typed name, else the CN) for the failure log.
+Result<QString> authenticateGateway(const QSslCertificate &peer, const QByteArray &gatewayCaPem,
+                                    const QByteArray &legacyCaPem, QString &claimed)
+{
+    claimed = QStringLiteral("(no certificate)");
+    if (peer.isNull())
+        return portalError("portal.unauthenticated",
+                           "a gateway client certificate from the NAF is needed");
+    auto leaf = Crypto::Certificate::fromPem(peer.toPem().toStdString());
+    claimed = QStringLiteral("(unreadable)");
+    if (!leaf)
+        return portalError("portal.wrong_identity", "unreadable client certificate");
+    const QString presented = QString::fromStdString(Crypto::describeIdentity(*leaf));
+    claimed = presented.startsWith(QLatin1String(Crypto::kIdentityUriPrefix))
+                  ? presented
+                  : QStringLiteral("CN=") + QString::fromStdString(leaf->subjectCommonName());
+    auto gatewayCa = Crypto::Certificate::fromPem(gatewayCaPem.toStdString());
+    if (gatewayCa) {
+        auto name = Crypto::verifyIdentity(*leaf, *gatewayCa, Crypto::ChainPurpose::TlsClient,
+                                           Crypto::IdentityType::Gateway);
+        if (name && Store::isValidGatewayId(QString::fromStdString(*name)))
+            return QString::fromStdString(*name);
+        if (!legacyCaPem.isEmpty() && !Crypto::identityOf(*leaf)) {
+            auto legacyCa = Crypto::Certificate::fromPem(legacyCaPem.toStdString());
+            if (legacyCa && Crypto::verifyChain(*leaf, *legacyCa, Crypto::ChainPurpose::TlsClient))
+                return portalError("portal.reenrol",
+                                   "this certificate is from the portal's former gateway "
+                                   "issuer; enrol again at the NAF");
+        }
+        if (!name)
+            return portalError("portal.wrong_identity",
+                               "a gateway certificate from the gateway CA is needed: " +
+                                   name.error().message);
+    }
+    return portalError("portal.wrong_identity",
+                       "a gateway certificate from the gateway CA is needed");
 }
 
 bool isBoundedText(const QJsonValue &value, int maxChars)
@@ -203,6 +246,8 @@ QJsonObject toJson(const DeviceView &view)
                        {QStringLiteral("state"), Store::toText(view.state)}};
     if (!view.instanceUrl.isEmpty())
         object.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
+    if (!view.instanceName.isEmpty())
+        object.insert(QStringLiteral("instanceName"), view.instanceName);
     if (!view.credential.isEmpty())
         object.insert(QStringLiteral("credential"), QString::fromLatin1(view.credential));
     if (!view.reason.isEmpty())
@@ -282,13 +327,22 @@ Http::HttpAnswer PortalEngine::handlePortalApi(const Http::HttpRequest &request)
          !request.path.endsWith(QLatin1String("/heartbeat"))))
         return errorAnswer(portalError("portal.too_large",
                                        "request body larger than 16 KiB (a heartbeat: 192 KiB)"));
-    const QString gatewayId =
-        request.peerCertificate.isNull()
-            ? QString()
-            : request.peerCertificate.subjectInfo(QSslCertificate::CommonName).value(0);
-    if (!Store::isValidGatewayId(gatewayId))
-        return errorAnswer(portalError("portal.unauthenticated",
-                                       "a gateway client certificate (CN = gateway id) is needed"));
+    QString claimed;
+    auto authenticated = authenticateGateway(request.peerCertificate, m_config.gatewayCaPem,
+                                             m_config.legacyGatewayCaPem, claimed);
+    if (!authenticated) {
+        const Error &refusal = authenticated.error();
+        if (auto counted = m_store.recordAuthFailure(request.peerAddress.toString(), claimed,
+                                                     QString::fromStdString(refusal.code));
+            !counted)
+            qCWarning(lcEngine) << "failed authentication not recorded:"
+                                << QString::fromStdString(counted.error().message);
+        qCWarning(lcEngine).noquote()
+            << "portal API refused" << claimed << "from" << request.peerAddress.toString() << ":"
+            << QString::fromStdString(refusal.code);
+        return errorAnswer(refusal);
+    }
+    const QString gatewayId = *authenticated;
     auto gateway = m_store.findGateway(gatewayId);
     if (gateway && gateway->blocked) {
         audit(QStringLiteral("gateway:") + gatewayId, QStringLiteral("gateway.blocked_request"),
@@ -329,6 +383,8 @@ Http::HttpAnswer PortalEngine::handlePortalApi(const Http::HttpRequest &request)
                               {QStringLiteral("state"), Store::toText(view.state)}};
             if (!view.instanceUrl.isEmpty())
                 entry.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
+            if (!view.instanceName.isEmpty())
+                entry.insert(QStringLiteral("instanceName"), view.instanceName);
             list.append(entry);
         }
         return Http::jsonAnswer(200, QJsonDocument(QJsonObject{
@@ -496,6 +552,7 @@ Result<DeviceView> PortalEngine::view(const Store::Device &device)
         if (!instance)
             return internal(instance.error());
         result.instanceUrl = instance->url;
+        result.instanceName = Cloud::instanceName(instance->id);
         result.credential = m_credentials.credential(device.id, device.credentialEpoch);
     }
     return result;
@@ -579,8 +636,10 @@ Result<QList<DeviceView>> PortalEngine::heartbeat(const Store::Gateway &report,
         entry.deviceId = device.id;
         entry.state = device.state;
         if (device.state == Store::DeviceState::Ready) {
-            if (auto instance = m_store.findInstance(device.instanceId))
+            if (auto instance = m_store.findInstance(device.instanceId)) {
                 entry.instanceUrl = instance->url;
+                entry.instanceName = Cloud::instanceName(instance->id);
+            }
         }
         result.append(entry);
     }

@@ -59,6 +59,12 @@ struct EngineConfig
     int retryAfterS = 1;
     int tickMs = 250;
     ConfiguratorConfig configuration; // Puppet over SSH for the configuring step
+    // The portal API accepts only gateway certificates from this root with a gateway typed
+    // name (DESIGN §7.1); empty: every gateway request is refused.
+    QByteArray gatewayCaPem;
+    // The issuer of gateway certificates before the gateway CA existed (the portal CA): such a
+    // certificate is answered 401 `portal.reenrol`, so the gateway enrols again. Empty: none.
+    QByteArray legacyGatewayCaPem;
 };
 
 struct AttachRequest
@@ -85,6 +91,7 @@ struct DeviceView
     QString deviceId;
     Store::DeviceState state = Store::DeviceState::Pending;
     QString instanceUrl;   // when ready
+    QString instanceName;  // when ready: the typed name its server certificate carries
     QByteArray credential; // when ready
     QString reason;        // when failed
 };
@@ -103,6 +110,9 @@ public:
     bool isLeader() const { return m_leader; }
 
     // The portal API: routes, client-certificate authorisation, bounds, JSON.
+    // A refused client certificate is 401 `portal.unauthenticated` (none), 401
+    // `portal.reenrol` (from the legacy issuer), or 403 `portal.wrong_identity`; each is
+    // counted in the store's failed authentications (Store::recordAuthFailure).
     Http::HttpAnswer handlePortalApi(const Http::HttpRequest &request);
 
     // The operations behind the routes, for a gateway already authenticated. Errors carry

@@ -1,6 +1,7 @@
 #include "nafengine.h"
 
 #include <portal-core/crypto/digest.h>
+#include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/secure.h>
 
 #include <QJsonDocument>
@@ -34,15 +35,24 @@ std::string toStd(const QByteArray &bytes)
 
 } // namespace
 
-NafEngine::NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate portalCa,
-                     Crypto::PrivateKey portalCaKey, BindGateway bindGateway, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_zn(zn), m_portalCa(std::move(portalCa)),
-      m_portalCaKey(std::move(portalCaKey)), m_bindGateway(std::move(bindGateway)),
+NafEngine::NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate gatewayCa,
+                     Crypto::PrivateKey gatewayCaKey, BindGateway bindGateway, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_zn(zn), m_gatewayCa(std::move(gatewayCa)),
+      m_gatewayCaKey(std::move(gatewayCaKey)), m_bindGateway(std::move(bindGateway)),
       m_failures(m_config.maxFailuresPerPeer, m_config.failureWindowMs)
 {
 }
 
 NafEngine::~NafEngine() = default;
+
+bool NafEngine::isReservedId(const QString &gatewayId) const
+{
+    if (m_config.reservedIds.contains(gatewayId, Qt::CaseInsensitive))
+        return true;
+    return std::any_of(
+        m_config.reservedIdPrefixes.cbegin(), m_config.reservedIdPrefixes.cend(),
+        [&](const QString &prefix) { return gatewayId.startsWith(prefix, Qt::CaseInsensitive); });
+}
 
 Http::HttpAnswer NafEngine::challenge(bool stale)
 {
@@ -220,14 +230,29 @@ Http::HttpAnswer NafEngine::enrol(const Http::HttpRequest &request, const QStrin
     if (validitySeconds < 1)
         return Http::jsonError(
             403, makeError("naf.btid_refused", "the B-TID expires now; bootstrap again"));
-    if (auto bound = m_bindGateway(gatewayId, impi); !bound)
+    if (isReservedId(gatewayId)) {
+        ++m_counters.idRefusals;
+        const Error refused = makeError(
+            "naf.reserved_id", "this id names one of the portal's own certificates; choose "
+                               "another gateway id");
+        qCWarning(lcNaf) << "refused reserved gateway id" << gatewayId << "for" << impi;
+        if (m_refusalSink)
+            m_refusalSink(gatewayId, impi, refused);
+        return Http::jsonError(403, refused);
+    }
+    if (auto bound = m_bindGateway(gatewayId, impi); !bound) {
+        ++m_counters.idRefusals;
+        qCWarning(lcNaf) << "refused gateway id" << gatewayId << "for" << impi << ":"
+                         << bound.error().code.c_str();
         return Http::jsonError(403, bound.error());
+    }
 
     Crypto::IssueRequest issue;
-    issue.issuerCertificate = &m_portalCa;
-    issue.issuerKey = &m_portalCaKey;
+    issue.issuerCertificate = &m_gatewayCa;
+    issue.issuerKey = &m_gatewayCaKey;
     issue.subjectPublicKey = &csr->publicKey;
     issue.commonName = gatewayId.toStdString();
+    issue.uris = {Crypto::identityUri(Crypto::IdentityType::Gateway, gatewayId.toStdString())};
     issue.profile = Crypto::CertificateProfile::TlsClient;
     issue.validitySeconds = validitySeconds;
     auto certificate = Crypto::issueCertificate(issue);

@@ -3,11 +3,15 @@
 // (DESIGN §1 step 2–4): a gateway authenticates over Ua with HTTP Digest — realm
 // `3GPP-bootstrapping@<NAF FQDN>`, username = B-TID, password = base64(Ks_NAF) — the NAF
 // fetches Ks_NAF from the BSF over Zn, and answers a CSR with a gateway client certificate
-// signed by the portal CA that expires with the B-TID, plus where the portal is.
+// signed by the gateway CA (DESIGN §7.1: CN = gateway id for logs, SAN URI
+// urn:iot-portal:gateway:<id>, the only name anything checks) that expires with the B-TID,
+// plus where the portal is and the portal CA that its API and the instances present.
 //
 // Rules: nonces are random, expire after nonceLifetimeMs and accept only increasing nc; an
-// unknown or expired B-TID is refused with 403 so the gateway bootstraps again; a gateway id
-// stays bound to the first IMPI that enrolled it; more than maxFailuresPerPeer failed Digest
+// unknown or expired B-TID is refused with 403 so the gateway bootstraps again; an id equal to
+// a name of the portal's own certificates is refused (403 `naf.reserved_id`); a gateway id
+// stays bound to the first IMPI that enrolled it, and an IMPI binds as many ids as the
+// operator allows it (BindGateway); more than maxFailuresPerPeer failed Digest
 // attempts from one address within failureWindowMs get 429. Not thread-safe.
 
 #include "znclient.h"
@@ -37,6 +41,10 @@ struct NafConfig
     int failureWindowMs = 60'000; // … within this window before 429 naf.rate_limited
     QUrl portalApiUrl;            // given to enrolled gateways
     QByteArray portalCaPem;       // given to enrolled gateways as their trust anchor for the portal
+    // Ids never issued to a gateway: the names of the portal's own certificates (exact), and
+    // every id starting with one of reservedIdPrefixes (instance names are instance-<n>).
+    QStringList reservedIds;
+    QStringList reservedIdPrefixes = {QStringLiteral("instance-")};
 };
 
 struct NafCounters
@@ -44,6 +52,7 @@ struct NafCounters
     quint64 enrolments = 0;
     quint64 authenticationFailures = 0;
     quint64 btidRefusals = 0;
+    quint64 idRefusals = 0; // reserved, taken or beyond the IMPI's allowance
     quint64 rateLimited = 0;
 };
 
@@ -52,11 +61,16 @@ class NafEngine : public QObject
     Q_OBJECT
 public:
     // Records gatewayId → IMPI on first enrolment; refuses another IMPI for a bound id
-    // (`naf.gateway_taken`). Supplied by the portal's store.
+    // (`naf.gateway_taken`) and a new id for an IMPI that has all it may have
+    // (`naf.impi_bound`). Supplied by the portal's store, which also audits the refusal.
     using BindGateway = std::function<Result<void>(const QString &gatewayId, const QString &impi)>;
+    // Told of every refused enrolment of an authenticated subscriber (reserved id).
+    using RefusalSink =
+        std::function<void(const QString &gatewayId, const QString &impi, const Error &reason)>;
 
-    NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate portalCa,
-              Crypto::PrivateKey portalCaKey, BindGateway bindGateway, QObject *parent = nullptr);
+    NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate gatewayCa,
+              Crypto::PrivateKey gatewayCaKey, BindGateway bindGateway, QObject *parent = nullptr);
+    void setRefusalSink(RefusalSink sink) { m_refusalSink = std::move(sink); }
     ~NafEngine() override;
 
     // The Ua HTTP Digest listener's handler: POST /naf/v1/enrol.
@@ -90,9 +104,12 @@ private:
 
     NafConfig m_config;
     ZnClient &m_zn;
-    Crypto::Certificate m_portalCa;
-    Crypto::PrivateKey m_portalCaKey;
+    bool isReservedId(const QString &gatewayId) const;
+
+    Crypto::Certificate m_gatewayCa;
+    Crypto::PrivateKey m_gatewayCaKey;
     BindGateway m_bindGateway;
+    RefusalSink m_refusalSink;
     std::map<std::string, NonceState> m_nonces;
     Http::FailureLimiter m_failures; // per client address
     NafCounters m_counters;

@@ -34,8 +34,10 @@ Result<quint16> NafService::start()
     auto znCertificate = readFile(m_config.znCertificatePath);
     auto znKey = readFile(m_config.znKeyPath);
     auto portalCaPem = readFile(m_config.portalCaCertificatePath);
-    auto portalCaKeyPem = readFile(m_config.portalCaKeyPath);
-    for (const auto *file : {&operatorCa, &znCertificate, &znKey, &portalCaPem, &portalCaKeyPem}) {
+    auto gatewayCaPem = readFile(m_config.gatewayCaCertificatePath);
+    auto gatewayCaKeyPem = readFile(m_config.gatewayCaKeyPath);
+    for (const auto *file :
+         {&operatorCa, &znCertificate, &znKey, &portalCaPem, &gatewayCaPem, &gatewayCaKeyPem}) {
         if (!*file)
             return file->error();
     }
@@ -50,21 +52,23 @@ Result<quint16> NafService::start()
         return makeError("naf.config", "the Zn certificate, key or operator CA is not PEM");
     m_zn = std::make_unique<ZnClient>(znConfig);
 
-    auto portalCa = Crypto::Certificate::fromPem(portalCaPem->toStdString());
-    if (!portalCa)
-        return portalCa.error();
-    auto portalCaKey = Crypto::PrivateKey::fromPem(portalCaKeyPem->toStdString());
-    if (!portalCaKey)
-        return portalCaKey.error();
+    auto gatewayCa = Crypto::Certificate::fromPem(gatewayCaPem->toStdString());
+    if (!gatewayCa)
+        return gatewayCa.error();
+    auto gatewayCaKey = Crypto::PrivateKey::fromPem(gatewayCaKeyPem->toStdString());
+    if (!gatewayCaKey)
+        return gatewayCaKey.error();
     NafConfig nafConfig;
     nafConfig.nafFqdn = m_config.nafFqdn;
     nafConfig.portalApiUrl = m_config.portalApiUrl;
     nafConfig.portalCaPem = *portalCaPem;
-    m_engine = std::make_unique<NafEngine>(nafConfig, *m_zn, std::move(*portalCa),
-                                           std::move(*portalCaKey), m_bindGateway);
+    nafConfig.reservedIds = m_config.reservedIds;
+    m_engine = std::make_unique<NafEngine>(nafConfig, *m_zn, std::move(*gatewayCa),
+                                           std::move(*gatewayCaKey), m_bindGateway);
+    m_engine->setRefusalSink(m_refusalSink);
 
-    auto tls = Http::makeServerTlsConfiguration(
-        {m_config.tlsCertificatePath, m_config.tlsKeyPath, QString()});
+    auto tls =
+        Http::makeServerTlsConfiguration({m_config.tlsCertificatePath, m_config.tlsKeyPath, {}});
     if (!tls)
         return tls.error();
     m_server = std::make_unique<Http::HttpServer>(Http::HttpServer::AsyncHandler(

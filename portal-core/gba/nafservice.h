@@ -27,9 +27,11 @@ struct NafServiceConfig
     QUrl znUrl;                // https://…/zn of the BSF
     QString znCertificatePath; // the NAF's Zn client certificate (operator CA)
     QString znKeyPath;
-    QString operatorCaPath; // trust anchor for the BSF
-    QString portalCaCertificatePath;
-    QString portalCaKeyPath;  // signs gateway client certificates
+    QString operatorCaPath;          // trust anchor for the BSF
+    QString portalCaCertificatePath; // given to gateways: the portal API's and instances' root
+    QString gatewayCaCertificatePath;
+    QString gatewayCaKeyPath; // signs gateway client certificates
+    QStringList reservedIds;  // NafConfig::reservedIds
     QUrl portalApiUrl;        // told to enrolled gateways
     bool servePskTls = false; // also serve Ua over PSK-TLS (TS 33.222) on pskPort
     quint16 pskPort = 0;
@@ -41,6 +43,8 @@ class NafService : public QObject
 public:
     NafService(NafServiceConfig config, NafEngine::BindGateway bindGateway,
                QObject *parent = nullptr);
+    // Before start(): passed to the engine (NafEngine::setRefusalSink).
+    void setRefusalSink(NafEngine::RefusalSink sink) { m_refusalSink = std::move(sink); }
     ~NafService() override;
 
     // Returns the Digest listener's port. Errors: `naf.config` (unreadable certificate, key or
@@ -54,6 +58,7 @@ public:
 private:
     NafServiceConfig m_config;
     NafEngine::BindGateway m_bindGateway;
+    NafEngine::RefusalSink m_refusalSink;
     std::unique_ptr<ZnClient> m_zn;
     std::unique_ptr<NafEngine> m_engine;
     std::unique_ptr<Http::HttpServer> m_server;

@@ -148,14 +148,17 @@ Result<QSslConfiguration> makeServerTlsConfiguration(const TlsServerOptions &opt
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
     tls.setProtocol(QSsl::TlsV1_2OrLater);
-    if (!options.clientCaPath.isEmpty()) {
-        auto caPem = readFile(options.clientCaPath);
+    QList<QSslCertificate> cas;
+    for (const QString &path : options.clientCaPaths) {
+        auto caPem = readFile(path);
         if (!caPem)
             return caPem.error();
-        const QList<QSslCertificate> cas = QSslCertificate::fromData(*caPem, QSsl::Pem);
-        if (cas.isEmpty())
-            return makeError("http.tls_config",
-                             "no PEM certificate in " + options.clientCaPath.toStdString());
+        const QList<QSslCertificate> fromFile = QSslCertificate::fromData(*caPem, QSsl::Pem);
+        if (fromFile.isEmpty())
+            return makeError("http.tls_config", "no PEM certificate in " + path.toStdString());
+        cas += fromFile;
+    }
+    if (!cas.isEmpty()) {
         tls.setCaCertificates(cas);
         tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
     }

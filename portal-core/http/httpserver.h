@@ -15,6 +15,7 @@
 #include <QList>
 #include <QObject>
 #include <QSslConfiguration>
+#include <QStringList>
 
 class QWebSocket;
 
@@ -28,7 +29,9 @@ struct TlsServerOptions
 {
     QString certificatePath; // PEM, the server's chain (leaf first)
     QString keyPath;         // PEM, EC or RSA
-    QString clientCaPath;    // PEM; when set, clients must present a certificate it signed
+    // PEM files; when any is set, clients must present a certificate one of them signed (the
+    // handler still decides which root and which typed name it accepts).
+    QStringList clientCaPaths;
 };
 
 // Errors: `http.tls_config` naming the unreadable or mismatched file.

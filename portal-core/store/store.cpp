@@ -128,6 +128,19 @@ const char *const kMigrations[] = {
 
     // A running request's output so far (a Puppet run's lines), for the GUI to show live.
     "ALTER TABLE admin_requests ADD COLUMN progress TEXT NOT NULL DEFAULT ''",
+
+    // How many gateway ids the operator lets one subscriber (IMPI) enrol; 1 without a row.
+    "CREATE TABLE impi_allowances ("
+    " impi TEXT PRIMARY KEY NOT NULL,"
+    " max_gateway_ids INTEGER NOT NULL CHECK (max_gateway_ids >= 1))",
+
+    // Failed authentications, one row per (minute, source, claimed identity, reason) with a
+    // count, so a flood writes one row per key per minute.
+    "CREATE TABLE auth_failures ("
+    " minute_ms BIGINT NOT NULL, source TEXT NOT NULL, identity TEXT NOT NULL,"
+    " reason TEXT NOT NULL, count BIGINT NOT NULL, last_ms BIGINT NOT NULL,"
+    " PRIMARY KEY (minute_ms, source, identity, reason))%;%"
+    " CREATE INDEX auth_failures_last ON auth_failures (last_ms)",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -920,17 +933,87 @@ Result<void> Store::ensureGateway(const QString &id)
 
 Result<void> Store::bindGatewayImpi(const QString &id, const QString &impi)
 {
+    if (impi.isEmpty() || impi.size() > kMaxImpiChars)
+        return makeError("store.invalid", "an IMPI is 1 to 255 characters");
     if (auto ensured = ensureGateway(id); !ensured)
         return ensured;
-    StoreQuery query(m_connectionName,
-                     QStringLiteral("UPDATE gateways SET impi = ? WHERE id = ? AND "
-                                    "(impi IS NULL OR impi = ?)"));
-    if (!query.exec({impi, id, impi}))
+    // One statement, so the count and the bind cannot be split by another enrolment of this
+    // portald; on PostgreSQL two portalds racing for one IMPI can still both pass the count
+    // (READ COMMITTED), which at worst binds one id more than allowed.
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral(
+            "UPDATE gateways SET impi = ? WHERE id = ? AND (impi = ? OR (impi IS NULL AND"
+            " (SELECT COUNT(*) FROM gateways WHERE impi = ?) <"
+            " COALESCE((SELECT max_gateway_ids FROM impi_allowances WHERE impi = ?), 1)))"));
+    if (!query.exec({impi, id, impi, impi, impi}))
         return sqlError("store.sql", query.error());
-    if (query.query().numRowsAffected() == 0)
+    if (query.query().numRowsAffected() != 0)
+        return {};
+    auto gateway = findGateway(id);
+    if (!gateway)
+        return gateway.error();
+    if (!gateway->impi.isEmpty() && gateway->impi != impi)
         return makeError("naf.gateway_taken",
                          "this gateway id was enrolled by another subscriber (IMPI)");
+    return makeError("naf.impi_bound",
+                     "this subscriber (IMPI) has enrolled all the gateway ids it may; the "
+                     "operator can allow more (iot-portald gateway allow-ids)");
+}
+
+Result<void> Store::setImpiAllowance(const QString &impi, int maxGatewayIds)
+{
+    if (impi.isEmpty() || impi.size() > kMaxImpiChars || maxGatewayIds < 1 ||
+        maxGatewayIds > kMaxGatewayIdsPerImpi)
+        return makeError("store.invalid", "an IMPI (1 to 255 characters) and 1 to 1000 ids");
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO impi_allowances (impi, max_gateway_ids) VALUES"
+                                    " (?, ?) ON CONFLICT (impi) DO UPDATE SET"
+                                    " max_gateway_ids = excluded.max_gateway_ids"));
+    if (!query.exec({impi, maxGatewayIds}))
+        return sqlError("store.sql", query.error());
     return {};
+}
+
+Result<int> Store::impiAllowance(const QString &impi) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT max_gateway_ids FROM impi_allowances WHERE impi = ?"));
+    if (!query.exec({impi}))
+        return sqlError("store.sql", query.error());
+    return query.query().next() ? query.query().value(0).toInt() : 1;
+}
+
+Result<void> Store::recordAuthFailure(const QString &source, const QString &identity,
+                                      const QString &reason)
+{
+    const qint64 now = nowMs();
+    StoreQuery query(
+        m_connectionName,
+        QStringLiteral("INSERT INTO auth_failures (minute_ms, source, identity, reason, count,"
+                       " last_ms) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (minute_ms, source,"
+                       " identity, reason) DO UPDATE SET count = auth_failures.count + 1,"
+                       " last_ms = excluded.last_ms"));
+    if (!query.exec(
+            {now - now % 60'000, source.left(100), identity.left(200), reason.left(100), now}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<QList<AuthFailure>> Store::authFailures(int limit) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT minute_ms, source, identity, reason, count, last_ms"
+                                    " FROM auth_failures ORDER BY last_ms DESC LIMIT ?"));
+    if (!query.exec({qBound(1, limit, 10000)}))
+        return sqlError("store.sql", query.error());
+    QList<AuthFailure> result;
+    while (query.query().next()) {
+        const QSqlQuery &row = query.query();
+        result.append({fromMs(row.value(0)), row.value(1).toString(), row.value(2).toString(),
+                       row.value(3).toString(), row.value(4).toLongLong(), fromMs(row.value(5))});
+    }
+    return result;
 }
 
 Result<void> Store::setGatewayBlocked(const QString &id, bool blocked)

@@ -118,8 +118,15 @@ public:
                                      const QList<DeviceActivity> &activity);
     Result<void> ensureGateway(const QString &id);
     Result<void> setGatewayBlocked(const QString &id, bool blocked);
-    // Binds a gateway id to the IMPI that enrolled it first. Errors: `naf.gateway_taken`.
+    // Binds a gateway id to the IMPI that enrolled it first; an IMPI binds at most its
+    // allowance of ids (1 unless setImpiAllowance raised it). Errors: `naf.gateway_taken`
+    // (bound to another IMPI), `naf.impi_bound` (the IMPI has all its ids), store.*.
     Result<void> bindGatewayImpi(const QString &id, const QString &impi);
+    static constexpr int kMaxImpiChars = 255;
+    static constexpr int kMaxGatewayIdsPerImpi = 1000;
+    // 1..kMaxGatewayIdsPerImpi. Errors: `store.invalid`, `store.sql`.
+    Result<void> setImpiAllowance(const QString &impi, int maxGatewayIds);
+    Result<int> impiAllowance(const QString &impi) const; // 1 when never set
     Result<Gateway> findGateway(const QString &id) const;
     Result<QList<Gateway>> gateways() const;
 
@@ -149,6 +156,10 @@ public:
     Result<void> audit(const QString &actor, const QString &action, const QString &subject,
                        const QString &detail = QString());
     Result<QList<AuditEntry>> auditLog(int limit = 100) const;
+    // A failed authentication, counted into its (minute, source, identity, reason) row.
+    Result<void> recordAuthFailure(const QString &source, const QString &identity,
+                                   const QString &reason);
+    Result<QList<AuthFailure>> authFailures(int limit = 100) const; // latest first
 
     // Admin requests for the leader (see AdminRequest). request…() answers the new id.
     // Errors: `store.invalid` (action not a name, subject, requester or options too long).

@@ -109,6 +109,17 @@ struct Instance
     QDateTime updatedAt;
 };
 
+// Failed authentications of one (source, claimed identity, reason) within one minute.
+struct AuthFailure
+{
+    QDateTime minute;
+    QString source;   // the peer address
+    QString identity; // what the caller claimed: a typed name, a CN, an IMPI, a B-TID
+    QString reason;   // the refusal's error code
+    qint64 count = 0;
+    QDateTime last;
+};
+
 struct AuditEntry
 {
     QDateTime time;

@@ -3,6 +3,7 @@
 
 #include "tests/support/testfiles.h"
 
+#include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
 
@@ -61,8 +62,9 @@ mode_t permissionsOf(const std::string &path)
 
 std::vector<const LabPkiFilePair *> allPairs(const LabPkiPaths &paths)
 {
-    return {&paths.operatorCa, &paths.portalCa,  &paths.bsf,        &paths.naf,
-            &paths.nafZn,      &paths.portalApi, &paths.portalAdmin};
+    return {&paths.operatorCa, &paths.portalCa,  &paths.bsf,         &paths.naf,
+            &paths.nafZn,      &paths.portalApi, &paths.portalAdmin, &paths.gatewayCa,
+            &paths.adminCa,    &paths.usersCa};
 }
 
 } // namespace
@@ -83,6 +85,7 @@ private slots:
     void groupReadableKeyIsRefused();
     void configurableNames();
     void badNameLeavesDirectoryEmpty();
+    void upgradesTheFirstLayout();
 
 private:
     QTemporaryDir m_root;
@@ -105,11 +108,12 @@ void tst_LabPki::initTestCase()
 void tst_LabPki::createsAllFilesWithModes()
 {
     QCOMPARE(permissionsOf(m_pkiDirectory.toStdString()), mode_t(0700));
-    const QStringList expected{"bsf.crt",          "bsf.key",         "naf-zn.crt",
-                               "naf-zn.key",       "naf.crt",         "naf.key",
-                               "operator-ca.crt",  "operator-ca.key", "portal-admin.crt",
-                               "portal-admin.key", "portal-api.crt",  "portal-api.key",
-                               "portal-ca.crt",    "portal-ca.key"};
+    const QStringList expected{
+        "admin-ca.crt",     "admin-ca.key",     "bsf.crt",         "bsf.key",
+        "gateway-ca.crt",   "gateway-ca.key",   "naf-zn.crt",      "naf-zn.key",
+        "naf.crt",          "naf.key",          "operator-ca.crt", "operator-ca.key",
+        "portal-admin.crt", "portal-admin.key", "portal-api.crt",  "portal-api.key",
+        "portal-ca.crt",    "portal-ca.key",    "users-ca.crt",    "users-ca.key"};
     // No temporaries left behind either.
     QCOMPARE(QDir(m_pkiDirectory).entryList(QDir::Files | QDir::Hidden, QDir::Name), expected);
     for (const LabPkiFilePair *pair : allPairs(m_paths)) {
@@ -159,8 +163,9 @@ void tst_LabPki::leavesVerifyWithOpenssl_data()
     QTest::newRow("portal-api") << path(m_paths.portalApi.certificatePath) << portalCa << operatorCa
                                 << "sslserver"
                                 << "sslclient";
-    QTest::newRow("portal-admin") << path(m_paths.portalAdmin.certificatePath) << portalCa
-                                  << operatorCa << "sslclient"
+    QTest::newRow("portal-admin") << path(m_paths.portalAdmin.certificatePath)
+                                  << path(m_paths.adminCa.certificatePath) << portalCa
+                                  << "sslclient"
                                   << "sslserver";
 }
 
@@ -205,15 +210,32 @@ void tst_LabPki::subjectsAndNames()
     QVERIFY(nafZn.contains("TLS Web Client Authentication"));
     const QByteArray api = textOf(m_paths.portalApi.certificatePath);
     QVERIFY(api.contains("Issuer: CN = IoT Portal Lab Portal CA\n"));
-    QVERIFY(api.contains("DNS:localhost, IP Address:127.0.0.1\n"));
+    QVERIFY(api.contains("DNS:localhost, IP Address:127.0.0.1"));
+    QVERIFY(api.contains("URI:urn:iot-portal:portal-api:portal.lab.example"));
     const QByteArray admin = textOf(m_paths.portalAdmin.certificatePath);
     QVERIFY(admin.contains("Subject: CN = portal-admin\n"));
+    QVERIFY(admin.contains("Issuer: CN = IoT Portal Lab Admin CA\n"));
+    QVERIFY(admin.contains("URI:urn:iot-portal:admin:portal-admin"));
+    QVERIFY(admin.contains("Policy: 2.25.119647968796902424857226407911259383060.1"));
+    const Certificate adminCa = loadCertificate(m_paths.adminCa.certificatePath);
+    auto adminName = verifyIdentity(loadCertificate(m_paths.portalAdmin.certificatePath), adminCa,
+                                    ChainPurpose::TlsClient, IdentityType::Admin);
+    QVERIFY(adminName.ok());
+    QCOMPARE(*adminName, std::string("portal-admin"));
 
-    // Two distinct CAs.
-    const Certificate operatorCa = loadCertificate(m_paths.operatorCa.certificatePath);
-    const Certificate portalCa = loadCertificate(m_paths.portalCa.certificatePath);
-    QVERIFY(operatorCa.fingerprintSha256() != portalCa.fingerprintSha256());
-    QVERIFY(operatorCa.publicKey().value() != portalCa.publicKey().value());
+    // Five distinct roots, no key shared.
+    QSet<std::string> fingerprints;
+    QList<PublicKey> keys;
+    for (const LabPkiFilePair *root : {&m_paths.operatorCa, &m_paths.portalCa, &m_paths.gatewayCa,
+                                       &m_paths.adminCa, &m_paths.usersCa}) {
+        const Certificate ca = loadCertificate(root->certificatePath);
+        QVERIFY(ca.isCa());
+        fingerprints.insert(ca.fingerprintSha256());
+        for (const PublicKey &other : keys)
+            QVERIFY(ca.publicKey().value() != other);
+        keys.append(ca.publicKey().value());
+    }
+    QCOMPARE(fingerprints.size(), 5);
 }
 
 void tst_LabPki::secondCallReusesFilesUnchanged()
@@ -314,6 +336,77 @@ void tst_LabPki::badNameLeavesDirectoryEmpty()
     QVERIFY(!created.ok());
     QCOMPARE(QString::fromStdString(created.error().code), QStringLiteral("x509.bad_name"));
     QVERIFY(QDir(directory.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+void tst_LabPki::upgradesTheFirstLayout()
+{
+    // The first layout: 14 files, portal-admin and portal-api without typed names, both from
+    // the portal CA. Made here from a current PKI by removing the new roots and issuing the
+    // two leaves as the first layout did.
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    Result<LabPkiPaths> created = LabPki::ensure(directory.path().toStdString());
+    QVERIFY(created.ok());
+    const LabPkiPaths paths = created.value();
+    for (const LabPkiFilePair *root : {&paths.gatewayCa, &paths.adminCa, &paths.usersCa}) {
+        QVERIFY(QFile::remove(QString::fromStdString(root->certificatePath)));
+        QVERIFY(QFile::remove(QString::fromStdString(root->keyPath)));
+    }
+    const Certificate portalCa = loadCertificate(paths.portalCa.certificatePath);
+    Result<PrivateKey> portalCaKey =
+        PrivateKey::fromPem(Testing::readFile(paths.portalCa.keyPath).toStdString());
+    QVERIFY(portalCaKey.ok());
+    const auto writeOldLeaf = [&](const LabPkiFilePair &pair, const std::string &commonName,
+                                  CertificateProfile profile) {
+        Result<PrivateKey> key = PrivateKey::generateP256();
+        const PublicKey publicKey = key.value().publicKey();
+        IssueRequest issue;
+        issue.issuerCertificate = &portalCa;
+        issue.issuerKey = &portalCaKey.value();
+        issue.subjectPublicKey = &publicKey;
+        issue.commonName = commonName;
+        if (profile == CertificateProfile::TlsServer)
+            issue.dnsNames = {"localhost"};
+        issue.profile = profile;
+        issue.validitySeconds = 3600;
+        Result<Certificate> certificate = issueCertificate(issue);
+        QVERIFY(certificate.ok());
+        QVERIFY(Testing::writeFile(QString::fromStdString(pair.certificatePath),
+                                   QByteArray::fromStdString(certificate.value().toPem())));
+        const SecretBytes keyPem = key.value().toPem();
+        QVERIFY(Testing::writeFile(
+            QString::fromStdString(pair.keyPath),
+            QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size()))));
+        QVERIFY(::chmod(pair.keyPath.c_str(), 0600) == 0);
+    };
+    writeOldLeaf(paths.portalAdmin, "portal-admin", CertificateProfile::TlsClient);
+    writeOldLeaf(paths.portalApi, "portal.lab.example", CertificateProfile::TlsServer);
+    QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 14);
+    const QByteArray operatorCaBefore = Testing::readFile(paths.operatorCa.keyPath);
+    const QByteArray portalCaBefore = Testing::readFile(paths.portalCa.keyPath);
+    const QByteArray bsfBefore = Testing::readFile(paths.bsf.certificatePath);
+
+    Result<LabPkiPaths> upgraded = LabPki::ensure(directory.path().toStdString());
+    QVERIFY2(upgraded.ok(), upgraded.ok() ? "" : upgraded.error().message.c_str());
+    QVERIFY(!upgraded.value().created);
+    QCOMPARE(upgraded.value().upgraded.size(), size_t(5));
+    QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 20);
+    QCOMPARE(Testing::readFile(paths.operatorCa.keyPath), operatorCaBefore);
+    QCOMPARE(Testing::readFile(paths.portalCa.keyPath), portalCaBefore);
+    QCOMPARE(Testing::readFile(paths.bsf.certificatePath), bsfBefore);
+    const Certificate adminCa = loadCertificate(paths.adminCa.certificatePath);
+    QVERIFY(verifyIdentity(loadCertificate(paths.portalAdmin.certificatePath), adminCa,
+                           ChainPurpose::TlsClient, IdentityType::Admin)
+                .ok());
+    QVERIFY(verifyIdentity(loadCertificate(paths.portalApi.certificatePath), portalCa,
+                           ChainPurpose::TlsServer, IdentityType::PortalApi)
+                .ok());
+    QCOMPARE(permissionsOf(paths.portalAdmin.keyPath), mode_t(0600));
+
+    // Done once: the next call reuses everything.
+    Result<LabPkiPaths> again = LabPki::ensure(directory.path().toStdString());
+    QVERIFY(again.ok());
+    QVERIFY(again.value().upgraded.empty());
 }
 
 QTEST_APPLESS_MAIN(tst_LabPki)

@@ -105,9 +105,10 @@ int main(int argc, char *argv[])
     }
     const QString dataDir = options.value(QStringLiteral("data-dir"));
     QDir().mkpath(dataDir);
-    auto tls = Http::makeServerTlsConfiguration({options.value(QStringLiteral("tls-cert")),
-                                                 options.value(QStringLiteral("tls-key")),
-                                                 options.value(QStringLiteral("admin-client-ca"))});
+    auto tls =
+        Http::makeServerTlsConfiguration({options.value(QStringLiteral("tls-cert")),
+                                          options.value(QStringLiteral("tls-key")),
+                                          {options.value(QStringLiteral("admin-client-ca"))}});
     if (!tls) {
         err << QString::fromStdString(tls.error().message) << '\n';
         return 3;

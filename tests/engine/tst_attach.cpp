@@ -3,6 +3,8 @@
 // the service is not built; M2M_SERVICE_PATH says which). Every expectation comes from
 // docs/api.md; the instance is checked over its own admin API, independently of the engine.
 
+#include "tests/support/testfiles.h"
+
 #include <portal-core/cloud/local/localbackend.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
@@ -123,6 +125,7 @@ void TestAttach::initTestCase()
     config.m2mServicePath = QStringLiteral(M2M_SERVICE_PATH);
     config.instancesDir = m_dir.filePath(QStringLiteral("instances"));
     config.portalCaCertificatePath = QString::fromStdString(m_pki.portalCa.certificatePath);
+    config.adminCaCertificatePath = QString::fromStdString(m_pki.adminCa.certificatePath);
     config.portalCaKeyPath = QString::fromStdString(m_pki.portalCa.keyPath);
     config.adminTls = {QString::fromStdString(m_pki.portalAdmin.certificatePath),
                        QString::fromStdString(m_pki.portalAdmin.keyPath),
@@ -135,6 +138,7 @@ void TestAttach::initTestCase()
     QVERIFY2(backend, backend ? "" : backend.error().message.c_str());
     m_backend = std::move(*backend);
     Engine::EngineConfig engineConfig;
+    engineConfig.gatewayCaPem = Testing::readFile(m_pki.gatewayCa.certificatePath);
     engineConfig.tickMs = 100;
     m_engine = std::make_unique<Engine::PortalEngine>(
         *m_store, *m_backend, m_adminTls, Engine::DeviceCredentials(QByteArray(32, '\x5a')),

@@ -5,6 +5,7 @@
 #include "tests/support/daemonprocess.h"
 #include "tests/support/testfiles.h"
 
+#include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
 #include <portal-core/gba/enrolmentclient.h>
@@ -126,7 +127,8 @@ void TestNafEnrolment::initTestCase()
     nafConfig.znKeyPath = path(m_pki->nafZn.keyPath);
     nafConfig.operatorCaPath = path(m_pki->operatorCa.certificatePath);
     nafConfig.portalCaCertificatePath = path(m_pki->portalCa.certificatePath);
-    nafConfig.portalCaKeyPath = path(m_pki->portalCa.keyPath);
+    nafConfig.gatewayCaCertificatePath = path(m_pki->gatewayCa.certificatePath);
+    nafConfig.gatewayCaKeyPath = path(m_pki->gatewayCa.keyPath);
     nafConfig.portalApiUrl = QUrl(QStringLiteral("https://localhost:9/api/v1"));
     m_naf = std::make_unique<Gba::NafService>(
         nafConfig, [this](const QString &gatewayId, const QString &impi) -> Result<void> {
@@ -200,12 +202,19 @@ void TestNafEnrolment::gatewayEnrols()
     QCOMPARE(enrolment->portalCaPem, Testing::readFile(m_pki->portalCa.certificatePath));
 
     auto certificate = Crypto::Certificate::fromPem(enrolment->certificatePem.toStdString());
+    auto gatewayCa = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki->gatewayCa.certificatePath).toStdString());
     auto portalCa = Crypto::Certificate::fromPem(
         Testing::readFile(m_pki->portalCa.certificatePath).toStdString());
-    QVERIFY(certificate.ok() && portalCa.ok());
+    QVERIFY(certificate.ok() && gatewayCa.ok() && portalCa.ok());
     QCOMPARE(certificate->subjectCommonName(), std::string("gw-1"));
-    QVERIFY(Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsClient).ok());
-    QVERIFY(!Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsServer).ok());
+    auto name = Crypto::verifyIdentity(*certificate, *gatewayCa, Crypto::ChainPurpose::TlsClient,
+                                       Crypto::IdentityType::Gateway);
+    QVERIFY2(name.ok(), name.ok() ? "" : name.error().message.c_str());
+    QCOMPARE(*name, std::string("gw-1"));
+    QVERIFY(!Crypto::verifyChain(*certificate, *gatewayCa, Crypto::ChainPurpose::TlsServer).ok());
+    // Issued by the gateway CA only: no other role's root accepts it.
+    QVERIFY(!Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsClient).ok());
     // It lapses with the B-TID.
     QVERIFY(qAbs(certificate->notAfterUnixSeconds() - bootstrapped->lifetime.toSecsSinceEpoch()) <=
             2);

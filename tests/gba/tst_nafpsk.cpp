@@ -6,6 +6,7 @@
 #include "tests/support/daemonprocess.h"
 #include "tests/support/testfiles.h"
 
+#include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
 #include <portal-core/gba/gbaclient.h>
@@ -160,7 +161,8 @@ void TestNafPsk::initTestCase()
     nafConfig.znKeyPath = path(m_pki->nafZn.keyPath);
     nafConfig.operatorCaPath = path(m_pki->operatorCa.certificatePath);
     nafConfig.portalCaCertificatePath = path(m_pki->portalCa.certificatePath);
-    nafConfig.portalCaKeyPath = path(m_pki->portalCa.keyPath);
+    nafConfig.gatewayCaCertificatePath = path(m_pki->gatewayCa.certificatePath);
+    nafConfig.gatewayCaKeyPath = path(m_pki->gatewayCa.keyPath);
     nafConfig.portalApiUrl = QUrl(QStringLiteral("https://localhost:9/api/v1"));
     nafConfig.servePskTls = true;
     m_naf = std::make_unique<Gba::NafService>(
@@ -278,11 +280,14 @@ void TestNafPsk::checkCertificate(const HttpResponse &response, const QString &g
              QStringLiteral("https://localhost:9/api/v1"));
     auto certificate = Crypto::Certificate::fromPem(
         response.body.value(QStringLiteral("certificatePem")).toString().toStdString());
-    auto portalCa = Crypto::Certificate::fromPem(
-        Testing::readFile(m_pki->portalCa.certificatePath).toStdString());
-    QVERIFY(certificate.ok() && portalCa.ok());
+    auto gatewayCa = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki->gatewayCa.certificatePath).toStdString());
+    QVERIFY(certificate.ok() && gatewayCa.ok());
     QCOMPARE(certificate->subjectCommonName(), gatewayId.toStdString());
-    QVERIFY(Crypto::verifyChain(*certificate, *portalCa, Crypto::ChainPurpose::TlsClient).ok());
+    auto name = Crypto::verifyIdentity(*certificate, *gatewayCa, Crypto::ChainPurpose::TlsClient,
+                                       Crypto::IdentityType::Gateway);
+    QVERIFY(name.ok());
+    QCOMPARE(*name, gatewayId.toStdString());
     // It lapses with the B-TID.
     QVERIFY(qAbs(certificate->notAfterUnixSeconds() - m_bootstrap->lifetime.toSecsSinceEpoch()) <=
             2);

@@ -94,7 +94,7 @@ private:
                         QStringLiteral("--tls-key"),
                         QString::fromStdString(m_pki.portalApi.keyPath),
                         QStringLiteral("--admin-client-ca"),
-                        QString::fromStdString(m_pki.portalCa.certificatePath),
+                        QString::fromStdString(m_pki.adminCa.certificatePath),
                         QStringLiteral("--name"), QStringLiteral("lab-1")});
         if (!m_service->start()) {
             qWarning().noquote() << m_service->output();
@@ -226,7 +226,7 @@ private slots:
         const Answer put =
             send(As::Anonymous, "PUT", QStringLiteral("/admin/v1/devices/") + kDeviceId, "{}");
         QCOMPARE(put.status, 403);
-        QCOMPARE(put.errorCode(), QStringLiteral("m2m.forbidden"));
+        QCOMPARE(put.errorCode(), QStringLiteral("m2m.not_admin"));
         QCOMPARE(send(As::Anonymous, "GET", QStringLiteral("/admin/v1/health")).status, 403);
         QCOMPARE(health("devices"), 0);
 

@@ -115,6 +115,7 @@ void TestMainWindow::initTestCase()
     config.m2mServicePath = QStringLiteral(M2M_SERVICE_PATH);
     config.instancesDir = m_dir.filePath(QStringLiteral("instances"));
     config.portalCaCertificatePath = QString::fromStdString(m_pki.portalCa.certificatePath);
+    config.adminCaCertificatePath = QString::fromStdString(m_pki.adminCa.certificatePath);
     config.portalCaKeyPath = QString::fromStdString(m_pki.portalCa.keyPath);
     config.adminTls = {QString::fromStdString(m_pki.portalAdmin.certificatePath),
                        QString::fromStdString(m_pki.portalAdmin.keyPath),
@@ -127,6 +128,7 @@ void TestMainWindow::initTestCase()
     QVERIFY(backend);
     m_backend = std::move(*backend);
     Engine::EngineConfig engineConfig;
+    engineConfig.gatewayCaPem = Testing::readFile(m_pki.gatewayCa.certificatePath);
     engineConfig.tickMs = 100;
     m_engine = std::make_unique<Engine::PortalEngine>(
         *m_store, *m_backend, *adminTls, Engine::DeviceCredentials(QByteArray(32, '\x5a')),

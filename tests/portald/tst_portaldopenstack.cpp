@@ -495,7 +495,7 @@ void TestPortaldOpenStack::readingsFlowThroughAMappedInstance()
          QStringLiteral("0"), QStringLiteral("--tls-cert"),
          serviceDir + QStringLiteral("/server.crt"), QStringLiteral("--tls-key"),
          serviceDir + QStringLiteral("/server.key"), QStringLiteral("--admin-client-ca"),
-         QString::fromStdString(m_pki.portalCa.certificatePath), QStringLiteral("--name"),
+         QString::fromStdString(m_pki.adminCa.certificatePath), QStringLiteral("--name"),
          QStringLiteral("mapped-instance")});
     QVERIFY2(service.start(), service.output().constData());
     const QString endpoint = QStringLiteral("127.0.0.1:%1").arg(service.port());

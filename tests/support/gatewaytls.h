@@ -1,12 +1,14 @@
 #pragma once
 // A gateway as the portal API sees it, for tests: its TLS client configuration made the way
 // the NAF makes it at enrolment (a fresh P-256 key and a client certificate for CN=<gateway
-// id> signed by the lab PKI's portal CA, trusting that CA), a device's public key, and an
+// id> with the typed name urn:iot-portal:gateway:<id>, signed by the lab PKI's gateway CA,
+// trusting the portal CA), a device's public key, and an
 // attach request. Header-only, so only the tests that include it link Portal::Crypto and Qt
 // Network.
 
 #include "tests/support/testfiles.h"
 
+#include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
 
@@ -22,12 +24,17 @@
 namespace Portal::Testing {
 
 // A null local certificate in the answer when the PKI cannot be read.
+// issuer: the pair that signs (default the gateway CA); typedName false leaves the SAN URI out,
+// as gateway certificates were before typed names.
 inline QSslConfiguration gatewayTls(const Crypto::LabPkiPaths &pki, const QString &gatewayId,
-                                    int validitySeconds = 3600)
+                                    int validitySeconds = 3600,
+                                    const Crypto::LabPkiFilePair *issuer = nullptr,
+                                    bool typedName = true)
 {
+    const Crypto::LabPkiFilePair &signer = issuer ? *issuer : pki.gatewayCa;
     auto caCertificate =
-        Crypto::Certificate::fromPem(readFile(pki.portalCa.certificatePath).toStdString());
-    auto caKey = Crypto::PrivateKey::fromPem(readFile(pki.portalCa.keyPath).toStdString());
+        Crypto::Certificate::fromPem(readFile(signer.certificatePath).toStdString());
+    auto caKey = Crypto::PrivateKey::fromPem(readFile(signer.keyPath).toStdString());
     auto key = Crypto::PrivateKey::generateP256();
     if (!caCertificate || !caKey || !key)
         return {};
@@ -37,6 +44,9 @@ inline QSslConfiguration gatewayTls(const Crypto::LabPkiPaths &pki, const QStrin
     request.issuerKey = &*caKey;
     request.subjectPublicKey = &publicKey;
     request.commonName = gatewayId.toStdString();
+    if (typedName)
+        request.uris = {
+            Crypto::identityUri(Crypto::IdentityType::Gateway, gatewayId.toStdString())};
     request.profile = Crypto::CertificateProfile::TlsClient;
     request.validitySeconds = validitySeconds;
     auto certificate = Crypto::issueCertificate(request);

@@ -1,5 +1,6 @@
 #include "localbackend.h"
 
+#include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/x509.h>
 
 #include <QDir>
@@ -72,6 +73,9 @@ Result<std::unique_ptr<LocalBackend>> LocalBackend::create(LocalBackendConfig co
                                              config.m2mServicePath.toStdString());
     if (config.instancesDir.isEmpty() || !QDir().mkpath(config.instancesDir))
         return makeError("cloud.config", "cannot create the instances directory");
+    if (!QFileInfo(config.adminCaCertificatePath).isReadable())
+        return makeError("cloud.config", "the admin CA certificate is not readable at " +
+                                             config.adminCaCertificatePath.toStdString());
     auto adminTls = makeAdminTlsConfiguration(config.adminTls);
     if (!adminTls)
         return adminTls.error();
@@ -110,9 +114,19 @@ Result<void> LocalBackend::prepareDirectory(const InstanceSpec &spec, const QStr
                                  QJsonDocument(manifest).toJson(), false);
         !written)
         return written;
-    if (QFile::exists(dir.filePath(QStringLiteral("server.crt"))) &&
-        QFile::exists(dir.filePath(QStringLiteral("server.key"))))
-        return {};
+    const std::string name = instanceName(spec.instanceId).toStdString();
+    if (QFile::exists(dir.filePath(QStringLiteral("server.key")))) {
+        // Kept only when it names this instance (one made before typed names is reissued).
+        auto existing = readSmallFile(dir.filePath(QStringLiteral("server.crt")));
+        auto certificate = existing ? Crypto::Certificate::fromPem(existing->toStdString())
+                                    : Result<Crypto::Certificate>(existing.error());
+        auto identity = certificate ? Crypto::identityOf(*certificate)
+                                    : Result<Crypto::Identity>(certificate.error());
+        if (identity && identity->type == Crypto::IdentityType::Instance && identity->name == name)
+            return {};
+        QFile::remove(dir.filePath(QStringLiteral("server.key")));
+        QFile::remove(dir.filePath(QStringLiteral("server.crt")));
+    }
 
     auto caPem = readSmallFile(m_config.portalCaCertificatePath);
     auto caKeyPem = readSmallFile(m_config.portalCaKeyPath);
@@ -135,7 +149,8 @@ Result<void> LocalBackend::prepareDirectory(const InstanceSpec &spec, const QStr
     request.issuerCertificate = &*ca;
     request.issuerKey = &*caKey;
     request.subjectPublicKey = &publicKey;
-    request.commonName = "instance-" + std::to_string(spec.instanceId);
+    request.commonName = name;
+    request.uris = {Crypto::identityUri(Crypto::IdentityType::Instance, name)};
     request.dnsNames = {"localhost"};
     request.ipAddresses = {m_config.listenAddress.toString().toStdString()};
     request.profile = Crypto::CertificateProfile::TlsServer;
@@ -193,15 +208,14 @@ void LocalBackend::startProcess(Child &child)
     child.sinceStart.start();
     setState(child, InstanceStatus::State::Building);
     qCInfo(lcLocalBackend) << "starting instance" << id;
-    child.process->start(m_config.m2mServicePath,
-                         {QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")),
-                          QStringLiteral("--listen"), m_config.listenAddress.toString(),
-                          QStringLiteral("--port"), QStringLiteral("0"),
-                          QStringLiteral("--port-file"), portFile, QStringLiteral("--tls-cert"),
-                          dir.filePath(QStringLiteral("server.crt")), QStringLiteral("--tls-key"),
-                          dir.filePath(QStringLiteral("server.key")),
-                          QStringLiteral("--admin-client-ca"), m_config.portalCaCertificatePath,
-                          QStringLiteral("--name"), QStringLiteral("instance-%1").arg(id)});
+    child.process->start(
+        m_config.m2mServicePath,
+        {QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data")),
+         QStringLiteral("--listen"), m_config.listenAddress.toString(), QStringLiteral("--port"),
+         QStringLiteral("0"), QStringLiteral("--port-file"), portFile, QStringLiteral("--tls-cert"),
+         dir.filePath(QStringLiteral("server.crt")), QStringLiteral("--tls-key"),
+         dir.filePath(QStringLiteral("server.key")), QStringLiteral("--admin-client-ca"),
+         m_config.adminCaCertificatePath, QStringLiteral("--name"), instanceName(id)});
 }
 
 void LocalBackend::onExited(qint64 instanceId)

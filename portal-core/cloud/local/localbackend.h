@@ -32,8 +32,9 @@ struct LocalBackendConfig
 {
     QString m2mServicePath;
     QString instancesDir;
-    QString portalCaCertificatePath; // issues instance certificates; also the admin client CA
+    QString portalCaCertificatePath; // issues instance certificates
     QString portalCaKeyPath;
+    QString adminCaCertificatePath; // the instances' --admin-client-ca: the admin identity's root
     AdminTlsFiles adminTls;
     QHostAddress listenAddress = QHostAddress::LocalHost;
     int healthIntervalMs = 2000;

@@ -353,7 +353,7 @@ void DevicePanel::revokeKey(bool confirm)
         return;
     auto id = m_store.requestAdminAction(QStringLiteral("device.revoke"),
                                          QStringLiteral("device:") + m_deviceId, {},
-                                         QStringLiteral("gui"));
+                                         m_store.operatorName(QStringLiteral("gui")));
     if (!id)
         return setMessage(tr("Could not queue the revocation: %1")
                               .arg(QString::fromStdString(id.error().message)),

@@ -247,7 +247,8 @@ void TemplateEditor::accept()
     if (auto saved = m_store.upsertTemplate(*vmTemplate); !saved)
         return showError(m_error, tr("The store refused the template: %1")
                                       .arg(QString::fromStdString(saved.error().message)));
-    (void)m_store.audit(QStringLiteral("gui"), QStringLiteral("template.save"),
+    (void)m_store.audit(m_store.operatorName(QStringLiteral("gui")),
+                        QStringLiteral("template.save"),
                         QStringLiteral("template:") + vmTemplate->name);
     QDialog::accept();
 }
@@ -360,7 +361,7 @@ void ClassEditor::accept()
     if (auto saved = m_store.upsertDeviceClass(*deviceClass); !saved)
         return showError(m_error, tr("The store refused the class: %1")
                                       .arg(QString::fromStdString(saved.error().message)));
-    (void)m_store.audit(QStringLiteral("gui"), QStringLiteral("class.save"),
+    (void)m_store.audit(m_store.operatorName(QStringLiteral("gui")), QStringLiteral("class.save"),
                         QStringLiteral("class:") + deviceClass->name);
     QDialog::accept();
 }

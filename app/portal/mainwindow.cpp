@@ -623,8 +623,8 @@ void MainWindow::deletePolicy(bool confirm)
         return statusBar()->showMessage(tr("Could not delete the policy: %1")
                                             .arg(QString::fromStdString(deleted.error().message)),
                                         10000);
-    (void)m_store.audit(QStringLiteral("gui"), QStringLiteral("policy.delete"),
-                        QStringLiteral("policy:") + name);
+    (void)m_store.audit(m_store.operatorName(QStringLiteral("gui")),
+                        QStringLiteral("policy.delete"), QStringLiteral("policy:") + name);
     refresh();
 }
 
@@ -678,7 +678,7 @@ void MainWindow::queueInstanceRequest(const QString &action, const QJsonObject &
     if (key.isEmpty())
         return statusBar()->showMessage(tr("Select an instance first."), 5000);
     auto id = m_store.requestAdminAction(action, QStringLiteral("instance:") + key, options,
-                                         QStringLiteral("gui"));
+                                         m_store.operatorName(QStringLiteral("gui")));
     if (!id)
         return statusBar()->showMessage(
             tr("Could not queue the request: %1").arg(QString::fromStdString(id.error().message)),
@@ -690,7 +690,7 @@ void MainWindow::queueInstanceRequest(const QString &action, const QJsonObject &
 void MainWindow::reconcile()
 {
     auto id = m_store.requestAdminAction(QStringLiteral("reconcile"), QString(), {},
-                                         QStringLiteral("gui"));
+                                         m_store.operatorName(QStringLiteral("gui")));
     if (!id)
         return statusBar()->showMessage(
             tr("Could not queue the request: %1").arg(QString::fromStdString(id.error().message)),
@@ -757,7 +757,7 @@ void MainWindow::toggleGatewayBlocked()
         return statusBar()->showMessage(tr("Could not change the gateway: %1")
                                             .arg(QString::fromStdString(changed.error().message)),
                                         10000);
-    (void)m_store.audit(QStringLiteral("gui"),
+    (void)m_store.audit(m_store.operatorName(QStringLiteral("gui")),
                         block ? QStringLiteral("gateway.block") : QStringLiteral("gateway.unblock"),
                         QStringLiteral("gateway:") + key);
     refresh();
@@ -809,8 +809,9 @@ Result<Engine::ImportSummary> MainWindow::importConfiguration(const QString &pat
     if (file.size() > Engine::kMaxConfigurationBytes)
         return makeError("config.too_large",
                          tr("%1 is larger than 4 MiB.").arg(path).toStdString());
-    auto imported = Engine::importConfiguration(
-        m_store, file.read(Engine::kMaxConfigurationBytes + 1), QStringLiteral("gui"));
+    auto imported =
+        Engine::importConfiguration(m_store, file.read(Engine::kMaxConfigurationBytes + 1),
+                                    m_store.operatorName(QStringLiteral("gui")));
     if (imported) {
         statusBar()->showMessage(tr("Imported %1 templates, %2 classes and %3 policies.")
                                      .arg(imported->templates)
@@ -832,7 +833,7 @@ Result<QList<Engine::CsvRowOutcome>> MainWindow::preregisterDevices(const QStrin
         return makeError("config.too_large",
                          tr("%1 is larger than 4 MiB.").arg(path).toStdString());
     auto outcomes = Engine::preregisterDevicesFromCsv(m_store, file.read(Engine::kMaxCsvBytes + 1),
-                                                      QStringLiteral("gui"));
+                                                      m_store.operatorName(QStringLiteral("gui")));
     if (!outcomes)
         return outcomes;
     const auto registered =

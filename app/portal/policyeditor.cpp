@@ -288,7 +288,7 @@ void PolicyEditor::accept()
     if (auto saved = m_store.upsertPolicy(*policy); !saved)
         return fail(tr("The store refused the policy: %1")
                         .arg(QString::fromStdString(saved.error().message)));
-    (void)m_store.audit(QStringLiteral("gui"), QStringLiteral("policy.save"),
+    (void)m_store.audit(m_store.operatorName(QStringLiteral("gui")), QStringLiteral("policy.save"),
                         QStringLiteral("policy:") + policy->name);
     QDialog::accept();
 }

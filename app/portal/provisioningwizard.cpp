@@ -631,7 +631,7 @@ private:
         if (auto updated = store.updateDevice(device); !updated)
             return updated.error();
         (void)store.audit(
-            QStringLiteral("gui"), QStringLiteral("device.provision"),
+            store.operatorName(QStringLiteral("gui")), QStringLiteral("device.provision"),
             QStringLiteral("device:") + id,
             QStringLiteral("class %1 (was %2)").arg(session.className, previousClass));
         return QStringLiteral("<br>") +
@@ -657,8 +657,8 @@ private:
             device.className = session.className;
             if (auto updated = store.updateDevice(device); !updated)
                 return updated;
-            (void)store.audit(QStringLiteral("gui"), QStringLiteral("device.reprovision"),
-                              QStringLiteral("device:") + id,
+            (void)store.audit(store.operatorName(QStringLiteral("gui")),
+                              QStringLiteral("device.reprovision"), QStringLiteral("device:") + id,
                               QStringLiteral("class ") + session.className);
             return {};
         }
@@ -668,8 +668,8 @@ private:
         device.className = session.className;
         if (auto inserted = store.insertDevice(device); !inserted)
             return inserted;
-        (void)store.audit(QStringLiteral("gui"), QStringLiteral("device.provision"),
-                          QStringLiteral("device:") + id,
+        (void)store.audit(store.operatorName(QStringLiteral("gui")),
+                          QStringLiteral("device.provision"), QStringLiteral("device:") + id,
                           QStringLiteral("class ") + session.className);
         return {};
     }

@@ -147,7 +147,7 @@ int runTemplateCommand(Runtime::ProgramOptions &options, Store::Store &store)
     }
     if (auto saved = store.upsertTemplate(vmTemplate); !saved)
         return fail(saved.error().code == "store.invalid" ? ExitUsage : ExitFailure, saved.error());
-    (void)store.audit(QStringLiteral("cli"), QStringLiteral("template.save"),
+    (void)store.audit(store.operatorName(QStringLiteral("cli")), QStringLiteral("template.save"),
                       QStringLiteral("template:") + vmTemplate.name);
     return ExitOk;
 }
@@ -195,7 +195,7 @@ int runClassCommand(Runtime::ProgramOptions &options, Store::Store &store)
     deviceClass.enrolment = *enrolment;
     if (auto saved = store.upsertDeviceClass(deviceClass); !saved)
         return fail(saved.error().code == "store.invalid" ? ExitUsage : ExitFailure, saved.error());
-    (void)store.audit(QStringLiteral("cli"), QStringLiteral("class.save"),
+    (void)store.audit(store.operatorName(QStringLiteral("cli")), QStringLiteral("class.save"),
                       QStringLiteral("class:") + deviceClass.name);
     return ExitOk;
 }
@@ -206,7 +206,7 @@ int runDeviceCommand(Runtime::ProgramOptions &options, Store::Store &store)
         return fail(ExitUsage, usage("device needs: register"));
     auto registered = Engine::preregisterDevice(
         store, options.value(QStringLiteral("id")), options.value(QStringLiteral("class")),
-        options.value(QStringLiteral("public-key")), QStringLiteral("cli"));
+        options.value(QStringLiteral("public-key")), store.operatorName(QStringLiteral("cli")));
     if (!registered)
         return fail(registered.error().code == "config.malformed" ||
                             registered.error().code == "store.conflict"
@@ -255,8 +255,9 @@ int runAllowIds(Runtime::ProgramOptions &options, Store::Store &store)
         return fail(ExitUsage, usage("use: gateway allow-ids --impi IMPI --max N (1..1000)"));
     if (auto saved = store.setImpiAllowance(impi, int(*maxIds)); !saved)
         return fail(ExitFailure, saved.error());
-    (void)store.audit(QStringLiteral("cli"), QStringLiteral("gateway.allow_ids"),
-                      QStringLiteral("impi:") + impi, QStringLiteral("max %1").arg(*maxIds));
+    (void)store.audit(store.operatorName(QStringLiteral("cli")),
+                      QStringLiteral("gateway.allow_ids"), QStringLiteral("impi:") + impi,
+                      QStringLiteral("max %1").arg(*maxIds));
     QTextStream(stdout) << impi << " may enrol " << *maxIds << " gateway id(s)\n";
     return ExitOk;
 }
@@ -274,8 +275,8 @@ int runGatewayCommand(Runtime::ProgramOptions &options, Store::Store &store)
     const bool blocked = action == QLatin1String("block");
     if (auto saved = store.setGatewayBlocked(id, blocked); !saved)
         return fail(ExitFailure, saved.error());
-    (void)store.audit(QStringLiteral("cli"), QStringLiteral("gateway.") + action,
-                      QStringLiteral("gateway:") + id);
+    (void)store.audit(store.operatorName(QStringLiteral("cli")),
+                      QStringLiteral("gateway.") + action, QStringLiteral("gateway:") + id);
     return ExitOk;
 }
 
@@ -390,10 +391,12 @@ int runAdminRequest(Runtime::ProgramOptions &options, Store::Store &store, const
     auto waitS = options.integer(QStringLiteral("wait-s"), 1, 24 * 3600);
     if (!waitS)
         return fail(ExitUsage, waitS.error());
-    auto id = store.requestAdminAction(action, subject, requestOptions, QStringLiteral("cli"));
+    auto id = store.requestAdminAction(action, subject, requestOptions,
+                                       store.operatorName(QStringLiteral("cli")));
     if (!id)
         return fail(ExitFailure, id.error());
-    (void)store.audit(QStringLiteral("cli"), action + QStringLiteral(".requested"),
+    (void)store.audit(store.operatorName(QStringLiteral("cli")),
+                      action + QStringLiteral(".requested"),
                       subject.isEmpty() ? QStringLiteral("request:%1").arg(*id) : subject);
     QDeadlineTimer deadline(*waitS * 1000);
     for (;;) {

@@ -1,5 +1,8 @@
 #include "store.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -1206,6 +1209,21 @@ Result<Placement> Store::placeOnce(const QString &deviceId, const DeviceClass &d
         return fail(committed.error());
     placement.instance = *instance;
     return placement;
+}
+
+QString Store::operatorName(const QString &tool) const
+{
+    const uid_t uid = ::geteuid();
+    const struct passwd *entry = ::getpwuid(uid);
+    QString name = tool + QLatin1Char(':') +
+                   (entry && entry->pw_name ? QString::fromLocal8Bit(entry->pw_name).left(32)
+                                            : QString::number(uid));
+    if (m_postgres) {
+        StoreQuery query(m_connectionName, QStringLiteral("SELECT current_user"));
+        if (query.exec({}) && query.query().next())
+            name += QStringLiteral(" db:") + query.query().value(0).toString().left(63);
+    }
+    return name;
 }
 
 Result<void> Store::audit(const QString &actor, const QString &action, const QString &subject,

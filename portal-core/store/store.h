@@ -42,6 +42,10 @@ public:
     Store &operator=(const Store &) = delete;
 
     bool isPostgres() const { return m_postgres; }
+    // Who acts, for audit rows and admin requests of the GUI and the CLI: "<tool>:<OS user>",
+    // plus " db:<role>" (current_user) on PostgreSQL. The OS user is the effective uid's
+    // passwd name (not $USER, which the caller sets), its number when it has none.
+    QString operatorName(const QString &tool) const;
     // The number of the newest migration applied.
     Result<int> schemaVersion() const;
     static int latestSchemaVersion();

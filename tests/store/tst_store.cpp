@@ -16,6 +16,9 @@
 #include <memory>
 #include <vector>
 
+#include <pwd.h>
+#include <unistd.h>
+
 // QCOMPARE prints the store's enumerations by their stored words.
 namespace Portal::Store {
 inline char *toString(Sharing value)
@@ -98,6 +101,9 @@ private slots:
     void deviceActivityOfTheHoldingGatewayOnly();
     void onlyFailedInstancesAreDeleted();
     void auditLogNewestFirst();
+    void operatorIsTheEffectiveUser();
+    void impiAllowanceBindsAtMostItsIds();
+    void authFailuresAreCountedPerKeyAndMinute();
     void sharedPlacementFillsThenAddsSibling();
     void dedicatedPlacementIsOnePerDevice();
     void concurrentAttachCreatesExactlyOneInstance();
@@ -395,6 +401,60 @@ void TestStore::onlyFailedInstancesAreDeleted()
     QVERIFY(placed && placed->instanceCreated);
     QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT slot, state FROM instances")),
              QStringList{QStringLiteral("1|requested")});
+}
+
+void TestStore::operatorIsTheEffectiveUser()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const struct passwd *entry = ::getpwuid(::geteuid());
+    QVERIFY(entry);
+    QCOMPARE(store->operatorName(QStringLiteral("cli")),
+             QStringLiteral("cli:") + QString::fromLocal8Bit(entry->pw_name));
+}
+
+void TestStore::impiAllowanceBindsAtMostItsIds()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const QString impi = QStringLiteral("001010000000001@ims.example");
+    QVERIFY(store->bindGatewayImpi(QStringLiteral("gw-1"), impi));
+    QVERIFY(store->bindGatewayImpi(QStringLiteral("gw-1"), impi)); // renewal
+    auto second = store->bindGatewayImpi(QStringLiteral("gw-2"), impi);
+    QVERIFY(!second);
+    QCOMPARE(QString::fromStdString(second.error().code), QStringLiteral("naf.impi_bound"));
+    auto taken = store->bindGatewayImpi(QStringLiteral("gw-1"), QStringLiteral("other@ims"));
+    QVERIFY(!taken);
+    QCOMPARE(QString::fromStdString(taken.error().code), QStringLiteral("naf.gateway_taken"));
+    QVERIFY(!store->setImpiAllowance(impi, 0));
+    QVERIFY(store->setImpiAllowance(impi, 2));
+    QCOMPARE(*store->impiAllowance(impi), 2);
+    QVERIFY(store->bindGatewayImpi(QStringLiteral("gw-2"), impi));
+    QVERIFY(!store->bindGatewayImpi(QStringLiteral("gw-3"), impi));
+}
+
+void TestStore::authFailuresAreCountedPerKeyAndMinute()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    for (int i = 0; i < 1000; ++i)
+        QVERIFY(store->recordAuthFailure(QStringLiteral("127.0.0.9"), QStringLiteral("CN=x"),
+                                         QStringLiteral("portal.wrong_identity")));
+    QVERIFY(store->recordAuthFailure(QStringLiteral("127.0.0.9"), QStringLiteral("CN=y"),
+                                     QStringLiteral("portal.wrong_identity")));
+    auto failures = store->authFailures();
+    QVERIFY(failures);
+    qint64 forX = 0;
+    int rowsForX = 0;
+    for (const Store::AuthFailure &failure : *failures) {
+        if (failure.identity == QLatin1String("CN=x")) {
+            forX += failure.count;
+            ++rowsForX;
+        }
+    }
+    QCOMPARE(forX, qint64(1000));
+    QVERIFY(rowsForX <= 2); // 1,000 in a minute: one row (two if a minute boundary passed)
+    QVERIFY(failures->size() <= 3);
 }
 
 void TestStore::auditLogNewestFirst()

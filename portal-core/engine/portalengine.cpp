@@ -78,9 +78,15 @@ Result<QString> authenticateGateway(const QSslCertificate &peer, const QByteArra
     if (!leaf)
         return portalError("portal.wrong_identity", "unreadable client certificate");
     const QString presented = QString::fromStdString(Crypto::describeIdentity(*leaf));
+    // The CN is the caller's text: printable ASCII only and bounded before it is logged.
+    QString commonName = QString::fromStdString(leaf->subjectCommonName()).left(64);
+    for (QChar &c : commonName) {
+        if (c.unicode() < 0x20 || c.unicode() > 0x7e)
+            c = QLatin1Char('?');
+    }
     claimed = presented.startsWith(QLatin1String(Crypto::kIdentityUriPrefix))
                   ? presented
-                  : QStringLiteral("CN=") + QString::fromStdString(leaf->subjectCommonName());
+                  : QStringLiteral("CN=") + commonName;
     auto gatewayCa = Crypto::Certificate::fromPem(gatewayCaPem.toStdString());
     if (gatewayCa) {
         auto name = Crypto::verifyIdentity(*leaf, *gatewayCa, Crypto::ChainPurpose::TlsClient,

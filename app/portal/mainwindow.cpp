@@ -7,6 +7,7 @@
 #include "provisioningwizard.h"
 
 #include <portal-core/engine/classmatcher.h>
+#include <portal-core/engine/csv.h>
 
 #include <QAction>
 #include <QActionGroup>
@@ -79,16 +80,6 @@ QPushButton *button(QWidget *parent, const QString &text, const QString &objectN
     auto *pushButton = new QPushButton(text, parent);
     pushButton->setObjectName(objectName);
     return pushButton;
-}
-
-QString csvField(const QString &text)
-{
-    QString field = text;
-    if (field.contains(QLatin1Char('"')) || field.contains(QLatin1Char(',')) ||
-        field.contains(QLatin1Char('\n')))
-        field = QLatin1Char('"') + field.replace(QLatin1Char('"'), QLatin1String("\"\"")) +
-                QLatin1Char('"');
-    return field;
 }
 
 } // namespace
@@ -772,16 +763,16 @@ bool MainWindow::exportAuditCsv(const QString &path)
         return false;
     QStringList header;
     for (int column = 0; column < audit->columnCount(); ++column)
-        header.append(csvField(audit->headerData(column, Qt::Horizontal).toString()));
+        header.append(Engine::csvField(audit->headerData(column, Qt::Horizontal).toString()));
     file.write(header.join(QLatin1Char(',')).toUtf8() + '\n');
     for (int row = 0; row < audit->rowCount(); ++row) {
         QStringList fields;
         for (int column = 0; column < audit->columnCount(); ++column) {
             // The whole detail, not the table's shortened one.
             const QModelIndex index = audit->index(row, column);
-            fields.append(csvField(column == audit->columnCount() - 1
-                                       ? index.data(StoreTableModel::TagRole).toString()
-                                       : index.data().toString()));
+            fields.append(Engine::csvField(column == audit->columnCount() - 1
+                                               ? index.data(StoreTableModel::TagRole).toString()
+                                               : index.data().toString()));
         }
         file.write(fields.join(QLatin1Char(',')).toUtf8() + '\n');
     }

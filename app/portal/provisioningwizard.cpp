@@ -4,6 +4,7 @@
 
 #include <portal-core/crypto/es256.h>
 #include <portal-core/engine/classmatcher.h>
+#include <portal-core/engine/csv.h>
 #include <portal-core/protocol/cose.h>
 
 #include <QCheckBox>
@@ -102,18 +103,6 @@ QString verifyTestReading(const QByteArray &sign1, const QByteArray &publicKey,
                         Crypto::ByteView(view.signature.data, view.signature.size)))
         return ProvisioningWizard::tr("the signature does not verify with the registered key");
     return QString();
-}
-
-QString csvField(QString value)
-{
-    // Quoted when needed; a leading = + - @ is defused so that spreadsheets do not run it.
-    if (!value.isEmpty() && QStringLiteral("=+-@").contains(value.front()))
-        value.prepend(QLatin1Char('\''));
-    if (value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"')) ||
-        value.contains(QLatin1Char('\n')))
-        return QLatin1Char('"') + value.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
-               QLatin1Char('"');
-    return value;
 }
 
 // A page that runs device steps: a status line, a busy bar while a step runs, Retry after a
@@ -853,7 +842,8 @@ Result<void> ProvisioningWizard::saveBatchReport(const QString &path) const
     QByteArray csv = "finished_at,device_id,class,key_fingerprint,outcome\n";
     for (const ProvisionedDevice &device : m_batch)
         csv += QStringList{device.finishedAt.toString(Qt::ISODate), device.deviceId,
-                           csvField(device.className), device.fingerprint, csvField(device.outcome)}
+                           Engine::csvField(device.className), device.fingerprint,
+                           Engine::csvField(device.outcome)}
                    .join(QLatin1Char(','))
                    .toUtf8() +
                '\n';

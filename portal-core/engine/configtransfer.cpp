@@ -1,5 +1,7 @@
 #include "configtransfer.h"
 
+#include "csv.h"
+
 #include <portal-core/crypto/es256.h>
 #include <portal-core/onem2m/resourcejson.h>
 #include <portal-core/provisioning/puppetmanifest.h>
@@ -308,10 +310,10 @@ Result<QList<CsvRowOutcome>> preregisterDevicesFromCsv(Store::Store &store, cons
             outcomes.append(outcome);
             continue;
         }
-        outcome.deviceId = QString::fromLatin1(fields[0].trimmed()).left(32);
+        outcome.deviceId = QString::fromLatin1(readCsvField(fields[0])).left(32);
         auto registered =
-            preregisterDevice(store, outcome.deviceId, QString::fromUtf8(fields[1].trimmed()),
-                              QString::fromLatin1(fields[2].trimmed()), actor);
+            preregisterDevice(store, outcome.deviceId, QString::fromUtf8(readCsvField(fields[1])),
+                              QString::fromLatin1(readCsvField(fields[2])), actor);
         outcome.registered = bool(registered);
         outcome.message = registered ? QStringLiteral("registered")
                                      : QString::fromStdString(registered.error().message);

@@ -552,6 +552,9 @@ void TestMainWindow::deletingAnInstanceAsksThenMovesItsDevices()
 
 void TestMainWindow::auditExportsAsCsv()
 {
+    // A detail an attacker can shape (it starts a spreadsheet formula) is defused.
+    QVERIFY(m_store->audit(QStringLiteral("portald"), QStringLiteral("test.formula"),
+                           QStringLiteral("gateway:x"), QStringLiteral("=HYPERLINK(\"x\")")));
     m_window->refresh();
     const QString path = m_dir.filePath(QStringLiteral("audit.csv"));
     QVERIFY(m_window->exportAuditCsv(path));
@@ -561,9 +564,16 @@ void TestMainWindow::auditExportsAsCsv()
     QVERIFY(lines.first().startsWith("Time,Actor,Action,Subject,Detail"));
     QVERIFY(lines.size() > 5);
     bool sawTemplate = false;
-    for (const QByteArray &line : lines)
-        sawTemplate = sawTemplate || line.contains(",gui,template.save,template:lab-vm,");
+    bool sawDefused = false;
+    for (const QByteArray &line : lines) {
+        // The operator who saved it: gui:<OS user>.
+        sawTemplate = sawTemplate ||
+                      (line.contains(",gui:") && line.contains(",template.save,template:lab-vm,"));
+        sawDefused =
+            sawDefused || line.endsWith(",test.formula,gateway:x,\"'=HYPERLINK(\"\"x\"\")\"");
+    }
     QVERIFY(sawTemplate);
+    QVERIFY(sawDefused);
 }
 
 void TestMainWindow::everySectionRendersToPng()

@@ -67,7 +67,11 @@ Result<BootstrappingInfo> parseBootstrappingInfo(const QByteArray &xml)
                 info.lifetime = QDateTime::fromString(text, Qt::ISODate);
                 if (!info.lifetime.isValid() || info.lifetime.timeSpec() == Qt::LocalTime)
                     return malformed("lifetime is not an xs:dateTime with a zone");
-                info.lifetime = info.lifetime.toUTC();
+                // xs:dateTime may carry fractions (of a second, or of a minute in ISO 8601's
+                // "15:00,5"); truncating keeps the promise of whole seconds and never extends
+                // the key's life past what the BSF said.
+                info.lifetime =
+                    QDateTime::fromSecsSinceEpoch(info.lifetime.toSecsSinceEpoch(), Qt::UTC);
                 sawLifetime = true;
             }
         } else if (token == QXmlStreamReader::EndElement) {

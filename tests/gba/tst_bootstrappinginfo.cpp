@@ -11,6 +11,8 @@ class TestBootstrappingInfo : public QObject
 private slots:
     void encodesTheNamespacedDocument();
     void parsesWhatAnotherBsfWrites();
+    void truncatesFractionsToWholeSeconds_data();
+    void truncatesFractionsToWholeSeconds();
     void refuses_data();
     void refuses();
 };
@@ -40,6 +42,30 @@ void TestBootstrappingInfo::parsesWhatAnotherBsfWrites()
     QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
     QCOMPARE(parsed->btid, QStringLiteral("MTIzNDU2Nzg5MDEyMzQ1Ng==@bsf.operator.com"));
     QCOMPARE(parsed->lifetime, QDateTime(QDate(2026, 11, 22), QTime(13, 0), Qt::UTC));
+}
+
+void TestBootstrappingInfo::truncatesFractionsToWholeSeconds_data()
+{
+    QTest::addColumn<QByteArray>("lifetime");
+    QTest::addColumn<QDateTime>("expected");
+    const QDateTime thirteen(QDate(2026, 11, 22), QTime(13, 0, 0), Qt::UTC);
+    QTest::newRow("fraction of a second") << QByteArray("2026-11-22T13:00:00.999Z") << thirteen;
+    // Found by fuzz_bootstrapping_info: ",01" after the minutes is 0.6 s in ISO 8601.
+    QTest::newRow("fraction of a minute") << QByteArray("2026-11-22T15:00,01+02:00") << thirteen;
+}
+
+void TestBootstrappingInfo::truncatesFractionsToWholeSeconds()
+{
+    QFETCH(QByteArray, lifetime);
+    QFETCH(QDateTime, expected);
+    const QByteArray xml = "<BootstrappingInfo xmlns=\"uri:3gpp-gba\"><btid>a@b</btid><lifetime>" +
+                           lifetime + "</lifetime></BootstrappingInfo>";
+    auto parsed = Gba::parseBootstrappingInfo(xml);
+    QVERIFY2(parsed.ok(), parsed.ok() ? "" : parsed.error().message.c_str());
+    QCOMPARE(parsed->lifetime, expected);
+    auto again = Gba::parseBootstrappingInfo(Gba::encodeBootstrappingInfo(*parsed));
+    QVERIFY(again.ok());
+    QCOMPARE(again->lifetime, expected);
 }
 
 void TestBootstrappingInfo::refuses_data()

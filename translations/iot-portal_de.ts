@@ -25,6 +25,33 @@
     </message>
 </context>
 <context>
+    <name>Portal::Gui::AuthFailureModel</name>
+    <message>
+        <source>Minute</source>
+        <translation>Minute</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Claimed identity</source>
+        <translation>Behauptete Identität</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Zuletzt</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::ClassEditor</name>
     <message>
         <source>Edit device class %1</source>
@@ -1222,6 +1249,41 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
     <message>
         <source>Pro&amp;vision a device over serial…</source>
         <translation>Gerät über serielle Schnittstelle pro&amp;visionieren…</translation>
+    </message>
+    <message>
+        <source>Gateway &amp;ids allowed…</source>
+        <translation>Erlaubte Gateway-&amp;IDs…</translation>
+    </message>
+    <message>
+        <source>Failed authentications</source>
+        <translation>Fehlgeschlagene Authentifizierungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;br&gt;Its subscriber may enrol %n gateway id(s).</source>
+        <translation>
+            <numerusform>&lt;br&gt;Sein Teilnehmer darf %n Gateway-ID registrieren.</numerusform>
+            <numerusform>&lt;br&gt;Sein Teilnehmer darf %n Gateway-IDs registrieren.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;Its subscriber&apos;s allowance cannot be read: %1</source>
+        <translation>&lt;br&gt;Das Kontingent seines Teilnehmers kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Select a gateway that has enrolled first.</source>
+        <translation>Wählen Sie zuerst ein Gateway, das sich bereits registriert hat.</translation>
+    </message>
+    <message>
+        <source>Gateway ids allowed</source>
+        <translation>Erlaubte Gateway-IDs</translation>
+    </message>
+    <message>
+        <source>How many gateway ids may subscriber %1 enrol? (Each further id is refused at the NAF until this allows it.)</source>
+        <translation>Wie viele Gateway-IDs darf der Teilnehmer %1 registrieren? (Jede weitere ID wird von der NAF abgelehnt, bis dies sie erlaubt.)</translation>
+    </message>
+    <message>
+        <source>Could not change the allowance: %1</source>
+        <translation>Das Kontingent konnte nicht geändert werden: %1</translation>
     </message>
 </context>
 <context>

@@ -25,6 +25,33 @@
     </message>
 </context>
 <context>
+    <name>Portal::Gui::AuthFailureModel</name>
+    <message>
+        <source>Minute</source>
+        <translation>Minuutti</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Lähde</translation>
+    </message>
+    <message>
+        <source>Claimed identity</source>
+        <translation>Väitetty identiteetti</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Syy</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Määrä</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Viimeksi</translation>
+    </message>
+</context>
+<context>
     <name>Portal::Gui::ClassEditor</name>
     <message>
         <source>Edit device class %1</source>
@@ -1222,6 +1249,41 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
     <message>
         <source>Pro&amp;vision a device over serial…</source>
         <translation>&amp;Provisioi laite sarjaportin kautta…</translation>
+    </message>
+    <message>
+        <source>Gateway &amp;ids allowed…</source>
+        <translation>Sallitut yhdyskäytävätunnukset (&amp;i)…</translation>
+    </message>
+    <message>
+        <source>Failed authentications</source>
+        <translation>Epäonnistuneet tunnistautumiset</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;br&gt;Its subscriber may enrol %n gateway id(s).</source>
+        <translation>
+            <numerusform>&lt;br&gt;Sen tilaaja saa rekisteröidä %n yhdyskäytävätunnuksen.</numerusform>
+            <numerusform>&lt;br&gt;Sen tilaaja saa rekisteröidä %n yhdyskäytävätunnusta.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;Its subscriber&apos;s allowance cannot be read: %1</source>
+        <translation>&lt;br&gt;Sen tilaajan kiintiötä ei voi lukea: %1</translation>
+    </message>
+    <message>
+        <source>Select a gateway that has enrolled first.</source>
+        <translation>Valitse ensin yhdyskäytävä, joka on jo rekisteröitynyt.</translation>
+    </message>
+    <message>
+        <source>Gateway ids allowed</source>
+        <translation>Sallitut yhdyskäytävätunnukset</translation>
+    </message>
+    <message>
+        <source>How many gateway ids may subscriber %1 enrol? (Each further id is refused at the NAF until this allows it.)</source>
+        <translation>Montako yhdyskäytävätunnusta tilaaja %1 saa rekisteröidä? (NAF hylkää jokaisen seuraavan tunnuksen, kunnes tämä sallii sen.)</translation>
+    </message>
+    <message>
+        <source>Could not change the allowance: %1</source>
+        <translation>Kiintiötä ei voitu muuttaa: %1</translation>
     </message>
 </context>
 <context>

@@ -45,6 +45,30 @@ int fail(int code, const Error &error)
     return code;
 }
 
+// The failed Ub authentications, newest first, tab-separated with a header line. Every field
+// is printable ASCII without tabs (authFailureField), so each row is one line.
+int runAuditCommand(Runtime::ProgramOptions &options)
+{
+    bool limitOk = false;
+    const int limit = options.value(QStringLiteral("limit")).toInt(&limitOk);
+    if (!limitOk || limit < 1 || limit > kMaxAuthFailureRows)
+        return fail(ExitUsage,
+                    makeError("options.invalid", "--limit must be a number from 1 to 10000"));
+    auto store = Gba::HssStore::open(options.value(QStringLiteral("database")));
+    if (!store)
+        return fail(ExitCannotStart, store.error());
+    auto rows = (*store)->authFailures(limit);
+    if (!rows)
+        return fail(ExitFailure, rows.error());
+    QTextStream out(stdout);
+    out << "minute\tsource\timpi\treason\tcount\tlast\n";
+    for (const AuthFailure &row : *rows)
+        out << row.minute.toString(Qt::ISODate) << '\t' << row.source << '\t' << row.identity
+            << '\t' << row.reason << '\t' << row.count << '\t'
+            << row.last.toString(Qt::ISODateWithMs) << '\n';
+    return ExitOk;
+}
+
 int runSubscriberCommand(Runtime::ProgramOptions &options)
 {
     const QStringList positional = options.positionalArguments();
@@ -168,10 +192,11 @@ int runBsfProgram(const QStringList &arguments)
     Runtime::ProgramOptions options(
         QStringLiteral("GBA bootstrapping server function with an embedded HSS (TS 33.220).\n"
                        "  iot-bsf [options]                      serve Ub (and Zn with TLS)\n"
-                       "  iot-bsf subscriber add|list|remove …   manage the HSS subscribers"));
+                       "  iot-bsf subscriber add|list|remove …   manage the HSS subscribers\n"
+                       "  iot-bsf audit [--limit N]              list failed authentications"));
     auto &parser = options.parser();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("serve (default) or subscriber"));
+                                 QStringLiteral("serve (default), subscriber or audit"));
     using O = QCommandLineOption;
     options.addOption(O(QStringLiteral("database"),
                         QStringLiteral("HSS SQLite file (created 0600)."), QStringLiteral("file"),
@@ -215,15 +240,20 @@ int runBsfProgram(const QStringList &arguments)
     options.addOption(O(QStringLiteral("sqn"),
                         QStringLiteral("subscriber add: the last SQN used (default 0)."),
                         QStringLiteral("number")));
+    options.addOption(O(QStringLiteral("limit"),
+                        QStringLiteral("audit: how many rows, newest first (default 100)."),
+                        QStringLiteral("rows"), QStringLiteral("100")));
     if (auto parsed = options.parse(arguments); !parsed)
         return fail(ExitUsage, parsed.error());
 
     const QString command = options.positionalArguments().value(0, QStringLiteral("serve"));
     if (command == QLatin1String("subscriber"))
         return runSubscriberCommand(options);
+    if (command == QLatin1String("audit"))
+        return runAuditCommand(options);
     if (command != QLatin1String("serve"))
-        return fail(ExitUsage,
-                    makeError("options.invalid", "unknown command; use serve or subscriber"));
+        return fail(ExitUsage, makeError("options.invalid",
+                                         "unknown command; use serve, subscriber or audit"));
     return runServer(options);
 }
 

@@ -41,7 +41,8 @@ Http::HttpAnswer BsfServer::handleUb(const Http::HttpRequest &request)
         return error(404, "bsf.not_found", "the BSF serves Ub at / only");
     if (request.method != "GET")
         return error(405, "bsf.method_not_allowed", "Ub accepts GET / only");
-    return m_engine.handleUb({request.method, "/", request.header("Authorization"), request.body});
+    return m_engine.handleUb({request.method, "/", request.header("Authorization"), request.body,
+                              request.peerAddress.toString()});
 }
 
 Http::HttpAnswer BsfServer::handleZn(const Http::HttpRequest &request)

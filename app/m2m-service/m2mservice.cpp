@@ -29,6 +29,16 @@ constexpr qsizetype kMaxPathBytes = 512;
 constexpr qsizetype kMaxOriginatorBytes = 256;
 constexpr qsizetype kMaxRequestIdBytes = 128;
 constexpr qsizetype kMaxBearerBytes = 256;
+
+// What a refused admin caller presented, for the failed-authentication row.
+QString presentedName(const QSslCertificate &certificate)
+{
+    if (certificate.isNull())
+        return QStringLiteral("(no certificate)");
+    auto leaf = Crypto::Certificate::fromPem(certificate.toPem().toStdString());
+    return leaf ? QString::fromStdString(Crypto::describeIdentity(*leaf))
+                : QStringLiteral("(unreadable certificate)");
+}
 constexpr int kCloseTimeoutMs = 5000;
 constexpr int kDefaultChildLimit = 100;
 constexpr int kMaxChildLimit = 500;
@@ -296,8 +306,19 @@ bool M2mService::isRateLimited(const QHostAddress &peer)
     return found->failures >= kMaxAuthenticationFailures;
 }
 
-void M2mService::countAuthenticationFailure(const QHostAddress &peer)
+void M2mService::recordAuthFailure(const QHostAddress &peer, const QString &identity,
+                                   const char *reason)
 {
+    if (auto recorded = m_store.recordAuthFailure(peer.toString(), identity, QLatin1String(reason));
+        !recorded)
+        qCWarning(lcM2m) << "could not record a failed authentication:"
+                         << recorded.error().message.c_str();
+}
+
+void M2mService::countAuthenticationFailure(const QHostAddress &peer, const QString &identity,
+                                            const char *reason)
+{
+    recordAuthFailure(peer, identity, reason);
     // Bounded: a flood from many addresses resets the table instead of growing it.
     if (m_authenticationFailures.size() > 4096)
         m_authenticationFailures.clear();
@@ -368,6 +389,7 @@ Http::HttpAnswer M2mService::handleOneM2M(const Http::HttpRequest &request,
     const QByteArray authorization = request.header("Authorization");
     if (!authorization.isEmpty()) {
         if (isRateLimited(request.peerAddress)) {
+            recordAuthFailure(request.peerAddress, deviceId, "m2m.rate_limited");
             Http::HttpAnswer limited =
                 error(429, "m2m.rate_limited", "too many wrong credentials from this address");
             limited.headers.append(
@@ -375,7 +397,7 @@ Http::HttpAnswer M2mService::handleOneM2M(const Http::HttpRequest &request,
             return limited;
         }
         if (!bearerMatches(authorization, device)) {
-            countAuthenticationFailure(request.peerAddress);
+            countAuthenticationFailure(request.peerAddress, deviceId, "m2m.unauthenticated");
             qCInfo(lcM2m).noquote() << "refused a credential for" << deviceId << "from"
                                     << request.peerAddress.toString();
             Http::HttpAnswer refused =
@@ -648,6 +670,8 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
                      "the admin API needs HTTPS with --admin-client-ca");
     if (auto admin = adminIdentity(request.peerCertificate); !admin) {
         ++m_adminRefusals;
+        recordAuthFailure(request.peerAddress, presentedName(request.presentedCertificate),
+                          "m2m.not_admin");
         qCWarning(lcM2m).noquote()
             << "admin API refused a caller from" << request.peerAddress.toString() << ":"
             << QString::fromStdString(admin.error().message);
@@ -658,6 +682,23 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
     }
     if (request.body.size() > kMaxAdminBodyBytes)
         return error(413, "m2m.too_large", "admin request bodies are at most 16 KiB");
+
+    if (segments == QStringList{QStringLiteral("auth-failures")}) {
+        if (request.method != "GET")
+            return error(405, "m2m.method_not_allowed", "auth-failures supports GET");
+        bool sinceOk = true;
+        const QString sinceText = request.query.queryItemValue(QStringLiteral("since"));
+        const qint64 sinceMs = sinceText.isEmpty() ? -1 : sinceText.toLongLong(&sinceOk);
+        if (!sinceOk)
+            return error(400, "m2m.bad_query", "since is milliseconds since the epoch");
+        auto rows = m_store.authFailures(sinceMs, kMaxAuthFailureRows);
+        if (!rows)
+            return error(500, "m2m.internal", "the store failed");
+        QJsonArray array;
+        for (const AuthFailure &row : *rows)
+            array.append(authFailureToJson(row));
+        return json(200, QJsonObject{{QStringLiteral("authFailures"), array}});
+    }
 
     if (segments == QStringList{QStringLiteral("health")}) {
         if (request.method != "GET")
@@ -791,13 +832,15 @@ void M2mService::acceptWebSocket(QWebSocket *socket)
         !isDeviceId(segments[1]))
         return refuse(QStringLiteral("not a command channel"));
     const QString deviceId = segments[1];
-    if (isRateLimited(socket->peerAddress()))
+    if (isRateLimited(socket->peerAddress())) {
+        recordAuthFailure(socket->peerAddress(), deviceId, "m2m.rate_limited");
         return refuse(QStringLiteral("rate limited"));
+    }
     auto device = m_store.device(deviceId);
     if (!device || !*device || (*device)->revoked || (*device)->removed)
         return refuse(QStringLiteral("unknown or revoked device"));
     if (!bearerMatches(handshake.rawHeader("Authorization"), **device)) {
-        countAuthenticationFailure(socket->peerAddress());
+        countAuthenticationFailure(socket->peerAddress(), deviceId, "m2m.unauthenticated");
         return refuse(QStringLiteral("unauthorised"));
     }
 

@@ -85,7 +85,10 @@ private:
     bool bearerMatches(const QByteArray &authorization, const DeviceRecord &device) const;
     const Crypto::Es256PublicKey *publicKey(const DeviceRecord &device);
     bool isRateLimited(const QHostAddress &peer);
-    void countAuthenticationFailure(const QHostAddress &peer);
+    // Counts towards the peer's rate limit and records the row (M2mStore::recordAuthFailure).
+    void countAuthenticationFailure(const QHostAddress &peer, const QString &identity,
+                                    const char *reason);
+    void recordAuthFailure(const QHostAddress &peer, const QString &identity, const char *reason);
     Result<void> reloadPolicies();
 
     void sendOpenCommands(const QString &deviceId);

@@ -53,6 +53,8 @@ const char *const kMigrations[] = {
          value INTEGER NOT NULL);
        INSERT INTO counters (name, value) VALUES ('readings_rejected', 0);)",
     R"(INSERT INTO counters (name, value) VALUES ('counters_skipped', 0);)",
+    kAuthFailureTableSql,
+    kAuthFailureIndexSql,
 };
 
 Error sqlError(const QSqlError &error)
@@ -622,6 +624,18 @@ void M2mStore::close()
         checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
     }
     db.close();
+}
+
+Result<void> M2mStore::recordAuthFailure(const QString &source, const QString &identity,
+                                         const QString &reason)
+{
+    return recordAuthFailureRow(QSqlDatabase::database(m_connectionName), "m2m", source, identity,
+                                reason, QDateTime::currentMSecsSinceEpoch());
+}
+
+Result<QList<AuthFailure>> M2mStore::authFailures(qint64 sinceMs, int limit)
+{
+    return listAuthFailureRows(QSqlDatabase::database(m_connectionName), "m2m", sinceMs, limit);
 }
 
 } // namespace Portal::M2mService

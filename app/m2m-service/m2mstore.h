@@ -10,6 +10,7 @@
 // (offline longer than its ring holds), or counters left unused by a device reset (≤ 16).
 // Errors: `m2m.store` (with the SQLite message; never a key or credential).
 
+#include <portal-core/base/authfailure.h>
 #include <portal-core/base/result.h>
 
 #include <QByteArray>
@@ -122,6 +123,13 @@ public:
     Result<qint64> readingsStored();
     Result<qint64> readingsRejected();
     Result<qint64> countersSkipped();
+
+    // Failed authentications (admin API, bearer tokens), one row per key and minute
+    // (portal-core/base/authfailure.h); served to the portal by GET /admin/v1/auth-failures.
+    Result<void> recordAuthFailure(const QString &source, const QString &identity,
+                                   const QString &reason);
+    // Rows changed after sinceMs (-1: all), newest first.
+    Result<QList<AuthFailure>> authFailures(qint64 sinceMs, int limit);
 
     // Folds the WAL into the main file and closes; called on orderly shutdown.
     void close();

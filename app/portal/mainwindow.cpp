@@ -16,8 +16,10 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QKeySequence>
@@ -103,12 +105,15 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
     // Gateways.
     QPushButton *block = button(this, tr("&Block / unblock"), QStringLiteral("blockGateway"));
     connect(block, &QPushButton::clicked, this, &MainWindow::toggleGatewayBlocked);
+    QPushButton *allowance =
+        button(this, tr("Gateway &ids allowed…"), QStringLiteral("gatewayIdAllowance"));
+    connect(allowance, &QPushButton::clicked, this, &MainWindow::editGatewayIdAllowance);
     m_gatewayDetail->setObjectName(QStringLiteral("gatewayDetail"));
     m_gatewayDetail->setWordWrap(true);
     m_gatewayDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_gatewayDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_stack->addWidget(
-        makeSection(Section::Gateways, new GatewayModel(m_store, this), {block}, m_gatewayDetail));
+    m_stack->addWidget(makeSection(Section::Gateways, new GatewayModel(m_store, this),
+                                   {block, allowance}, m_gatewayDetail));
     connect(view(Section::Gateways)->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::showGatewayDetail);
 
@@ -216,7 +221,20 @@ MainWindow::MainWindow(Store::Store &store, QString databaseName, int refreshMs,
                 this, tr("Export failed"),
                 tr("Could not write %1. Choose a folder you can write to.").arg(path));
     });
-    m_stack->addWidget(makeSection(Section::Audit, new AuditModel(m_store, this), {exportButton}));
+    // Below the log: failed authentications, counted per minute and key.
+    m_authFailures = new AuthFailureModel(m_store, this);
+    auto *authFailuresView = new QTableView(this);
+    authFailuresView->setObjectName(QStringLiteral("authFailuresView"));
+    authFailuresView->setModel(m_authFailures);
+    authFailuresView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    authFailuresView->setAlternatingRowColors(true);
+    authFailuresView->verticalHeader()->hide();
+    authFailuresView->horizontalHeader()->setStretchLastSection(true);
+    auto *authFailuresBox = new QGroupBox(tr("Failed authentications"), this);
+    auto *authFailuresLayout = new QVBoxLayout(authFailuresBox);
+    authFailuresLayout->addWidget(authFailuresView);
+    m_stack->addWidget(makeSection(Section::Audit, new AuditModel(m_store, this), {exportButton},
+                                   authFailuresBox));
 
     // Connections.
     if (!secrets) {
@@ -468,6 +486,8 @@ void MainWindow::refresh()
         showGatewayDetail();
     if (currentSection() == Section::Policies)
         m_policyTester->test(); // the policies may have changed meanwhile
+    if (currentSection() == Section::Audit)
+        m_authFailures->refresh();
     followRequests();
     updateStatus();
 }
@@ -522,6 +542,12 @@ void MainWindow::showGatewayDetail()
                      : tr("never"),
                  QString::number(gateway->deviceCount), QString::number(gateway->queueDepth),
                  expiry);
+    if (!gateway->impi.isEmpty()) {
+        auto allowed = m_store.impiAllowance(gateway->impi);
+        text += allowed ? tr("<br>Its subscriber may enrol %n gateway id(s).", nullptr, *allowed)
+                        : tr("<br>Its subscriber's allowance cannot be read: %1")
+                              .arg(QString::fromStdString(allowed.error().message).toHtmlEscaped());
+    }
     auto devices = m_store.devicesOfGateway(gateway->id);
     if (!devices) {
         text += tr("<br>Its devices cannot be read: %1")
@@ -752,6 +778,43 @@ void MainWindow::toggleGatewayBlocked()
                         block ? QStringLiteral("gateway.block") : QStringLiteral("gateway.unblock"),
                         QStringLiteral("gateway:") + key);
     refresh();
+}
+
+void MainWindow::editGatewayIdAllowance()
+{
+    auto gateway = m_store.findGateway(selectedKey(Section::Gateways));
+    if (!gateway || gateway->impi.isEmpty())
+        return statusBar()->showMessage(tr("Select a gateway that has enrolled first."), 5000);
+    auto current = m_store.impiAllowance(gateway->impi);
+    bool accepted = false;
+    const int wanted = QInputDialog::getInt(
+        this, tr("Gateway ids allowed"),
+        tr("How many gateway ids may subscriber %1 enrol? (Each further id is refused at the "
+           "NAF until this allows it.)")
+            .arg(gateway->impi),
+        current ? *current : 1, 1, Store::Store::kMaxGatewayIdsPerImpi, 1, &accepted);
+    if (accepted)
+        setGatewayIdAllowance(wanted);
+}
+
+bool MainWindow::setGatewayIdAllowance(int maxGatewayIds)
+{
+    auto gateway = m_store.findGateway(selectedKey(Section::Gateways));
+    if (!gateway || gateway->impi.isEmpty()) {
+        statusBar()->showMessage(tr("Select a gateway that has enrolled first."), 5000);
+        return false;
+    }
+    if (auto set = m_store.setImpiAllowance(gateway->impi, maxGatewayIds); !set) {
+        statusBar()->showMessage(tr("Could not change the allowance: %1")
+                                     .arg(QString::fromStdString(set.error().message)),
+                                 10000);
+        return false;
+    }
+    (void)m_store.audit(
+        m_store.operatorName(QStringLiteral("gui")), QStringLiteral("gateway.allow_ids"),
+        QStringLiteral("impi:") + gateway->impi, QStringLiteral("max %1").arg(maxGatewayIds));
+    refresh();
+    return true;
 }
 
 bool MainWindow::exportAuditCsv(const QString &path)

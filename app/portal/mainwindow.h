@@ -31,6 +31,7 @@ class QTimer;
 
 namespace Portal::Gui {
 
+class AuthFailureModel;
 class DevicePanel;
 class PolicyTester;
 class ConnectionsPage;
@@ -69,6 +70,7 @@ public:
     QTableView *view(Section section) const { return m_views.value(int(section)); }
     QLineEdit *filter(Section section) const { return m_filters.value(int(section)); }
     DevicePanel *devicePanel() const { return m_devicePanel; }
+    AuthFailureModel *authFailures() const { return m_authFailures; }
     PolicyTester *policyTester() const { return m_policyTester; }
     ConnectionsPage *connectionsPage() const { return m_connectionsPage; }
     QString liveStateText() const;
@@ -94,6 +96,12 @@ public slots:
     void deleteInstance(bool confirm = true);
     void reconcile();
     void toggleGatewayBlocked();
+    // How many gateway ids the selected gateway's subscriber (IMPI) may enrol: asks, then
+    // setGatewayIdAllowance.
+    void editGatewayIdAllowance();
+    // Stored and audited; false (with a status message) when no gateway with an IMPI is
+    // selected or the store refuses.
+    bool setGatewayIdAllowance(int maxGatewayIds);
     bool exportAuditCsv(const QString &path);
     // Templates, classes and policies as one JSON file (Engine::exportConfiguration).
     Result<void> exportConfiguration(const QString &path);
@@ -127,6 +135,7 @@ private:
     QPlainTextEdit *m_instanceLog;
     QLabel *m_gatewayDetail;
     DevicePanel *m_devicePanel;
+    AuthFailureModel *m_authFailures;
     PolicyTester *m_policyTester;
     std::unique_ptr<Secrets::SecretStore> m_ownSecrets;
     ConnectionsPage *m_connectionsPage = nullptr;

@@ -425,4 +425,30 @@ Result<QList<StoreTableModel::Row>> AuditModel::load()
     return rows;
 }
 
+AuthFailureModel::AuthFailureModel(Store::Store &store, QObject *parent)
+    : StoreTableModel(store,
+                      {tr("Minute"), tr("Source"), tr("Claimed identity"), tr("Reason"),
+                       tr("Count"), tr("Last")},
+                      parent)
+{
+}
+
+Result<QList<StoreTableModel::Row>> AuthFailureModel::load()
+{
+    auto failures = m_store.authFailures(kMaxRows);
+    if (!failures)
+        return failures.error();
+    QList<Row> rows;
+    for (const AuthFailure &failure : *failures) {
+        const QString key = QString::number(failure.minute.toMSecsSinceEpoch()) + QLatin1Char('|') +
+                            failure.source + QLatin1Char('|') + failure.identity +
+                            QLatin1Char('|') + failure.reason;
+        rows.append({key,
+                     {failure.minute, failure.source, failure.identity, failure.reason,
+                      failure.count, failure.last},
+                     {}});
+    }
+    return rows;
+}
+
 } // namespace Portal::Gui

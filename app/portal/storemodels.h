@@ -167,4 +167,17 @@ protected:
     Result<QList<Row>> load() override;
 };
 
+// Failed authentications (portal API, NAF, and those pulled from instances), one row per
+// (minute, source, claimed identity, reason) with its count, newest first.
+class AuthFailureModel final : public StoreTableModel
+{
+    Q_OBJECT
+public:
+    static constexpr int kMaxRows = 2000;
+    explicit AuthFailureModel(Store::Store &store, QObject *parent = nullptr);
+
+protected:
+    Result<QList<Row>> load() override;
+};
+
 } // namespace Portal::Gui

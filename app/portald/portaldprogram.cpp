@@ -356,6 +356,10 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
     // Gateways enrolled before the gateway CA existed hold portal CA certificates: answered
     // 401 portal.reenrol until their B-TIDs lapse.
     config.engine.legacyGatewayCaPem = readSmallFile(config.portalCaCertificatePath);
+    auto pullS = options.integer(QStringLiteral("auth-failure-pull-interval"), 1, 3600);
+    if (!pullS)
+        return pullS.error();
+    config.engine.authFailurePullMs = int(*pullS) * 1000;
     config.engine.ownerTag = options.value(QStringLiteral("owner-tag"));
     if (!Store::isValidName(config.engine.ownerTag))
         return usage("--owner-tag must be 1..64 of [A-Za-z0-9._-]");
@@ -635,6 +639,12 @@ Result<void> PortaldProgram::start()
                 QStringLiteral("gateway:") + gatewayId,
                 QStringLiteral("%1 (IMPI %2)").arg(QString::fromStdString(reason.code), impi));
         });
+    m_naf->setAuthFailureSink(
+        [this](const QString &source, const QString &identity, const QString &reason) {
+            if (auto counted = m_store->recordAuthFailure(source, identity, reason); !counted)
+                qCWarning(lcPortald) << "could not count a failed NAF authentication:"
+                                     << counted.error().message.c_str();
+        });
     auto nafPort = m_naf->start();
     if (!nafPort)
         return nafPort.error();
@@ -735,6 +745,9 @@ int runPortaldProgram(const QStringList &arguments)
     add("m2m-service-path", "The iot-m2m-service program for local instances.", "file");
     add("owner-tag", "Tag marking the instances this portal owns.", "tag",
         QStringLiteral("iot-portal"));
+    add("auth-failure-pull-interval",
+        "Seconds between copies of each instance's failed authentications into the audit.",
+        "seconds", QStringLiteral("30"));
     add("cloud", "Where instances run: local (child processes) or openstack.", "backend",
         QStringLiteral("local"));
     add("os-cloud",

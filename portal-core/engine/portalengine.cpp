@@ -680,6 +680,7 @@ void PortalEngine::tick()
         if (m_reconciled) {
             superviseInstances();
             doAdminRequests();
+            pullAuthFailures();
         }
     }
     pushPendingDevices();
@@ -1306,6 +1307,48 @@ void PortalEngine::pushPolicies()
             else
                 m_admin->putPolicy(instance.url, name, document, done);
         }
+    }
+}
+
+void PortalEngine::pullAuthFailures()
+{
+    auto instances = m_store.instances();
+    if (!instances)
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Store::Instance &instance : *instances) {
+        if (instance.state != Store::InstanceState::Ready || instance.url.isEmpty() ||
+            m_authFailuresPulling.contains(instance.id) ||
+            m_authFailuresPullAt.value(instance.id, now) > now)
+            continue;
+        m_authFailuresPulling.insert(instance.id);
+        const qint64 instanceId = instance.id;
+        // One millisecond back: a row counted again in the newest copied millisecond is not
+        // missed; copying a row twice never counts it twice.
+        const qint64 sinceMs = m_authFailuresPulledMs.value(instanceId, 0) - 1;
+        m_admin->fetchAuthFailures(
+            instance.url, sinceMs, [this, instanceId](Result<QList<AuthFailure>> rows) {
+                m_authFailuresPulling.remove(instanceId);
+                m_authFailuresPullAt.insert(instanceId, QDateTime::currentDateTimeUtc().addMSecs(
+                                                            m_config.authFailurePullMs));
+                if (!rows) {
+                    qCInfo(lcEngine) << "auth failures of instance" << instanceId
+                                     << "not pulled:" << rows.error().message.c_str();
+                    return;
+                }
+                if (rows->isEmpty())
+                    return;
+                if (auto merged = m_store.mergeAuthFailures(Cloud::instanceName(instanceId), *rows);
+                    !merged) {
+                    qCWarning(lcEngine) << "auth failures of instance" << instanceId
+                                        << "not kept:" << merged.error().message.c_str();
+                    return;
+                }
+                qint64 newest = m_authFailuresPulledMs.value(instanceId, -1);
+                for (const AuthFailure &row : std::as_const(*rows))
+                    newest = std::max(newest, row.last.toMSecsSinceEpoch());
+                m_authFailuresPulledMs.insert(instanceId, newest);
+            });
     }
 }
 

@@ -58,6 +58,9 @@ struct EngineConfig
     int leaseTtlS = 15;
     int retryAfterS = 1;
     int tickMs = 250;
+    // How often the leader copies each ready instance's failed authentications into the
+    // portal's: how fresh the audit view of instances is.
+    int authFailurePullMs = 30'000;
     ConfiguratorConfig configuration; // Puppet over SSH for the configuring step
     // The portal API accepts only gateway certificates from this root with a gateway typed
     // name (DESIGN §7.1); empty: every gateway request is refused.
@@ -170,6 +173,9 @@ private:
     // Every ready instance gets the store's access policies (and loses the deleted ones)
     // whenever the set differs from what it was last given.
     void pushPolicies();
+    // The leader copies each ready instance's failed authentications into the portal's
+    // (Store::mergeAuthFailures), every authFailurePullMs, from where it last got to.
+    void pullAuthFailures();
     void audit(const QString &actor, const QString &action, const QString &subject,
                const QString &detail = QString());
 
@@ -183,6 +189,9 @@ private:
     QSet<QString> m_pushing;
     QHash<qint64, QByteArray> m_policiesPushed; // instance id → digest of the policies it holds
     QSet<qint64> m_policiesPushing;
+    QHash<qint64, qint64> m_authFailuresPulledMs;  // instance id → newest last_ms copied
+    QHash<qint64, QDateTime> m_authFailuresPullAt; // instance id → next pull (in flight: absent)
+    QSet<qint64> m_authFailuresPulling;
     QSet<qint64> m_machineRequests;       // admin requests waiting for the cloud's answer
     QSet<qint64> m_known;                 // instances the backend has had since this process leads
     QHash<qint64, qint64> m_requestOfRun; // instance id → admin request its run answers

@@ -78,26 +78,38 @@ void BsfEngine::dropExpiredChallenges(const QDateTime &now)
     }
 }
 
-HttpAnswer BsfEngine::rateLimitedAnswer()
+void BsfEngine::recordFailure(const UbRequest &request, const QString &impi, const char *code)
+{
+    if (auto recorded =
+            m_store.recordAuthFailure(request.source, impi, QLatin1String(code), m_clock());
+        !recorded)
+        qCWarning(lcBsf) << "could not record a failed authentication:"
+                         << recorded.error().message.c_str();
+}
+
+HttpAnswer BsfEngine::rateLimitedAnswer(const UbRequest &request, const QString &impi)
 {
     ++m_counters.rateLimited;
+    recordFailure(request, impi, "bsf.rate_limited");
     HttpAnswer answer = jsonError(
         429, makeError("bsf.rate_limited", "too many authentication failures; try again later"));
     answer.headers.append({"Retry-After", QByteArray::number(m_failures.retryAfterSeconds())});
     return answer;
 }
 
-HttpAnswer BsfEngine::failure(const QString &impi, const char *reason)
+HttpAnswer BsfEngine::failure(const UbRequest &request, const QString &impi, const char *code,
+                              const char *why)
 {
     ++m_counters.authenticationFailures;
     m_failures.recordFailure(impi, m_clock());
-    qCWarning(lcBsf) << "Ub authentication failure for" << impi << ":" << reason;
+    recordFailure(request, impi, code);
+    qCWarning(lcBsf) << "Ub authentication failure for" << impi << ":" << why;
     if (m_failures.isLimited(impi, m_clock()))
-        return rateLimitedAnswer();
-    return challenge(impi, false);
+        return rateLimitedAnswer(request, impi);
+    return challenge(request, impi, false);
 }
 
-HttpAnswer BsfEngine::challenge(const QString &impi, bool stale)
+HttpAnswer BsfEngine::challenge(const UbRequest &request, const QString &impi, bool stale)
 {
     const QDateTime now = m_clock();
     dropExpiredChallenges(now);
@@ -106,9 +118,11 @@ HttpAnswer BsfEngine::challenge(const QString &impi, bool stale)
 
     auto subscriber = m_store.subscriber(impi);
     if (!subscriber) {
-        if (subscriber.error().code == "hss.unknown_subscriber")
+        if (subscriber.error().code == "hss.unknown_subscriber") {
+            recordFailure(request, impi, "bsf.unknown_subscriber");
             return jsonError(403, makeError("bsf.unknown_subscriber",
                                             "this IMPI is not a subscriber of this BSF"));
+        }
         qCWarning(lcBsf) << "HSS read failed:" << subscriber.error().message.c_str();
         return jsonError(500, makeError("bsf.internal", "subscriber store unavailable"));
     }
@@ -159,37 +173,38 @@ HttpAnswer BsfEngine::handleUb(const UbRequest &request)
     if (impi.isEmpty())
         return jsonError(400, makeError("bsf.missing_identity", "username (IMPI) is empty"));
     if (m_failures.isLimited(impi, m_clock()))
-        return rateLimitedAnswer();
+        return rateLimitedAnswer(request, impi);
     if (credentials->nonce.empty())
-        return challenge(impi, false);
+        return challenge(request, impi, false);
 
     // Single use: whatever happens next, this nonce is spent.
     const QDateTime now = m_clock();
     auto found = m_pending.find(QByteArray::fromStdString(credentials->nonce));
     if (found == m_pending.end())
-        return failure(impi, "unknown or reused nonce");
+        return failure(request, impi, "bsf.unknown_nonce", "unknown or reused nonce");
     PendingChallenge pending = std::move(found->second);
     m_pending.erase(found);
     if (pending.expiresAt <= now) {
         ++m_counters.authenticationFailures;
-        return challenge(impi, true);
+        return challenge(request, impi, true);
     }
     if (pending.impi != impi || credentials->realm != m_config.domain.toStdString() ||
         credentials->uri != toStd(request.uri) ||
         credentials->algorithm != Crypto::DigestAlgorithm::AKAv1_MD5 ||
         credentials->qop == Crypto::DigestQop::None)
-        return failure(impi, "credentials do not match the challenge");
+        return failure(request, impi, "bsf.mismatched_credentials",
+                       "credentials do not match the challenge");
 
     if (credentials->auts) {
         // RFC 3310 §3.4: on a synchronisation failure the response uses an empty password.
         if (!Crypto::verifyDigestResponse(*credentials, Crypto::ByteView(), toStd(request.method),
                                           viewOf(request.body)))
-            return failure(impi, "bad response on resynchronisation");
+            return failure(request, impi, "bsf.bad_response", "bad response on resynchronisation");
         const QByteArray autsBytes = QByteArray::fromBase64(
             QByteArray::fromStdString(*credentials->auts), QByteArray::AbortOnBase64DecodingErrors);
         Crypto::Auts auts{};
         if (autsBytes.size() != qsizetype(auts.size()))
-            return failure(impi, "AUTS is not 14 bytes");
+            return failure(request, impi, "bsf.bad_auts", "AUTS is not 14 bytes");
         std::memcpy(auts.data(), autsBytes.constData(), auts.size());
         auto subscriber = m_store.subscriber(impi);
         if (!subscriber)
@@ -197,17 +212,17 @@ HttpAnswer BsfEngine::handleUb(const UbRequest &request)
         const Crypto::Milenage milenage(subscriber->k, subscriber->opc);
         auto sqnMs = Crypto::recoverSqnMsFromAuts(milenage, pending.rand, auts);
         if (!sqnMs)
-            return failure(impi, "AUTS MAC-S does not verify");
+            return failure(request, impi, "bsf.bad_auts", "AUTS MAC-S does not verify");
         if (auto resynced = m_store.resynchronise(impi, *sqnMs); !resynced)
             return jsonError(500, makeError("bsf.internal", resynced.error().message));
         ++m_counters.resynchronisations;
         qCInfo(lcBsf) << "SQN resynchronised for" << impi;
-        return challenge(impi, false);
+        return challenge(request, impi, false);
     }
 
     if (!Crypto::verifyDigestResponse(*credentials, Crypto::ByteView(pending.xres),
                                       toStd(request.method), viewOf(request.body)))
-        return failure(impi, "wrong RES");
+        return failure(request, impi, "bsf.bad_response", "wrong RES");
 
     BootstrapSession session;
     session.btid =

@@ -6,7 +6,8 @@
 // Rules it enforces: a nonce is single-use and expires after challengeLifetimeMs; a wrong
 // response or a stale nonce is a counted failure and gets a fresh challenge; more than
 // maxFailuresPerImpi failures in failureWindowMs turn an IMPI away with 429 until the window
-// passes; an expired or unknown B-TID is refused on Zn. Not thread-safe.
+// passes; an expired or unknown B-TID is refused on Zn. Every refusal of a claimed IMPI is
+// also a row of the HSS store's failed authentications (`iot-bsf audit`). Not thread-safe.
 
 #include "hssstore.h"
 
@@ -41,6 +42,7 @@ struct UbRequest
     QByteArray uri;
     QByteArray authorization; // the Authorization header value, empty when absent
     QByteArray body;
+    QString source; // the peer address, for the failed-authentication rows
 };
 
 using Http::HttpAnswer;
@@ -83,9 +85,12 @@ public:
 private:
     struct PendingChallenge;
 
-    HttpAnswer challenge(const QString &impi, bool stale);
-    HttpAnswer failure(const QString &impi, const char *reason);
-    HttpAnswer rateLimitedAnswer();
+    HttpAnswer challenge(const UbRequest &request, const QString &impi, bool stale);
+    // A counted failure: limited per IMPI, and a row in the HSS store's auth_failures.
+    HttpAnswer failure(const UbRequest &request, const QString &impi, const char *code,
+                       const char *why);
+    HttpAnswer rateLimitedAnswer(const UbRequest &request, const QString &impi);
+    void recordFailure(const UbRequest &request, const QString &impi, const char *code);
     void dropExpiredChallenges(const QDateTime &now);
 
     HssStore &m_store;

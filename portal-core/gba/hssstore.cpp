@@ -32,6 +32,8 @@ const char *const kMigrations[] = {
     " ks BLOB NOT NULL CHECK (length(ks) = 32),"
     " expires_at INTEGER NOT NULL)",
     "CREATE INDEX sessions_expiry ON sessions (expires_at)",
+    kAuthFailureTableSql,
+    kAuthFailureIndexSql,
 };
 
 template<size_t N>
@@ -299,6 +301,18 @@ Result<int> HssStore::purgeExpiredSessions(const QDateTime &now)
     if (!query.exec())
         return sqlError("hss.write_failed", query.lastError());
     return query.numRowsAffected();
+}
+
+Result<void> HssStore::recordAuthFailure(const QString &source, const QString &impi,
+                                         const QString &reason, const QDateTime &now)
+{
+    return recordAuthFailureRow(QSqlDatabase::database(m_connectionName), "hss", source, impi,
+                                reason, now.toMSecsSinceEpoch());
+}
+
+Result<QList<AuthFailure>> HssStore::authFailures(int limit)
+{
+    return listAuthFailureRows(QSqlDatabase::database(m_connectionName), "hss", -1, limit);
 }
 
 } // namespace Portal::Gba

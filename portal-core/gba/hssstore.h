@@ -7,6 +7,7 @@
 // connection). SQN allocation is atomic in the database, so two BSF processes on one file
 // never hand out the same SQN.
 
+#include <portal-core/base/authfailure.h>
 #include <portal-core/base/result.h>
 #include <portal-core/crypto/aka.h>
 #include <portal-core/crypto/gbakdf.h>
@@ -74,6 +75,13 @@ public:
     Result<BootstrapSession> session(const QString &btid);
     // Removes sessions that expired before `now`; returns how many.
     Result<int> purgeExpiredSessions(const QDateTime &now);
+
+    // A failed Ub authentication, counted into its (minute, source, IMPI, reason) row
+    // (portal-core/base/authfailure.h). Errors: `hss.write_failed`.
+    Result<void> recordAuthFailure(const QString &source, const QString &impi,
+                                   const QString &reason, const QDateTime &now);
+    // Latest first, at most `limit` rows (bounded by kMaxAuthFailureRows).
+    Result<QList<AuthFailure>> authFailures(int limit);
 
 private:
     explicit HssStore(QString connectionName);

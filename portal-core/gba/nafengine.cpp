@@ -107,19 +107,29 @@ Http::HttpAnswer NafEngine::handleAuthenticated(const Http::HttpRequest &request
     return enrol(request, impi, keyExpiresAt);
 }
 
-Http::HttpAnswer NafEngine::failure(const QHostAddress &peer, bool stale)
+void NafEngine::reportAuthFailure(const QString &source, const QString &identity,
+                                  const char *reason)
+{
+    if (m_authFailureSink)
+        m_authFailureSink(source, identity, QLatin1String(reason));
+}
+
+Http::HttpAnswer NafEngine::failure(const QHostAddress &peer, const QString &btid,
+                                    const char *reason, bool stale)
 {
     ++m_counters.authenticationFailures;
+    reportAuthFailure(peer.toString(), btid, reason);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     m_failures.recordFailure(peer.toString(), now);
     if (!m_failures.isLimited(peer.toString(), now))
         return challenge(stale);
-    return rateLimitedAnswer();
+    return rateLimitedAnswer(peer, btid);
 }
 
-Http::HttpAnswer NafEngine::rateLimitedAnswer()
+Http::HttpAnswer NafEngine::rateLimitedAnswer(const QHostAddress &peer, const QString &btid)
 {
     ++m_counters.rateLimited;
+    reportAuthFailure(peer.toString(), btid, "naf.rate_limited");
     Http::HttpAnswer limited = Http::jsonError(
         429, makeError("naf.rate_limited", "too many failed attempts; try again later"));
     limited.headers.append({"Retry-After", QByteArray::number(m_failures.retryAfterSeconds())});
@@ -139,7 +149,7 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
     }
     const QString peer = request.peerAddress.toString();
     if (m_failures.isLimited(peer, QDateTime::currentDateTimeUtc())) {
-        respond(rateLimitedAnswer());
+        respond(rateLimitedAnswer(request.peerAddress, QString()));
         return;
     }
     auto credentials = Crypto::parseDigestCredentials(toStd(authorization));
@@ -147,11 +157,14 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
         respond(Http::jsonError(400, credentials.error()));
         return;
     }
+    const QString btid = QString::fromStdString(credentials->username);
     const auto nonce = m_nonces.find(credentials->nonce);
     bool ncOk = false;
     const quint32 nc = QByteArray::fromStdString(credentials->nc).toUInt(&ncOk, 16);
     if (nonce == m_nonces.end() || nonce->second.expiresAt <= QDateTime::currentDateTimeUtc()) {
-        respond(failure(request.peerAddress, nonce != m_nonces.end()));
+        respond(failure(request.peerAddress, btid,
+                        nonce == m_nonces.end() ? "naf.unknown_nonce" : "naf.stale_nonce",
+                        nonce != m_nonces.end()));
         return;
     }
     if (credentials->realm != realm().toStdString() ||
@@ -159,12 +172,11 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
         credentials->qop == Crypto::DigestQop::None || !ncOk || nc <= nonce->second.lastNc ||
         QString::fromStdString(credentials->uri) != request.path) {
         qCWarning(lcNaf) << "Ua credentials do not match the challenge";
-        respond(failure(request.peerAddress, false));
+        respond(failure(request.peerAddress, btid, "naf.mismatched_credentials", false));
         return;
     }
     nonce->second.lastNc = nc;
 
-    const QString btid = QString::fromStdString(credentials->username);
     const QByteArray fqdn = m_config.nafFqdn.toUtf8();
     auto nafId = Crypto::makeNafId(std::string_view(fqdn.constData(), size_t(fqdn.size())),
                                    Crypto::kUaHttpDigest);
@@ -181,6 +193,8 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
                    if (!key) {
                        if (key.error().code == "zn.refused") {
                            ++self->m_counters.btidRefusals;
+                           self->reportAuthFailure(request.peerAddress.toString(), btid,
+                                                   "naf.btid_refused");
                            respond(Http::jsonError(
                                403, makeError("naf.btid_refused",
                                               "the BSF does not know this B-TID or it expired; "
@@ -203,7 +217,7 @@ void NafEngine::handleDigest(const Http::HttpRequest &request, Http::HttpServer:
                    Crypto::secureWipe(password.data(), size_t(password.size()));
                    if (!verified) {
                        qCWarning(lcNaf) << "Ua Digest response wrong for B-TID" << btid;
-                       respond(self->failure(request.peerAddress, false));
+                       respond(self->failure(request.peerAddress, btid, "naf.bad_response", false));
                        return;
                    }
                    self->m_failures.clear(request.peerAddress.toString());

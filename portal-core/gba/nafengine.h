@@ -68,9 +68,16 @@ public:
     using RefusalSink =
         std::function<void(const QString &gatewayId, const QString &impi, const Error &reason)>;
 
+    // Told of every failed authentication on Ua (Digest, and PSK-TLS through the listener):
+    // the peer address, what it claimed (a B-TID, or "" before it named one) and the code.
+    using AuthFailureSink =
+        std::function<void(const QString &source, const QString &identity, const QString &reason)>;
+
     NafEngine(NafConfig config, ZnClient &zn, Crypto::Certificate gatewayCa,
               Crypto::PrivateKey gatewayCaKey, BindGateway bindGateway, QObject *parent = nullptr);
     void setRefusalSink(RefusalSink sink) { m_refusalSink = std::move(sink); }
+    void setAuthFailureSink(AuthFailureSink sink) { m_authFailureSink = std::move(sink); }
+    void reportAuthFailure(const QString &source, const QString &identity, const char *reason);
     ~NafEngine() override;
 
     // The Ua HTTP Digest listener's handler: POST /naf/v1/enrol.
@@ -95,8 +102,9 @@ private:
     Http::HttpAnswer challenge(bool stale);
     // Counts a failed Digest attempt from peer; the answer is a fresh challenge, or 429 once the
     // peer exceeded its failures in the window.
-    Http::HttpAnswer failure(const QHostAddress &peer, bool stale);
-    Http::HttpAnswer rateLimitedAnswer();
+    Http::HttpAnswer failure(const QHostAddress &peer, const QString &btid, const char *reason,
+                             bool stale);
+    Http::HttpAnswer rateLimitedAnswer(const QHostAddress &peer, const QString &btid);
     // 404 / 405 / 413 for what is not an enrolment request; nullopt for one.
     std::optional<Http::HttpAnswer> refuseRoute(const Http::HttpRequest &request) const;
     Http::HttpAnswer enrol(const Http::HttpRequest &request, const QString &impi,
@@ -110,6 +118,7 @@ private:
     Crypto::PrivateKey m_gatewayCaKey;
     BindGateway m_bindGateway;
     RefusalSink m_refusalSink;
+    AuthFailureSink m_authFailureSink;
     std::map<std::string, NonceState> m_nonces;
     Http::FailureLimiter m_failures; // per client address
     NafCounters m_counters;

@@ -136,6 +136,8 @@ public:
     {
     }
 
+    const QString &btid() const { return m_peer.btid; }
+
     void begin(quint64 id, int timeoutMs, OnRequest onRequest)
     {
         m_id = id;
@@ -329,8 +331,14 @@ public:
         connect(m_server, &QSslServer::preSharedKeyAuthenticationRequired, this,
                 &Worker::providePsk, Qt::DirectConnection);
         connect(m_server, &QSslServer::errorOccurred, this,
-                [](QSslSocket *socket, QAbstractSocket::SocketError error) {
+                [this](QSslSocket *socket, QAbstractSocket::SocketError error) {
                     qCDebug(lcNafPsk) << "PSK-TLS connection ended:" << error;
+                    // A key was offered for the B-TID and the handshake still failed: the
+                    // client does not hold Ks_NAF for it.
+                    if (error == QAbstractSocket::SslHandshakeFailedError)
+                        if (const PskConnection *connection = connectionOf(socket))
+                            reportAuthFailure(socket, connection->btid(),
+                                              "naf.psk_handshake_failed");
                     socket->deleteLater();
                 });
         connect(m_server, &QTcpServer::pendingConnectionAvailable, this,
@@ -359,6 +367,7 @@ private:
             btid.size() > kMaxBtidBytes || !isPrintableAscii(btid)) {
             ++m_counters->refusedIdentities;
             qCWarning(lcNafPsk) << "PSK identity is not 3GPP-bootstrapping‖B-TID; refused";
+            reportAuthFailure(socket, QString::fromLatin1(identity), "naf.psk_bad_identity");
             return;
         }
         // One key per connection: a renegotiation does not get to change the B-TID.
@@ -367,11 +376,23 @@ private:
         std::optional<ZnKey> key = fetchKey(QString::fromLatin1(btid));
         if (!key) {
             ++m_counters->refusedBtids;
+            reportAuthFailure(socket, QString::fromLatin1(btid), "naf.btid_refused");
             return;
         }
         authenticator->setPreSharedKey(
             QByteArray(reinterpret_cast<const char *>(key->ksNaf.data()), kKsNafBytes));
         new PskConnection(PskPeer{QString::fromLatin1(btid), key->impi, key->expiresAt}, socket);
+    }
+
+    // Queued to the owner's thread, where the engine and its sink live.
+    void reportAuthFailure(QSslSocket *socket, const QString &identity, const char *reason)
+    {
+        QMetaObject::invokeMethod(
+            m_owner,
+            [owner = m_owner, source = socket->peerAddress().toString(), identity, reason] {
+                owner->m_engine.reportAuthFailure(source, identity, reason);
+            },
+            Qt::QueuedConnection);
     }
 
     // Blocks this thread (never the owner's) for at most znWaitMs.

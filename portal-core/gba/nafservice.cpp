@@ -66,6 +66,7 @@ Result<quint16> NafService::start()
     m_engine = std::make_unique<NafEngine>(nafConfig, *m_zn, std::move(*gatewayCa),
                                            std::move(*gatewayCaKey), m_bindGateway);
     m_engine->setRefusalSink(m_refusalSink);
+    m_engine->setAuthFailureSink(m_authFailureSink);
 
     auto tls =
         Http::makeServerTlsConfiguration({m_config.tlsCertificatePath, m_config.tlsKeyPath, {}});

@@ -45,6 +45,10 @@ public:
                QObject *parent = nullptr);
     // Before start(): passed to the engine (NafEngine::setRefusalSink).
     void setRefusalSink(NafEngine::RefusalSink sink) { m_refusalSink = std::move(sink); }
+    void setAuthFailureSink(NafEngine::AuthFailureSink sink)
+    {
+        m_authFailureSink = std::move(sink);
+    }
     ~NafService() override;
 
     // Returns the Digest listener's port. Errors: `naf.config` (unreadable certificate, key or
@@ -59,6 +63,7 @@ private:
     NafServiceConfig m_config;
     NafEngine::BindGateway m_bindGateway;
     NafEngine::RefusalSink m_refusalSink;
+    NafEngine::AuthFailureSink m_authFailureSink;
     std::unique_ptr<ZnClient> m_zn;
     std::unique_ptr<NafEngine> m_engine;
     std::unique_ptr<Http::HttpServer> m_server;

@@ -26,6 +26,9 @@ struct HttpRequest
     QByteArray body;
     QHostAddress peerAddress;
     QSslCertificate peerCertificate; // null unless TLS with a verified client certificate
+    // Whatever client certificate was sent, verified or not: only to name a refused caller in
+    // logs and failed-authentication rows, never to decide anything.
+    QSslCertificate presentedCertificate;
 
     // Case-insensitive; the first header of that name, empty when absent.
     QByteArray header(const QByteArray &name) const;

@@ -105,9 +105,11 @@ protected:
         ours.peerAddress = request.remoteAddress();
         // A listener that only asks for a client certificate (QueryPeer) completes the
         // handshake even when it does not verify: such a certificate is not passed on.
-        if (auto *tls = qobject_cast<QSslSocket *>(socket);
-            tls && tls->sslHandshakeErrors().isEmpty())
-            ours.peerCertificate = tls->peerCertificate();
+        if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
+            ours.presentedCertificate = tls->peerCertificate();
+            if (tls->sslHandshakeErrors().isEmpty())
+                ours.peerCertificate = tls->peerCertificate();
+        }
         auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
         QPointer<QTcpSocket> alive(socket);
         m_handler(ours, [responder, alive](HttpAnswer answer) {

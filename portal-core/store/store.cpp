@@ -137,13 +137,9 @@ const char *const kMigrations[] = {
     " impi TEXT PRIMARY KEY NOT NULL,"
     " max_gateway_ids INTEGER NOT NULL CHECK (max_gateway_ids >= 1))",
 
-    // Failed authentications, one row per (minute, source, claimed identity, reason) with a
-    // count, so a flood writes one row per key per minute.
-    "CREATE TABLE auth_failures ("
-    " minute_ms BIGINT NOT NULL, source TEXT NOT NULL, identity TEXT NOT NULL,"
-    " reason TEXT NOT NULL, count BIGINT NOT NULL, last_ms BIGINT NOT NULL,"
-    " PRIMARY KEY (minute_ms, source, identity, reason))%;%"
-    " CREATE INDEX auth_failures_last ON auth_failures (last_ms)",
+    // Failed authentications (portal-core/base/authfailure.h).
+    kAuthFailureTableSql,
+    kAuthFailureIndexSql,
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -990,33 +986,34 @@ Result<int> Store::impiAllowance(const QString &impi) const
 Result<void> Store::recordAuthFailure(const QString &source, const QString &identity,
                                       const QString &reason)
 {
-    const qint64 now = nowMs();
-    StoreQuery query(
-        m_connectionName,
-        QStringLiteral("INSERT INTO auth_failures (minute_ms, source, identity, reason, count,"
-                       " last_ms) VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (minute_ms, source,"
-                       " identity, reason) DO UPDATE SET count = auth_failures.count + 1,"
-                       " last_ms = excluded.last_ms"));
-    if (!query.exec(
-            {now - now % 60'000, source.left(100), identity.left(200), reason.left(100), now}))
-        return sqlError("store.sql", query.error());
-    return {};
+    return recordAuthFailureRow(QSqlDatabase::database(m_connectionName, false), "store", source,
+                                identity, reason, nowMs());
 }
 
-Result<QList<AuthFailure>> Store::authFailures(int limit) const
+Result<void> Store::mergeAuthFailures(const QString &origin, const QList<AuthFailure> &rows)
 {
-    StoreQuery query(m_connectionName,
-                     QStringLiteral("SELECT minute_ms, source, identity, reason, count, last_ms"
-                                    " FROM auth_failures ORDER BY last_ms DESC LIMIT ?"));
-    if (!query.exec({qBound(1, limit, 10000)}))
-        return sqlError("store.sql", query.error());
-    QList<AuthFailure> result;
-    while (query.query().next()) {
-        const QSqlQuery &row = query.query();
-        result.append({fromMs(row.value(0)), row.value(1).toString(), row.value(2).toString(),
-                       row.value(3).toString(), row.value(4).toLongLong(), fromMs(row.value(5))});
+    if (auto begun = begin(true); !begun)
+        return begun.error();
+    StoreQuery merge(m_connectionName, QString::fromLatin1(kMergeAuthFailureSql));
+    for (const AuthFailure &row : rows) {
+        const QString source =
+            authFailureField(origin + QLatin1Char('/') + row.source, kAuthFailureSourceChars);
+        if (!merge.exec({authFailureMinute(row.minute.toMSecsSinceEpoch()), source,
+                         authFailureField(row.identity, kAuthFailureIdentityChars),
+                         authFailureField(row.reason, kAuthFailureReasonChars), row.count,
+                         row.last.toMSecsSinceEpoch()})) {
+            const Error error = sqlError("store.sql", merge.error());
+            (void)finish(m_connectionName, false);
+            return error;
+        }
     }
-    return result;
+    return finish(m_connectionName, true);
+}
+
+Result<QList<AuthFailure>> Store::authFailures(int limit, const QDateTime &since) const
+{
+    return listAuthFailureRows(QSqlDatabase::database(m_connectionName, false), "store",
+                               since.isValid() ? since.toMSecsSinceEpoch() : qint64(-1), limit);
 }
 
 Result<void> Store::setGatewayBlocked(const QString &id, bool blocked)

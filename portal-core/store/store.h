@@ -163,7 +163,12 @@ public:
     // A failed authentication, counted into its (minute, source, identity, reason) row.
     Result<void> recordAuthFailure(const QString &source, const QString &identity,
                                    const QString &reason);
-    Result<QList<AuthFailure>> authFailures(int limit = 100) const; // latest first
+    // Rows another daemon counted (an instance's), kept under source "<origin>/<source>";
+    // merging the same row again never counts it twice. One transaction.
+    Result<void> mergeAuthFailures(const QString &origin, const QList<AuthFailure> &rows);
+    // Latest first; only rows changed after `since` when it is valid.
+    Result<QList<AuthFailure>> authFailures(int limit = 100,
+                                            const QDateTime &since = QDateTime()) const;
 
     // Admin requests for the leader (see AdminRequest). request…() answers the new id.
     // Errors: `store.invalid` (action not a name, subject, requester or options too long).

@@ -2,6 +2,8 @@
 // The rows of the portal store (DESIGN §5, §6) as plain values. Enumerations are stored as
 // the lowercase words named next to them; ids are bounded by the repositories that write them.
 
+#include <portal-core/base/authfailure.h>
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonObject>
@@ -110,15 +112,7 @@ struct Instance
 };
 
 // Failed authentications of one (source, claimed identity, reason) within one minute.
-struct AuthFailure
-{
-    QDateTime minute;
-    QString source;   // the peer address
-    QString identity; // what the caller claimed: a typed name, a CN, an IMPI, a B-TID
-    QString reason;   // the refusal's error code
-    qint64 count = 0;
-    QDateTime last;
-};
+using Portal::AuthFailure;
 
 struct AuditEntry
 {

@@ -81,6 +81,7 @@ private slots:
     void tamperedAutsIsRefused();
     void failuresAreRateLimited();
     void unknownSubscriberIsRefused();
+    void failuresAreAuditedOneRowPerKeyAndMinute();
     void malformedAuthorizationIsBadRequest_data();
     void malformedAuthorizationIsBadRequest();
     void znRefusesUnknownAndExpiredBtid();
@@ -123,7 +124,7 @@ void TestBsfEngine::cleanup()
 
 Gba::HttpAnswer TestBsfEngine::ub(const QByteArray &authorization)
 {
-    return m_engine->handleUb({"GET", "/", authorization, {}});
+    return m_engine->handleUb({"GET", "/", authorization, {}, QStringLiteral("192.0.2.7")});
 }
 
 Gba::HttpAnswer TestBsfEngine::bootstrapWith(Gba::SoftUsim &usim)
@@ -280,6 +281,43 @@ void TestBsfEngine::failuresAreRateLimited()
         Gba::SoftUsim::create(m_dir.filePath(QStringLiteral("usim6.json")), kImpi, kK, kOpc, 0);
     QVERIFY(usim.ok());
     QCOMPARE(bootstrapWith(*usim).status, 200);
+}
+
+void TestBsfEngine::failuresAreAuditedOneRowPerKeyAndMinute()
+{
+    // 1,000 wrong answers within one minute from one source: five counted as wrong RES, the
+    // rest turned away by the limiter; two rows in all, not a thousand.
+    const Crypto::Res wrongRes = {};
+    int attempts = 0;
+    for (; attempts < 1000; ++attempts) {
+        const Gba::HttpAnswer first = ub(initialAuthorization(kImpi));
+        if (first.status == 429)
+            continue;
+        (void)ub(answer(challengeOf(first), kImpi, Crypto::ByteView(wrongRes)));
+    }
+    QCOMPARE(ub(initialAuthorization(QStringLiteral("nobody@ims.example"))).status, 403);
+    auto rows = m_store->authFailures(100);
+    QVERIFY(rows.ok());
+    QCOMPARE(rows->size(), 3);
+    QHash<QString, qint64> counts;
+    for (const AuthFailure &row : std::as_const(*rows)) {
+        QCOMPARE(row.source, QStringLiteral("192.0.2.7"));
+        QCOMPARE(row.minute, QDateTime(QDate(2026, 11, 22), QTime(12, 0), Qt::UTC));
+        counts.insert(row.identity + QLatin1Char(' ') + row.reason, row.count);
+    }
+    QCOMPARE(counts.value(kImpi + QStringLiteral(" bsf.bad_response")), 5);
+    // The fifth failure itself is answered 429 and counted as limited, then 995 more.
+    QCOMPARE(counts.value(kImpi + QStringLiteral(" bsf.rate_limited")), 996);
+    QCOMPARE(counts.value(QStringLiteral("nobody@ims.example bsf.unknown_subscriber")), 1);
+
+    // The next minute is a new row.
+    m_now = m_now.addSecs(61);
+    (void)ub(
+        answer(challengeOf(ub(initialAuthorization(kImpi))), kImpi, Crypto::ByteView(wrongRes)));
+    rows = m_store->authFailures(100);
+    QVERIFY(rows.ok());
+    QCOMPARE(rows->size(), 4);
+    QCOMPARE(rows->first().minute, QDateTime(QDate(2026, 11, 22), QTime(12, 1), Qt::UTC));
 }
 
 void TestBsfEngine::unknownSubscriberIsRefused()

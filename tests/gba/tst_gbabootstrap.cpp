@@ -273,6 +273,23 @@ void TestGbaBootstrap::unknownSubscriberIsRefused()
     QCOMPARE(result.error().code, std::string("gba.refused"));
     QVERIFY2(result.error().message.find("bsf.unknown_subscriber") != std::string::npos,
              result.error().message.c_str());
+
+    // The refusal is a row of the HSS store's failed authentications, listed by the CLI.
+    QByteArray output;
+    const int code = Testing::runCommand(kBsf,
+                                         {QStringLiteral("audit"), QStringLiteral("--database"),
+                                          m_dir->filePath(QStringLiteral("hss.sqlite"))},
+                                         &output);
+    QVERIFY2(code == 0, output.constData());
+    const QList<QByteArray> lines = output.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines[0], QByteArray("minute\tsource\timpi\treason\tcount\tlast"));
+    const QList<QByteArray> fields = lines[1].split('\t');
+    QCOMPARE(fields.size(), 6);
+    QCOMPARE(fields[1], QByteArray("127.0.0.1"));
+    QCOMPARE(fields[2], QByteArray("stranger@lab"));
+    QCOMPARE(fields[3], QByteArray("bsf.unknown_subscriber"));
+    QCOMPARE(fields[4], QByteArray("1"));
 }
 
 void TestGbaBootstrap::bsfDownIsANetworkError()

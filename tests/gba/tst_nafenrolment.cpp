@@ -80,6 +80,7 @@ private:
     std::unique_ptr<Testing::DaemonProcess> m_bsf;
     std::unique_ptr<Gba::NafService> m_naf;
     std::map<QString, QString> m_bindings;
+    QList<QStringList> m_authFailures; // source, identity, reason as the NAF reported them
     QList<QSslCertificate> m_operatorCa;
     quint16 m_bsfPort = 0;
     quint16 m_nafPort = 0;
@@ -136,6 +137,10 @@ void TestNafEnrolment::initTestCase()
             if (!inserted && it->second != impi)
                 return makeError("naf.gateway_taken", "gateway id enrolled by another IMPI");
             return {};
+        });
+    m_naf->setAuthFailureSink(
+        [this](const QString &source, const QString &identity, const QString &reason) {
+            m_authFailures.append({source, identity, reason});
         });
     auto port = m_naf->start();
     QVERIFY2(port.ok(), port.ok() ? "" : port.error().message.c_str());
@@ -257,8 +262,12 @@ void TestNafEnrolment::curlDigestAuthenticates()
 
     QString wrong = password;
     wrong[0] = wrong[0] == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+    m_authFailures.clear();
     const CurlRun refused = curlWith(wrong);
     QVERIFY2(refused.output.endsWith("HTTP 401"), refused.output.constData());
+    QCOMPARE(m_authFailures.size(), 1);
+    QCOMPARE(m_authFailures[0], (QStringList{QStringLiteral("127.0.0.1"), bootstrapped->btid,
+                                             QStringLiteral("naf.bad_response")}));
 }
 
 void TestNafEnrolment::unknownBtidIsRefused()
@@ -340,6 +349,8 @@ void TestNafEnrolment::repeatedFailuresAreRateLimited()
     QVERIFY2(last.output.endsWith("HTTP 429"), last.output.constData());
     QVERIFY(last.output.contains("naf.rate_limited"));
     QVERIFY(m_naf->engine()->counters().rateLimited >= 1);
+    QCOMPARE(m_authFailures.last(), (QStringList{QStringLiteral("127.0.0.1"), bootstrapped->btid,
+                                                 QStringLiteral("naf.rate_limited")}));
     // Even the right password is turned away while the window lasts.
     QVERIFY(!enrol(*bootstrapped, QStringLiteral("gw-after-limit")).ok());
 }

@@ -111,6 +111,7 @@ private:
     std::unique_ptr<Testing::DaemonProcess> m_bsf;
     std::unique_ptr<Gba::NafService> m_naf;
     std::map<QString, QString> m_bindings;
+    QList<QStringList> m_authFailures; // source, identity, reason as the NAF reported them
     quint16 m_pskPort = 0;
     std::optional<Gba::GbaBootstrap> m_bootstrap;
     QByteArray m_psk;       // Ks_NAF for the PSK-TLS Ua id, derived by the gateway side
@@ -171,6 +172,10 @@ void TestNafPsk::initTestCase()
             if (!inserted && it->second != impi)
                 return makeError("naf.gateway_taken", "gateway id enrolled by another IMPI");
             return {};
+        });
+    m_naf->setAuthFailureSink(
+        [this](const QString &source, const QString &identity, const QString &reason) {
+            m_authFailures.append({source, identity, reason});
         });
     auto port = m_naf->start();
     QVERIFY2(port.ok(), port.ok() ? "" : port.error().message.c_str());
@@ -315,20 +320,25 @@ void TestNafPsk::handshakeIsRefused_data()
     QTest::addColumn<int>("refusedBtids");
     QTest::addColumn<int>("refusedIdentities");
     QTest::addColumn<QByteArray>("alert"); // as s_client reports it
+    QTest::addColumn<QString>("reason");   // of the failed authentication the NAF reports
     const QByteArray identity = kIdentityPrefix + m_bootstrap->btid.toLatin1();
     const QByteArray badMac("alert bad record mac");
     const QByteArray unknownIdentity("alert unknown psk identity");
     QByteArray flipped = m_psk;
     flipped[0] = char(flipped[0] ^ 0x01);
-    QTest::newRow("one bit of the PSK wrong") << identity << flipped.toHex() << 0 << 0 << badMac;
+    QTest::newRow("one bit of the PSK wrong") << identity << flipped.toHex() << 0 << 0 << badMac
+                                              << QStringLiteral("naf.psk_handshake_failed");
     // The Ua security protocol id is part of NAF_Id: the Digest key is not the PSK.
-    QTest::newRow("Ks_NAF for HTTP Digest") << identity << m_digestKey.toHex() << 0 << 0 << badMac;
+    QTest::newRow("Ks_NAF for HTTP Digest") << identity << m_digestKey.toHex() << 0 << 0 << badMac
+                                            << QStringLiteral("naf.psk_handshake_failed");
     QTest::newRow("unknown B-TID")
         << QByteArray(kIdentityPrefix + "AAAAAAAAAAAAAAAAAAAAAA==@bsf.lab.example") << m_psk.toHex()
-        << 1 << 0 << unknownIdentity;
+        << 1 << 0 << unknownIdentity << QStringLiteral("naf.btid_refused");
     QTest::newRow("identity without 3GPP-bootstrapping")
-        << m_bootstrap->btid.toLatin1() << m_psk.toHex() << 0 << 1 << unknownIdentity;
-    QTest::newRow("prefix only") << kIdentityPrefix << m_psk.toHex() << 0 << 1 << unknownIdentity;
+        << m_bootstrap->btid.toLatin1() << m_psk.toHex() << 0 << 1 << unknownIdentity
+        << QStringLiteral("naf.psk_bad_identity");
+    QTest::newRow("prefix only") << kIdentityPrefix << m_psk.toHex() << 0 << 1 << unknownIdentity
+                                 << QStringLiteral("naf.psk_bad_identity");
 }
 
 void TestNafPsk::handshakeIsRefused()
@@ -338,6 +348,8 @@ void TestNafPsk::handshakeIsRefused()
     QFETCH(int, refusedBtids);
     QFETCH(int, refusedIdentities);
     QFETCH(QByteArray, alert);
+    QFETCH(QString, reason);
+    m_authFailures.clear();
     const auto &counters = m_naf->pskListener()->counters();
     const quint64 btidsBefore = counters.refusedBtids;
     const quint64 identitiesBefore = counters.refusedIdentities;
@@ -351,6 +363,15 @@ void TestNafPsk::handshakeIsRefused()
     QCOMPARE(counters.refusedIdentities - identitiesBefore, quint64(refusedIdentities));
     QCOMPARE(m_naf->engine()->counters().enrolments, enrolments);
     QVERIFY(!m_bindings.count(QStringLiteral("gw-refused")));
+    // Reported from the listener's thread to the owner's: it may arrive a moment later.
+    QTRY_COMPARE_WITH_TIMEOUT(m_authFailures.size(), 1, 5000);
+    QCOMPARE(m_authFailures[0][0], QStringLiteral("127.0.0.1"));
+    // A refused PSK identity is reported whole; otherwise the B-TID it names.
+    const QByteArray claimed = reason == QLatin1String("naf.psk_bad_identity")
+                                   ? identity
+                                   : identity.mid(kIdentityPrefix.size());
+    QCOMPARE(m_authFailures[0][1], QString::fromLatin1(claimed));
+    QCOMPARE(m_authFailures[0][2], reason);
 }
 
 void TestNafPsk::qtClientEnrols()

@@ -76,12 +76,14 @@ private slots:
     void deviceChartsReadingsAndSendsCommands();
     void revokingAKeyGoesThroughTheLeader();
     void gatewayDetailListsItsDevices();
+    void gatewayIdAllowanceIsShownAndSet();
     void policyEditorRefusesThenSaves();
     void policyTesterNamesTheRuleAndTheInstanceAgrees();
     void dryRunShowsTheLeadersAnswer();
     void machineActionsShowTheCloudsRefusal();
     void configurationExportsImportsAndPreregisters();
     void auditExportsAsCsv();
+    void failedAuthenticationsAreListed();
     void everySectionRendersToPng();
     void deletingAnInstanceAsksThenMovesItsDevices();
     void onPostgresViewsFollowNotificationsKeepingTheSelection();
@@ -332,6 +334,28 @@ void TestMainWindow::gatewayDetailListsItsDevices()
         QVERIFY2(detail.contains(QString::fromUtf8(part)), qPrintable(detail));
 }
 
+void TestMainWindow::gatewayIdAllowanceIsShownAndSet()
+{
+    const QString impi = QStringLiteral("001010000000077@ims.example");
+    QVERIFY(m_store->bindGatewayImpi(QStringLiteral("gw-allow"), impi));
+    m_window->showSection(Section::Gateways);
+    m_window->refresh();
+    QTRY_VERIFY(m_window->selectKey(Section::Gateways, QStringLiteral("gw-allow")));
+    const auto detail = [this] { return child<QLabel>(m_window.get(), "gatewayDetail")->text(); };
+    QTRY_VERIFY2(detail().contains(QStringLiteral("may enrol 1 gateway id")), qPrintable(detail()));
+    QVERIFY(!m_window->setGatewayIdAllowance(0)); // the store's bound: nothing changes
+    QCOMPARE(*m_store->impiAllowance(impi), 1);
+    QVERIFY(m_window->setGatewayIdAllowance(3));
+    QCOMPARE(*m_store->impiAllowance(impi), 3);
+    QTRY_VERIFY2(detail().contains(QStringLiteral("may enrol 3 gateway id")), qPrintable(detail()));
+    auto log = m_store->auditLog(5);
+    QVERIFY(log);
+    QCOMPARE(log->first().action, QStringLiteral("gateway.allow_ids"));
+    QCOMPARE(log->first().subject, QStringLiteral("impi:") + impi);
+    QCOMPARE(log->first().detail, QStringLiteral("max 3"));
+    QVERIFY(log->first().actor.startsWith(QLatin1String("gui:")));
+}
+
 // A retrieve on the first device's instance without the admin certificate.
 int TestMainWindow::retrieveAs(const QString &path, const QByteArray &originator)
 {
@@ -574,6 +598,31 @@ void TestMainWindow::auditExportsAsCsv()
     }
     QVERIFY(sawTemplate);
     QVERIFY(sawDefused);
+}
+
+void TestMainWindow::failedAuthenticationsAreListed()
+{
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(m_store->recordAuthFailure(QStringLiteral("127.0.0.8"),
+                                           QStringLiteral("urn:iot-portal:admin:mallory"),
+                                           QStringLiteral("portal.wrong_identity")));
+    m_window->showSection(Section::Audit);
+    m_window->refresh();
+    Gui::StoreTableModel *failures = m_window->authFailures();
+    QTRY_VERIFY(failures->rowCount() >= 1);
+    bool found = false;
+    for (int row = 0; row < failures->rowCount(); ++row) {
+        if (failures->index(row, 2).data().toString() !=
+            QLatin1String("urn:iot-portal:admin:mallory"))
+            continue;
+        found = true;
+        QCOMPARE(failures->index(row, 1).data().toString(), QStringLiteral("127.0.0.8"));
+        QCOMPARE(failures->index(row, 3).data().toString(),
+                 QStringLiteral("portal.wrong_identity"));
+        QCOMPARE(failures->index(row, 4).data(Gui::StoreTableModel::SortRole).toLongLong(), 4);
+    }
+    QVERIFY(found);
+    QVERIFY(child<QTableView>(m_window.get(), "authFailuresView")->isVisible());
 }
 
 void TestMainWindow::everySectionRendersToPng()

@@ -53,6 +53,7 @@ private slots:
     void cleanupTestCase();
     void attachBecomesReadyAfterPolling();
     void reattachGivesTheSameAnswer();
+    void instanceRefusalsReachThePortalAudit();
     void preregisteredClassRefusesAnotherKey();
     void heartbeatListsTheGatewaysDevices();
     void otherGatewayIsForbidden();
@@ -167,7 +168,8 @@ void TestPortald::initTestCase()
         kPortald,
         QStringList{QStringLiteral("--database"), m_database, QStringLiteral("--pki-dir"), pkiDir,
                     QStringLiteral("--instances-dir"), m_dir.filePath(QStringLiteral("instances")),
-                    QStringLiteral("--m2m-service-path"), QStringLiteral(M2M_SERVICE_PATH)});
+                    QStringLiteral("--m2m-service-path"), QStringLiteral(M2M_SERVICE_PATH),
+                    QStringLiteral("--auth-failure-pull-interval"), QStringLiteral("1")});
     QVERIFY2(m_portald->start(), m_portald->output().constData());
 }
 
@@ -210,6 +212,51 @@ void TestPortald::attachBecomesReadyAfterPolling()
     QCOMPARE(health.status, 200);
     QCOMPARE(health.json.value(QStringLiteral("devices")).toInt(-1), 1);
     m_ready = polled.json;
+}
+
+void TestPortald::instanceRefusalsReachThePortalAudit()
+{
+    // A wrong bearer token at the instance the device was placed on: the instance counts it,
+    // and the leading portald copies the row into the portal's store under the instance name.
+    const QString instanceUrl = m_ready.value(QStringLiteral("instanceUrl")).toString();
+    QVERIFY(!instanceUrl.isEmpty());
+    QSslConfiguration anyone = QSslConfiguration::defaultConfiguration();
+    anyone.setCaCertificates(
+        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(instanceUrl + QStringLiteral("/m2m/") + kOpenDevice));
+        request.setSslConfiguration(anyone);
+        request.setRawHeader("Authorization", "Bearer not-the-credential");
+        request.setRawHeader("X-M2M-Origin", "C" + kOpenDevice.toLatin1());
+        request.setRawHeader("X-M2M-RI", "audit-" + QByteArray::number(attempt));
+        QNetworkReply *reply = network.get(request);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 401);
+        reply->deleteLater();
+    }
+    auto store = Store::Store::open(m_database);
+    QVERIFY(store.ok());
+    qint64 counted = 0;
+    QString source;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            auto rows = (*store)->authFailures(100);
+            counted = 0;
+            for (const AuthFailure &row : rows ? *rows : QList<AuthFailure>()) {
+                if (row.reason == QLatin1String("m2m.unauthenticated") &&
+                    row.identity == kOpenDevice) {
+                    counted += row.count;
+                    source = row.source;
+                }
+            }
+            return counted == 3;
+        }(),
+        15000);
+    QVERIFY2(source.startsWith(QLatin1String("instance-")) &&
+                 source.endsWith(QLatin1String("/127.0.0.1")),
+             qPrintable(source));
 }
 
 void TestPortald::reattachGivesTheSameAnswer()

@@ -15,6 +15,7 @@
 #include <portal-core/store/store.h>
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -42,6 +43,7 @@ struct Answer
 {
     int status = -1;
     QString code;
+    QByteArray body;
 };
 
 Answer send(const QSslConfiguration &tls, const QByteArray &method, const QUrl &url,
@@ -57,7 +59,8 @@ Answer send(const QSslConfiguration &tls, const QByteArray &method, const QUrl &
         return {};
     Answer answer;
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    answer.code = QJsonDocument::fromJson(reply->readAll())
+    answer.body = reply->readAll();
+    answer.code = QJsonDocument::fromJson(answer.body)
                       .object()
                       .value(QStringLiteral("error"))
                       .toObject()
@@ -118,6 +121,7 @@ private slots:
     void forgedAdminCertificatesAreRefused();
     void oldIssuerIsAskedToReenrol();
     void refusalsAreCountedOneRowPerMinute();
+    void instanceServesItsRefusalsToTheAdminOnly();
 
 private:
     Result<Gba::GbaBootstrap> bootstrap(Gba::SoftUsim &usim);
@@ -446,6 +450,57 @@ void TestIdentities::refusalsAreCountedOneRowPerMinute()
     }
     QCOMPARE(counted, qint64(kAttempts));
     QVERIFY2(rows <= 2, "one row per minute (the flood may cross one minute boundary)");
+}
+
+void TestIdentities::instanceServesItsRefusalsToTheAdminOnly()
+{
+    // The refusals above (a gateway and five forged admins) are rows of the instance's store,
+    // which the leading portald pulls through this route.
+    const QUrl url(QStringLiteral("https://127.0.0.1:%1/admin/v1/auth-failures?since=-1")
+                       .arg(m_instance->port()));
+    QCOMPARE(send(m_gatewayA, "GET", url).status, 403);
+
+    QSslConfiguration adminTls = QSslConfiguration::defaultConfiguration();
+    adminTls.setLocalCertificate(
+        QSslCertificate(Testing::readFile(m_pki.portalAdmin.certificatePath)));
+    adminTls.setPrivateKey(QSslKey(Testing::readFile(m_pki.portalAdmin.keyPath), QSsl::Ec));
+    adminTls.setCaCertificates(
+        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
+    const Answer answer = send(adminTls, "GET", url);
+    QCOMPARE(answer.status, 200);
+    const QJsonArray rows = QJsonDocument::fromJson(answer.body)
+                                .object()
+                                .value(QStringLiteral("authFailures"))
+                                .toArray();
+    QHash<QString, qint64> byIdentity;
+    for (const QJsonValue &value : rows) {
+        auto row = authFailureFromJson(value.toObject());
+        QVERIFY2(row.ok(), row.ok() ? "" : row.error().message.c_str());
+        QCOMPARE(row->reason, QStringLiteral("m2m.not_admin"));
+        QCOMPARE(row->source, QStringLiteral("127.0.0.1"));
+        byIdentity[row->identity] += row->count;
+    }
+    // gw-a: the health GET, the device PUT, the GET above, and the forged admin CA
+    // certificate that carries gw-a's typed name.
+    QCOMPARE(byIdentity.value(QStringLiteral("urn:iot-portal:gateway:gw-a")), 4);
+    QCOMPARE(byIdentity.value(QStringLiteral("urn:iot-portal:admin:portal-admin")), 4);
+
+    const Answer later = send(adminTls, "GET",
+                              QUrl(QStringLiteral("https://127.0.0.1:%1/admin/v1/auth-failures"
+                                                  "?since=%2")
+                                       .arg(m_instance->port())
+                                       .arg(QDateTime::currentMSecsSinceEpoch() + 60'000)));
+    QCOMPARE(later.status, 200);
+    QVERIFY(QJsonDocument::fromJson(later.body)
+                .object()
+                .value(QStringLiteral("authFailures"))
+                .toArray()
+                .isEmpty());
+    QCOMPARE(send(adminTls, "GET",
+                  QUrl(QStringLiteral("https://127.0.0.1:%1/admin/v1/auth-failures?since=soon")
+                           .arg(m_instance->port())))
+                 .status,
+             400);
 }
 
 QTEST_GUILESS_MAIN(TestIdentities)

@@ -104,6 +104,7 @@ private slots:
     void operatorIsTheEffectiveUser();
     void impiAllowanceBindsAtMostItsIds();
     void authFailuresAreCountedPerKeyAndMinute();
+    void pulledAuthFailuresAreMergedNotAdded();
     void sharedPlacementFillsThenAddsSibling();
     void dedicatedPlacementIsOnePerDevice();
     void concurrentAttachCreatesExactlyOneInstance();
@@ -455,6 +456,40 @@ void TestStore::authFailuresAreCountedPerKeyAndMinute()
     QCOMPARE(forX, qint64(1000));
     QVERIFY(rowsForX <= 2); // 1,000 in a minute: one row (two if a minute boundary passed)
     QVERIFY(failures->size() <= 3);
+}
+
+void TestStore::pulledAuthFailuresAreMergedNotAdded()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const QDateTime minute(QDate(2026, 12, 7), QTime(9, 0), Qt::UTC);
+    AuthFailure row{minute.addSecs(17),
+                    QStringLiteral("127.0.0.5"),
+                    QStringLiteral("0102"),
+                    QStringLiteral("m2m.unauthenticated"),
+                    3,
+                    minute.addSecs(20)};
+    QVERIFY(store->mergeAuthFailures(QStringLiteral("instance-4"), {row}));
+    // Pulled again later in the same minute: the instance counted more meanwhile.
+    row.count = 7;
+    row.last = minute.addSecs(40);
+    QVERIFY(store->mergeAuthFailures(QStringLiteral("instance-4"), {row}));
+    // An older copy (a pull answered out of order) never lowers the count.
+    row.count = 2;
+    row.last = minute.addSecs(10);
+    QVERIFY(store->mergeAuthFailures(QStringLiteral("instance-4"), {row}));
+    auto failures = store->authFailures();
+    QVERIFY(failures);
+    QCOMPARE(failures->size(), 1);
+    const AuthFailure &kept = failures->first();
+    QCOMPARE(kept.source, QStringLiteral("instance-4/127.0.0.5"));
+    QCOMPARE(kept.minute, minute);
+    QCOMPARE(kept.count, qint64(7));
+    QCOMPARE(kept.last, minute.addSecs(40));
+    // Only what changed after a point.
+    auto since = store->authFailures(100, minute.addSecs(40));
+    QVERIFY(since);
+    QVERIFY(since->isEmpty());
 }
 
 void TestStore::auditLogNewestFirst()

@@ -323,9 +323,22 @@ void DevicePanel::sendCommand()
     const QString deviceId = m_deviceId;
     m_send->setEnabled(false);
     setMessage(tr("Sending actuator %1 = %2…").arg(m_actuator->value()).arg(m_value->value()));
+    const int actuator = m_actuator->value();
+    const int value = m_value->value();
     m_client->sendCommand(
-        m_instanceUrl, deviceId, m_actuator->value(), m_value->value(),
-        [this, deviceId](Result<Engine::CommandView> command) {
+        m_instanceUrl, deviceId, actuator, value,
+        [this, deviceId, actuator, value](Result<Engine::CommandView> command) {
+            // Audited with its outcome, also when another device is on screen by now.
+            const QString sent = QStringLiteral("actuator %1 = %2").arg(actuator).arg(value);
+            (void)m_store.audit(
+                m_store.operatorName(QStringLiteral("gui")), QStringLiteral("device.command"),
+                QStringLiteral("device:") + deviceId,
+                command ? QStringLiteral("%1: command %2, %3")
+                              .arg(sent)
+                              .arg(command->commandId)
+                              .arg(command->status)
+                        : QStringLiteral("%1: refused, %2")
+                              .arg(sent, QString::fromStdString(command.error().code)));
             if (deviceId != m_deviceId)
                 return;
             showRecord();

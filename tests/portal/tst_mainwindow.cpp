@@ -291,6 +291,16 @@ void TestMainWindow::deviceChartsReadingsAndSendsCommands()
              qPrintable(panel->message()));
     QCOMPARE(child<QTableWidget>(panel, "commandsTable")->item(0, 3)->text(),
              QStringLiteral("pending"));
+    // Audited with the operator and the command.
+    auto log = m_store->auditLog(20);
+    QVERIFY(log);
+    const auto sent = std::find_if(log->cbegin(), log->cend(), [](const Store::AuditEntry &entry) {
+        return entry.action == QLatin1String("device.command");
+    });
+    QVERIFY(sent != log->cend());
+    QCOMPARE(sent->subject, QStringLiteral("device:") + id);
+    QCOMPARE(sent->detail, QStringLiteral("actuator 2 = 7: command 1, pending"));
+    QVERIFY2(sent->actor.startsWith(QLatin1String("gui:")), qPrintable(sent->actor));
 }
 
 void TestMainWindow::revokingAKeyGoesThroughTheLeader()

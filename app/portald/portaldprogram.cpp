@@ -4,7 +4,9 @@
 #include <portal-core/cloud/openstack/cloudsconfig.h>
 #include <portal-core/cloud/openstack/openstackbackend.h>
 #include <portal-core/crypto/labpki.h>
+#include <portal-core/crypto/x509.h>
 #include <portal-core/engine/configtransfer.h>
+#include <portal-core/engine/usercertificates.h>
 #include <portal-core/provisioning/puppetmanifest.h>
 #include <portal-core/provisioning/sshsession.h>
 #include <portal-core/runtime/portfile.h>
@@ -259,6 +261,78 @@ int runAllowIds(Runtime::ProgramOptions &options, Store::Store &store)
                       QStringLiteral("gateway.allow_ids"), QStringLiteral("impi:") + impi,
                       QStringLiteral("max %1").arg(*maxIds));
     QTextStream(stdout) << impi << " may enrol " << *maxIds << " gateway id(s)\n";
+    return ExitOk;
+}
+
+// `user add --name N --csr FILE [--days D] [--out FILE]`: a users CA certificate for a oneM2M
+// user or application; `user remove --name N` revokes every certificate of N; `user list`.
+int runUserCommand(Runtime::ProgramOptions &options, Store::Store &store)
+{
+    const QString action = options.positionalArguments().value(1);
+    const QString name = options.value(QStringLiteral("name"));
+    QTextStream out(stdout);
+    if (action == QLatin1String("list")) {
+        auto certificates = store.userCertificates();
+        if (!certificates)
+            return fail(ExitFailure, certificates.error());
+        for (const Store::UserCertificate &certificate : *certificates)
+            out << certificate.name << '\t' << certificate.serialHex << '\t'
+                << certificate.notAfter.toString(Qt::ISODate) << '\t'
+                << (certificate.revoked.isValid()
+                        ? QStringLiteral("revoked ") + certificate.revoked.toString(Qt::ISODate)
+                        : QStringLiteral("valid"))
+                << '\n';
+        return ExitOk;
+    }
+    if (action == QLatin1String("remove")) {
+        if (!Store::isValidName(name))
+            return fail(ExitUsage, usage("use: user remove --name NAME"));
+        auto revoked = store.revokeUser(name);
+        if (!revoked)
+            return fail(ExitFailure, revoked.error());
+        (void)store.audit(store.operatorName(QStringLiteral("cli")), QStringLiteral("user.remove"),
+                          QStringLiteral("user:") + name,
+                          QStringLiteral("%1 certificate(s) revoked").arg(*revoked));
+        out << "revoked " << *revoked << " certificate(s) of " << name << '\n';
+        return ExitOk;
+    }
+    if (action != QLatin1String("add"))
+        return fail(ExitUsage, usage("user needs one of: add, remove, list"));
+    if (!options.isSet(QStringLiteral("pki-dir")) || !options.isSet(QStringLiteral("csr")))
+        return fail(ExitUsage,
+                    usage("use: user add --name NAME --csr FILE --pki-dir DIR [--days D] "
+                          "[--out FILE]"));
+    auto days = options.integer(QStringLiteral("days"), 1, Engine::kMaxUserCertificateDays);
+    if (!days)
+        return fail(ExitUsage, days.error());
+    auto pki = Crypto::LabPki::ensure(options.value(QStringLiteral("pki-dir")).toStdString());
+    if (!pki)
+        return fail(ExitFailure, pki.error());
+    auto usersCa = Crypto::Certificate::fromPem(
+        readSmallFile(QString::fromStdString(pki->usersCa.certificatePath)).toStdString());
+    auto usersCaKey = Crypto::PrivateKey::fromPem(
+        readSmallFile(QString::fromStdString(pki->usersCa.keyPath)).toStdString());
+    if (!usersCa)
+        return fail(ExitFailure, usersCa.error());
+    if (!usersCaKey)
+        return fail(ExitFailure, usersCaKey.error());
+    auto issued = Engine::issueUserCertificate(
+        store, *usersCa, *usersCaKey,
+        {name, readSmallFile(options.value(QStringLiteral("csr"))), int(*days)});
+    if (!issued)
+        return fail(ExitFailure, issued.error());
+    (void)store.audit(store.operatorName(QStringLiteral("cli")), QStringLiteral("user.add"),
+                      QStringLiteral("user:") + name,
+                      QStringLiteral("serial %1 until %2")
+                          .arg(issued->serialHex, issued->notAfter.toString(Qt::ISODate)));
+    if (options.isSet(QStringLiteral("out"))) {
+        QFile file(options.value(QStringLiteral("out")));
+        if (!file.open(QIODevice::WriteOnly) || file.write(issued->certificatePem) < 0)
+            return fail(ExitFailure,
+                        makeError("user.write_failed", "could not write the certificate to --out"));
+    } else {
+        out << QString::fromLatin1(issued->certificatePem);
+    }
     return ExitOk;
 }
 
@@ -708,6 +782,8 @@ int runPortaldProgram(const QStringList &arguments)
         "  iot-portald gateway block|unblock --id G | allow-ids --impi I --max N\n"
         "  iot-portald instance list | reprovision --id N [--noop] |\n"
         "      start|stop|reboot|hard-reboot|console|delete --id N\n"
+        "  iot-portald user add --name N --csr FILE --pki-dir DIR [--days D] [--out FILE] |\n"
+        "              remove --name N | list             oneM2M users' certificates (users CA)\n"
         "  iot-portald reconcile                         compare the store with the cloud now\n"
         "  iot-portald ssh trust --ssh-target U@H[:P] --pki-dir DIR [--fingerprint SHA256:…]\n"
         "  iot-portald secret set|remove --name N --pki-dir DIR   (value on standard input)\n"
@@ -735,6 +811,9 @@ int runPortaldProgram(const QStringList &arguments)
         "portal, gateway, admin and users CAs, portal-api, portal-admin.",
         "dir");
     add("impi", "gateway allow-ids: the subscriber (IMPI).", "impi");
+    add("csr", "user add: the user's PKCS#10 request (PEM).", "file");
+    add("days", "user add: validity in days (1..825).", "days", QStringLiteral("365"));
+    add("out", "user add: write the certificate here (default: standard output).", "file");
     add("max", "gateway allow-ids: how many gateway ids the IMPI may enrol.", "n");
     add("credential-key",
         "Device credential key file, 0600 (default: <pki-dir>/"
@@ -787,7 +866,7 @@ int runPortaldProgram(const QStringList &arguments)
     add("naf-fqdn", "The NAF's configured name (part of NAF_Id).", "name",
         QStringLiteral("naf.lab.example"));
     add("portal-url", "Portal API URL told to enrolled gateways.", "url");
-    add("name", "template/class add: the name; secret: the secret's name.", "name");
+    add("name", "template/class add: the name; secret: the secret's name; user: the user.", "name");
     add("template", "class add: the VM template.", "name");
     add("image", "template add: image.", "name");
     add("flavor", "template add: flavor.", "name");
@@ -854,9 +933,11 @@ int runPortaldProgram(const QStringList &arguments)
         run = runInstanceCommand;
     else if (command == QLatin1String("reconcile"))
         run = runReconcileCommand;
+    else if (command == QLatin1String("user"))
+        run = runUserCommand;
     if (!run)
         return fail(ExitUsage, usage("unknown command; use serve, template, class, device, "
-                                     "gateway, instance, reconcile, ssh or pki"));
+                                     "gateway, instance, user, reconcile, ssh or pki"));
     auto store = openStore(options);
     if (!store)
         return fail(ExitCannotStart, store.error());

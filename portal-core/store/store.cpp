@@ -140,6 +140,13 @@ const char *const kMigrations[] = {
     // Failed authentications (portal-core/base/authfailure.h).
     kAuthFailureTableSql,
     kAuthFailureIndexSql,
+
+    // Certificates the users CA issued (oneM2M users and applications); a removed user's
+    // serials stay, revoked, for the instances' revocation lists.
+    "CREATE TABLE user_certificates ("
+    " serial TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, certificate_pem TEXT NOT NULL,"
+    " created_ms BIGINT NOT NULL, not_after_ms BIGINT NOT NULL, revoked_ms BIGINT)%;%"
+    " CREATE INDEX user_certificates_name ON user_certificates (name)",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -972,6 +979,78 @@ Result<void> Store::setImpiAllowance(const QString &impi, int maxGatewayIds)
     if (!query.exec({impi, maxGatewayIds}))
         return sqlError("store.sql", query.error());
     return {};
+}
+
+Result<void> Store::addUserCertificate(const UserCertificate &certificate)
+{
+    if (!isValidName(certificate.name) || certificate.serialHex.isEmpty() ||
+        certificate.serialHex.size() > 64 || certificate.certificatePem.isEmpty() ||
+        certificate.certificatePem.size() > 16 * 1024 || !certificate.notAfter.isValid())
+        return makeError("store.invalid", "a user name (1..64 of [A-Za-z0-9._-]), a serial, a "
+                                          "certificate of at most 16 KiB and its expiry");
+    if (auto begun = begin(true); !begun)
+        return begun.error();
+    const qint64 now = nowMs();
+    StoreQuery active(m_connectionName,
+                      QStringLiteral("SELECT COUNT(*) FROM user_certificates WHERE name = ?"
+                                     " AND revoked_ms IS NULL AND not_after_ms > ?"));
+    if (!active.exec({certificate.name, now}) || !active.query().next()) {
+        const Error error = sqlError("store.sql", active.error());
+        (void)finish(m_connectionName, false);
+        return error;
+    }
+    if (active.query().value(0).toInt() > 0) {
+        (void)finish(m_connectionName, false);
+        return makeError("store.user_exists",
+                         "this user holds a valid certificate; remove the user first");
+    }
+    StoreQuery insert(m_connectionName,
+                      QStringLiteral("INSERT INTO user_certificates (serial, name, certificate_pem,"
+                                     " created_ms, not_after_ms) VALUES (?, ?, ?, ?, ?)"));
+    if (!insert.exec({certificate.serialHex, certificate.name,
+                      QString::fromLatin1(certificate.certificatePem), now,
+                      certificate.notAfter.toMSecsSinceEpoch()})) {
+        const Error error = sqlError("store.sql", insert.error());
+        (void)finish(m_connectionName, false);
+        return error;
+    }
+    return finish(m_connectionName, true);
+}
+
+Result<int> Store::revokeUser(const QString &name)
+{
+    StoreQuery revoke(m_connectionName,
+                      QStringLiteral("UPDATE user_certificates SET revoked_ms = ? WHERE name = ?"
+                                     " AND revoked_ms IS NULL"));
+    if (!revoke.exec({nowMs(), name}))
+        return sqlError("store.sql", revoke.error());
+    const int revoked = revoke.query().numRowsAffected();
+    if (revoked == 0)
+        return makeError("store.unknown_user", "no user of that name holds a certificate");
+    return revoked;
+}
+
+Result<QList<UserCertificate>> Store::userCertificates() const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT serial, name, certificate_pem, created_ms,"
+                                    " not_after_ms, revoked_ms FROM user_certificates"
+                                    " ORDER BY name, created_ms"));
+    if (!query.exec())
+        return sqlError("store.sql", query.error());
+    QList<UserCertificate> result;
+    while (query.query().next()) {
+        const QSqlQuery &row = query.query();
+        UserCertificate certificate;
+        certificate.serialHex = row.value(0).toString();
+        certificate.name = row.value(1).toString();
+        certificate.certificatePem = row.value(2).toString().toLatin1();
+        certificate.created = fromMs(row.value(3));
+        certificate.notAfter = fromMs(row.value(4));
+        certificate.revoked = row.value(5).isNull() ? QDateTime() : fromMs(row.value(5));
+        result.append(certificate);
+    }
+    return result;
 }
 
 Result<int> Store::impiAllowance(const QString &impi) const

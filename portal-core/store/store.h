@@ -131,6 +131,13 @@ public:
     // 1..kMaxGatewayIdsPerImpi. Errors: `store.invalid`, `store.sql`.
     Result<void> setImpiAllowance(const QString &impi, int maxGatewayIds);
     Result<int> impiAllowance(const QString &impi) const; // 1 when never set
+
+    // Users CA certificates. Errors: `store.invalid`, `store.user_exists` (the name holds a
+    // valid, unrevoked certificate).
+    Result<void> addUserCertificate(const UserCertificate &certificate);
+    // Revokes every certificate of the name; answers how many. `store.unknown_user` if none.
+    Result<int> revokeUser(const QString &name);
+    Result<QList<UserCertificate>> userCertificates() const; // by name, oldest first
     Result<Gateway> findGateway(const QString &id) const;
     Result<QList<Gateway>> gateways() const;
 

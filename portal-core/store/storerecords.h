@@ -79,6 +79,17 @@ struct DeviceActivity
     SignatureState signature = SignatureState::None;
 };
 
+// A certificate the users CA issued for a oneM2M user or application.
+struct UserCertificate
+{
+    QString serialHex;
+    QString name; // the typed name urn:iot-portal:user:<name>
+    QByteArray certificatePem;
+    QDateTime created;
+    QDateTime notAfter;
+    QDateTime revoked; // invalid while valid
+};
+
 struct Gateway
 {
     QString id; // [a-z0-9-]{1,40}

@@ -122,6 +122,7 @@ private slots:
     void oldIssuerIsAskedToReenrol();
     void refusalsAreCountedOneRowPerMinute();
     void instanceServesItsRefusalsToTheAdminOnly();
+    void usersCertificatesComeFromTheUsersCaAndAreRevoked();
 
 private:
     Result<Gba::GbaBootstrap> bootstrap(Gba::SoftUsim &usim);
@@ -501,6 +502,100 @@ void TestIdentities::instanceServesItsRefusalsToTheAdminOnly()
                            .arg(m_instance->port())))
                  .status,
              400);
+}
+
+void TestIdentities::usersCertificatesComeFromTheUsersCaAndAreRevoked()
+{
+    const auto file = [this](const char *name) { return m_dir.filePath(QLatin1String(name)); };
+    auto key = Crypto::PrivateKey::generateP256();
+    QVERIFY(key.ok());
+    // The CSR asks for the admin's name: its subject is not used, the operator's --name is.
+    auto csr = Crypto::createCsr(*key, "portal-admin");
+    QVERIFY(csr.ok());
+    QFile csrFile(file("alice.csr"));
+    QVERIFY(csrFile.open(QIODevice::WriteOnly));
+    csrFile.write(QByteArray::fromStdString(*csr));
+    csrFile.close();
+    const auto cli = [&](const QStringList &arguments, QByteArray *output) {
+        return Testing::runCommand(
+            kPortald,
+            arguments + QStringList{QStringLiteral("--database"), file("portal.sqlite"),
+                                    QStringLiteral("--pki-dir"), file("pki")},
+            output, 30000, true);
+    };
+    const QStringList add{QStringLiteral("user"),   QStringLiteral("add"),
+                          QStringLiteral("--name"), QStringLiteral("alice"),
+                          QStringLiteral("--csr"),  file("alice.csr"),
+                          QStringLiteral("--days"), QStringLiteral("30")};
+    QByteArray pem;
+    QCOMPARE(cli(add, &pem), 0);
+    auto issued = Crypto::Certificate::fromPem(pem.toStdString());
+    QVERIFY2(issued.ok(), pem.constData());
+    auto usersCa = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki.usersCa.certificatePath).toStdString());
+    auto adminCa = Crypto::Certificate::fromPem(
+        Testing::readFile(m_pki.adminCa.certificatePath).toStdString());
+    QVERIFY(usersCa.ok() && adminCa.ok());
+    auto asUser = Crypto::verifyIdentity(*issued, *usersCa, Crypto::ChainPurpose::TlsClient,
+                                         Crypto::IdentityType::User);
+    QVERIFY2(asUser.ok(), asUser.ok() ? "" : asUser.error().message.c_str());
+    QCOMPARE(*asUser, std::string("alice"));
+    QVERIFY(!Crypto::verifyIdentity(*issued, *usersCa, Crypto::ChainPurpose::TlsClient,
+                                    Crypto::IdentityType::Admin)
+                 .ok());
+    QVERIFY(!Crypto::verifyIdentity(*issued, *adminCa, Crypto::ChainPurpose::TlsClient,
+                                    Crypto::IdentityType::Admin)
+                 .ok());
+
+    // The instance's admin API refuses it like any other non-admin identity.
+    const Crypto::SecretBytes keyPem = key->toPem();
+    QSslConfiguration userTls = QSslConfiguration::defaultConfiguration();
+    userTls.setLocalCertificate(QSslCertificate(pem));
+    userTls.setPrivateKey(
+        QSslKey(QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size())),
+                QSsl::Ec));
+    userTls.setCaCertificates(
+        QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
+    const Answer admin =
+        send(userTls, "GET",
+             QUrl(QStringLiteral("https://127.0.0.1:%1/admin/v1/health").arg(m_instance->port())));
+    QCOMPARE(admin.status, 403);
+    QCOMPARE(admin.code, QStringLiteral("m2m.not_admin"));
+
+    // One valid certificate per user: a second is refused until the user is removed.
+    QByteArray output;
+    QCOMPARE(cli(add, &output), 1);
+    QCOMPARE(cli({QStringLiteral("user"), QStringLiteral("remove"), QStringLiteral("--name"),
+                  QStringLiteral("alice")},
+                 &output),
+             0);
+    QCOMPARE(cli({QStringLiteral("user"), QStringLiteral("list")}, &output), 0);
+    QVERIFY2(output.startsWith("alice\t" + QByteArray::fromStdString(issued->serialHex())) &&
+                 output.contains("\trevoked "),
+             output.constData());
+    QCOMPARE(cli(add, &output), 0);
+    QCOMPARE(cli({QStringLiteral("user"), QStringLiteral("remove"), QStringLiteral("--name"),
+                  QStringLiteral("bob")},
+                 &output),
+             1);
+    QCOMPARE(cli({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("--name"),
+                  QStringLiteral("no spaces"), QStringLiteral("--csr"), file("alice.csr")},
+                 &output),
+             1);
+
+    auto store = Store::Store::open(file("portal.sqlite"));
+    QVERIFY(store.ok());
+    auto log = (*store)->auditLog(10);
+    QVERIFY(log.ok());
+    QStringList actions;
+    for (const Store::AuditEntry &entry : *log) {
+        if (entry.subject == QLatin1String("user:alice")) {
+            actions.append(entry.action);
+            QVERIFY2(entry.actor.startsWith(QLatin1String("cli:")), qPrintable(entry.actor));
+        }
+    }
+    QCOMPARE(actions, (QStringList{QStringLiteral("user.add"), QStringLiteral("user.remove"),
+                                   QStringLiteral("user.add")}));
 }
 
 QTEST_GUILESS_MAIN(TestIdentities)

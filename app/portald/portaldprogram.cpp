@@ -585,13 +585,13 @@ int runSecretCommand(Runtime::ProgramOptions &options)
     return ExitOk;
 }
 
-int runServe(Runtime::ProgramOptions &options)
+int runServe(Runtime::ProgramOptions &options, BackendDecorator decorateBackend)
 {
     auto config = serveConfig(options);
     if (!config)
         return fail(config.error().code == "options.invalid" ? ExitUsage : ExitCannotStart,
                     config.error());
-    PortaldProgram program(*config);
+    PortaldProgram program(*config, std::move(decorateBackend));
     if (auto started = program.start(); !started)
         return fail(ExitCannotStart, started.error());
     // The API port file last: whoever waits for it finds the other port files written.
@@ -625,7 +625,10 @@ int runServe(Runtime::ProgramOptions &options)
 
 } // namespace
 
-PortaldProgram::PortaldProgram(PortaldConfig config) : m_config(std::move(config)) {}
+PortaldProgram::PortaldProgram(PortaldConfig config, BackendDecorator decorateBackend)
+    : m_config(std::move(config)), m_decorateBackend(std::move(decorateBackend))
+{
+}
 
 PortaldProgram::~PortaldProgram()
 {
@@ -642,7 +645,7 @@ Result<void> PortaldProgram::start()
     auto backend = makeBackend();
     if (!backend)
         return backend.error();
-    m_backend = std::move(*backend);
+    m_backend = m_decorateBackend ? m_decorateBackend(std::move(*backend)) : std::move(*backend);
     qCInfo(lcPortald).noquote() << "cloud backend" << m_backend->name() << "owner tag"
                                 << m_config.engine.ownerTag;
 
@@ -770,7 +773,7 @@ void PortaldProgram::stop()
     m_store.reset();
 }
 
-int runPortaldProgram(const QStringList &arguments)
+int runPortaldProgram(const QStringList &arguments, BackendDecorator decorateBackend)
 {
     Runtime::ProgramOptions options(QStringLiteral(
         "IoT portal service: the gateway API, device placement and instances (local or "
@@ -898,7 +901,7 @@ int runPortaldProgram(const QStringList &arguments)
 
     const QString command = options.positionalArguments().value(0, QStringLiteral("serve"));
     if (command == QLatin1String("serve"))
-        return runServe(options);
+        return runServe(options, std::move(decorateBackend));
     if (command == QLatin1String("ssh"))
         return runSshTrust(options);
     if (command == QLatin1String("secret"))

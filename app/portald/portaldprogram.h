@@ -19,6 +19,7 @@
 #include <QHostAddress>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace Portal::Portald {
@@ -61,10 +62,15 @@ struct PortaldConfig
 
 // Owns everything `serve` runs; each listener is a member, so another (the NAF's) joins as
 // one more HttpServer next to the portal API.
+// Wraps the cloud backend `serve` builds from its options (another layer around the
+// CloudBackend interface); none by default.
+using BackendDecorator =
+    std::function<std::unique_ptr<Cloud::CloudBackend>(std::unique_ptr<Cloud::CloudBackend>)>;
+
 class PortaldProgram
 {
 public:
-    explicit PortaldProgram(PortaldConfig config);
+    explicit PortaldProgram(PortaldConfig config, BackendDecorator decorateBackend = {});
     ~PortaldProgram();
 
     // Errors: store.*, cloud.*, engine.credential_key, http.*.
@@ -78,6 +84,7 @@ private:
     Result<std::unique_ptr<Cloud::CloudBackend>> makeBackend() const;
 
     PortaldConfig m_config;
+    BackendDecorator m_decorateBackend;
     std::unique_ptr<Store::Store> m_store;
     std::unique_ptr<Cloud::CloudBackend> m_backend;
     std::unique_ptr<Engine::PortalEngine> m_engine;
@@ -88,6 +95,6 @@ private:
     quint16 m_nafPskPort = 0;
 };
 
-int runPortaldProgram(const QStringList &arguments);
+int runPortaldProgram(const QStringList &arguments, BackendDecorator decorateBackend = {});
 
 } // namespace Portal::Portald

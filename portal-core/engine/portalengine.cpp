@@ -66,8 +66,9 @@ Http::HttpAnswer errorAnswer(const Error &error)
 // The gateway id of the typed name in a gateway CA certificate (DESIGN §7.1); the CN is
 // never consulted except to name what was presented.
 // `claimed` is set to what was presented (the typed name, else the CN) for the failure log.
-Result<QString> authenticateGateway(const QSslCertificate &peer, const QByteArray &gatewayCaPem,
-                                    const QByteArray &legacyCaPem, QString &claimed)
+Result<QString> authenticateGateway(const QSslCertificate &peer,
+                                    const Crypto::Certificate *gatewayCa,
+                                    const Crypto::Certificate *legacyCa, QString &claimed)
 {
     claimed = QStringLiteral("(no certificate)");
     if (peer.isNull())
@@ -79,27 +80,20 @@ Result<QString> authenticateGateway(const QSslCertificate &peer, const QByteArra
         return portalError("portal.wrong_identity", "unreadable client certificate");
     const QString presented = QString::fromStdString(Crypto::describeIdentity(*leaf));
     // The CN is the caller's text: printable ASCII only and bounded before it is logged.
-    QString commonName = QString::fromStdString(leaf->subjectCommonName()).left(64);
-    for (QChar &c : commonName) {
-        if (c.unicode() < 0x20 || c.unicode() > 0x7e)
-            c = QLatin1Char('?');
-    }
     claimed = presented.startsWith(QLatin1String(Crypto::kIdentityUriPrefix))
                   ? presented
-                  : QStringLiteral("CN=") + commonName;
-    auto gatewayCa = Crypto::Certificate::fromPem(gatewayCaPem.toStdString());
+                  : QStringLiteral("CN=") +
+                        authFailureField(QString::fromStdString(leaf->subjectCommonName()), 64);
     if (gatewayCa) {
         auto name = Crypto::verifyIdentity(*leaf, *gatewayCa, Crypto::ChainPurpose::TlsClient,
                                            Crypto::IdentityType::Gateway);
         if (name && Store::isValidGatewayId(QString::fromStdString(*name)))
             return QString::fromStdString(*name);
-        if (!legacyCaPem.isEmpty() && !Crypto::identityOf(*leaf)) {
-            auto legacyCa = Crypto::Certificate::fromPem(legacyCaPem.toStdString());
-            if (legacyCa && Crypto::verifyChain(*leaf, *legacyCa, Crypto::ChainPurpose::TlsClient))
-                return portalError("portal.reenrol",
-                                   "this certificate is from the portal's former gateway "
-                                   "issuer; enrol again at the NAF");
-        }
+        if (legacyCa && !Crypto::identityOf(*leaf) &&
+            Crypto::verifyChain(*leaf, *legacyCa, Crypto::ChainPurpose::TlsClient))
+            return portalError("portal.reenrol",
+                               "this certificate is from the portal's former gateway "
+                               "issuer; enrol again at the NAF");
         if (!name)
             return portalError("portal.wrong_identity",
                                "a gateway certificate from the gateway CA is needed: " +
@@ -291,6 +285,20 @@ PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
     connect(m_progressFlush, &QTimer::timeout, this, &PortalEngine::flushProgress);
     if (m_config.leaseHolder.isEmpty())
         m_config.leaseHolder = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const auto parsed = [](const QByteArray &pem) -> std::unique_ptr<const Crypto::Certificate> {
+        if (pem.isEmpty())
+            return nullptr;
+        auto certificate = Crypto::Certificate::fromPem(pem.toStdString());
+        if (!certificate) {
+            qCWarning(lcEngine) << "a gateway CA certificate is unreadable; gateways it issued "
+                                   "are refused:"
+                                << certificate.error().message.c_str();
+            return nullptr;
+        }
+        return std::make_unique<const Crypto::Certificate>(std::move(*certificate));
+    };
+    m_gatewayCa = parsed(m_config.gatewayCaPem);
+    m_legacyGatewayCa = parsed(m_config.legacyGatewayCaPem);
     m_timer->setInterval(m_config.tickMs);
     connect(m_timer, &QTimer::timeout, this, &PortalEngine::tick);
     connect(&m_backend, &Cloud::CloudBackend::statusChanged, this,
@@ -334,8 +342,8 @@ Http::HttpAnswer PortalEngine::handlePortalApi(const Http::HttpRequest &request)
         return errorAnswer(portalError("portal.too_large",
                                        "request body larger than 16 KiB (a heartbeat: 192 KiB)"));
     QString claimed;
-    auto authenticated = authenticateGateway(request.peerCertificate, m_config.gatewayCaPem,
-                                             m_config.legacyGatewayCaPem, claimed);
+    auto authenticated = authenticateGateway(request.peerCertificate, m_gatewayCa.get(),
+                                             m_legacyGatewayCa.get(), claimed);
     if (!authenticated) {
         const Error &refusal = authenticated.error();
         if (auto counted = m_store.recordAuthFailure(request.peerAddress.toString(), claimed,

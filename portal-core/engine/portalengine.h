@@ -42,6 +42,10 @@
 
 class QTimer;
 
+namespace Portal::Crypto {
+class Certificate;
+}
+
 namespace Portal::Engine {
 
 class InstanceAdminClient;
@@ -183,6 +187,9 @@ private:
     Cloud::CloudBackend &m_backend;
     DeviceCredentials m_credentials;
     EngineConfig m_config;
+    // gatewayCaPem and legacyGatewayCaPem, parsed once; null when absent or unreadable.
+    std::unique_ptr<const Crypto::Certificate> m_gatewayCa;
+    std::unique_ptr<const Crypto::Certificate> m_legacyGatewayCa;
     InstanceAdminClient *m_admin;
     InstanceConfigurator *m_configurator;
     QTimer *m_timer;

@@ -43,6 +43,8 @@ using Portal::Testing::await;
 namespace {
 
 const QString kPortald = QStringLiteral(IOT_PORTALD_PATH);
+// The shipped program with a fault injected around its backend (tests/support).
+const QString kPortaldWithFaults = QStringLiteral(IOT_PORTALD_WITH_FAULTS_PATH);
 const QString kM2mService = QStringLiteral(IOT_M2M_SERVICE_PATH);
 constexpr int kCallTimeoutMs = Testing::kOpenStackCallTimeoutMs;
 constexpr int kReadyTimeoutMs = 180000;
@@ -111,13 +113,16 @@ TestPortaldOpenStack::startPortald(const QStringList &extraArguments, const QStr
                                    const QString &fault, const QString &instanceEndpoint)
 {
     auto portald = std::make_unique<Testing::DaemonProcess>(
-        kPortald, QStringList{QStringLiteral("--database"), m_database, QStringLiteral("--pki-dir"),
-                              m_dir.filePath(QStringLiteral("pki")), QStringLiteral("--cloud"),
-                              QStringLiteral("openstack"), QStringLiteral("--os-cloud"),
-                              project.isEmpty() ? QStringLiteral("oslab-demo")
-                                                : QStringLiteral("oslab-admin"),
-                              QStringLiteral("--owner-tag"), m_ownerTag} +
-                      extraArguments);
+        fault.isEmpty() ? kPortald : kPortaldWithFaults,
+        QStringList{QStringLiteral("--database"), m_database, QStringLiteral("--pki-dir"),
+                    m_dir.filePath(QStringLiteral("pki")), QStringLiteral("--cloud"),
+                    QStringLiteral("openstack"), QStringLiteral("--os-cloud"),
+                    project.isEmpty() ? QStringLiteral("oslab-demo")
+                                      : QStringLiteral("oslab-admin"),
+                    QStringLiteral("--owner-tag"), m_ownerTag,
+                    // The test-only program does not sit beside iot-m2m-service to find it.
+                    QStringLiteral("--m2m-service-path"), kM2mService} +
+            extraArguments);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("OS_CLIENT_CONFIG_FILE"),
                        Testing::openStackLabDirectory() + QStringLiteral("/clouds.yaml"));

@@ -10,8 +10,6 @@
 #include <QUrl>
 #include <QUuid>
 
-#include <csignal>
-
 namespace Portal::Cloud {
 
 using namespace OpenStack;
@@ -305,12 +303,6 @@ void OpenStackBackend::sendCreate(const std::shared_ptr<Instance> &instance,
                                   const ServerCreateRequest &request)
 {
     m_nova->createServer(request, m_callbacks, [this, instance](const Result<Server> &server) {
-        if (server && qEnvironmentVariable("PORTAL_TEST_FAULT") ==
-                          QLatin1String("kill-after-server-create")) {
-            qWarning("openstack backend: test fault point: SIGKILL after creating server %s",
-                     qPrintable(server->id));
-            ::raise(SIGKILL);
-        }
         if (m_instances.value(instance->spec.instanceId) != instance) {
             // Removed while the create was in flight: the server must not outlive it.
             if (server)

@@ -29,10 +29,7 @@
 // messages joined), Nova's fault, or the create call's `openstack.*` error (quota exceeded, …).
 // listByOwner(): `cloud.not_ready`, `cloud.owner_mismatch`.
 //
-// Test-only fault point: with PORTAL_TEST_FAULT=kill-after-server-create in the environment
-// the process SIGKILLs itself as soon as Nova has accepted a create call, before the answer is
-// used, so a test can show that a restarted portal adopts that server instead of making a
-// second one. Test-only address mapping: with PORTAL_TEST_INSTANCE_ENDPOINT=host:port every
+// Test-only address mapping: with PORTAL_TEST_INSTANCE_ENDPOINT=host:port every
 // ACTIVE server is reached at https://host:port instead of its own address (Nova's fake
 // driver runs no VM, so a test points it at a local iot-m2m-service); logged as such.
 

@@ -386,41 +386,44 @@ Result<void> upgrade(const LabPkiPaths &paths, const LabPkiOptions &options,
         steps.push_back("added " + fs::path(pair->certificatePath).stem().string());
     }
 
-    Result<Issued> adminCa = loadPair(paths.adminCa);
-    if (!adminCa) {
-        return adminCa.error();
-    }
-    if (!isCurrentLeaf(paths.portalAdmin, adminCa.value().certificate, ChainPurpose::TlsClient,
-                       IdentityType::Admin)) {
-        Result<Issued> portalAdmin = makePortalAdmin(adminCa.value(), options);
-        if (!portalAdmin) {
-            return portalAdmin.error();
+    // The leaves whose issuer or typed name changed since the first layout.
+    struct Reissue
+    {
+        const LabPkiFilePair *issuer;
+        const LabPkiFilePair *leaf;
+        ChainPurpose purpose;
+        IdentityType type;
+        Result<Issued> (*make)(const Issued &issuer, const LabPkiOptions &options);
+        std::string step;
+    };
+    const Reissue reissues[] = {
+        {&paths.adminCa, &paths.portalAdmin, ChainPurpose::TlsClient, IdentityType::Admin,
+         makePortalAdmin,
+         "reissued portal-admin from admin-ca with " +
+             identityUri(IdentityType::Admin, options.portalAdminName) + " and the admin policy"},
+        {&paths.portalCa, &paths.portalApi, ChainPurpose::TlsServer, IdentityType::PortalApi,
+         makePortalApi,
+         "reissued portal-api from portal-ca with " +
+             identityUri(IdentityType::PortalApi, options.portalApiDnsName)},
+    };
+    for (const Reissue &reissue : reissues) {
+        Result<Issued> issuer = loadPair(*reissue.issuer);
+        if (!issuer) {
+            return issuer.error();
         }
-        Result<void> replaced = replacePair(paths.portalAdmin, portalAdmin.value());
+        if (isCurrentLeaf(*reissue.leaf, issuer.value().certificate, reissue.purpose,
+                          reissue.type)) {
+            continue;
+        }
+        Result<Issued> leaf = reissue.make(issuer.value(), options);
+        if (!leaf) {
+            return leaf.error();
+        }
+        Result<void> replaced = replacePair(*reissue.leaf, leaf.value());
         if (!replaced) {
             return replaced;
         }
-        steps.push_back("reissued portal-admin from admin-ca with " +
-                        identityUri(IdentityType::Admin, options.portalAdminName) +
-                        " and the admin policy");
-    }
-
-    Result<Issued> portalCa = loadPair(paths.portalCa);
-    if (!portalCa) {
-        return portalCa.error();
-    }
-    if (!isCurrentLeaf(paths.portalApi, portalCa.value().certificate, ChainPurpose::TlsServer,
-                       IdentityType::PortalApi)) {
-        Result<Issued> portalApi = makePortalApi(portalCa.value(), options);
-        if (!portalApi) {
-            return portalApi.error();
-        }
-        Result<void> replaced = replacePair(paths.portalApi, portalApi.value());
-        if (!replaced) {
-            return replaced;
-        }
-        steps.push_back("reissued portal-api from portal-ca with " +
-                        identityUri(IdentityType::PortalApi, options.portalApiDnsName));
+        steps.push_back(reissue.step);
     }
     return {};
 }

@@ -3,6 +3,7 @@
 // curl --digest as an independent Digest client against the NAF (DESIGN §4.3, issue test 7).
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/gbalab.h"
 #include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/identity.h>
@@ -28,8 +29,8 @@ namespace {
 
 const QString kBsf = QStringLiteral(IOT_BSF_PATH);
 const QString kImpi = QStringLiteral("001010000000002@ims.mnc001.mcc001.3gppnetwork.org");
-const QByteArray kKHex = "fec86ba6eb707ed08905757b1bb44b8f";
-const QByteArray kOpcHex = "1006020f0a478bf6b699f15c062e42b3";
+const QByteArray kKHex = Testing::kLabKHex;
+const QByteArray kOpcHex = Testing::kLabOpcHex;
 
 struct CurlRun
 {
@@ -96,41 +97,13 @@ void TestNafEnrolment::initTestCase()
     m_operatorCa = QSslCertificate::fromData(Testing::readFile(m_pki->operatorCa.certificatePath));
     QCOMPARE(m_operatorCa.size(), 1);
 
-    const QString hss = m_dir.filePath(QStringLiteral("hss.sqlite"));
-    QByteArray output;
-    QVERIFY2(Testing::runCommand(kBsf,
-                                 {QStringLiteral("subscriber"), QStringLiteral("add"),
-                                  QStringLiteral("--database"), hss, QStringLiteral("--impi"),
-                                  kImpi, QStringLiteral("--k"), QString::fromLatin1(kKHex),
-                                  QStringLiteral("--opc"), QString::fromLatin1(kOpcHex)},
-                                 &output) == 0,
-             output.constData());
-    const auto path = [](const std::string &text) { return QString::fromStdString(text); };
-    m_bsf = std::make_unique<Testing::DaemonProcess>(
-        kBsf, QStringList{QStringLiteral("--database"), hss, QStringLiteral("--tls-cert"),
-                          path(m_pki->bsf.certificatePath), QStringLiteral("--tls-key"),
-                          path(m_pki->bsf.keyPath), QStringLiteral("--zn-client-ca"),
-                          path(m_pki->operatorCa.certificatePath), QStringLiteral("--zn-port-file"),
-                          m_dir.filePath(QStringLiteral("zn-port")),
-                          QStringLiteral("--key-lifetime"), QStringLiteral("600")});
-    QVERIFY2(m_bsf->start(), m_bsf->output().constData());
+    Testing::TlsBsf bsf =
+        Testing::startTlsBsf(kBsf, *m_pki, m_dir.filePath(QStringLiteral("hss.sqlite")), {kImpi});
+    QVERIFY(bsf.process);
+    m_bsf = std::move(bsf.process);
     m_bsfPort = m_bsf->port();
-    QFile znPortFile(m_dir.filePath(QStringLiteral("zn-port")));
-    QVERIFY(znPortFile.open(QIODevice::ReadOnly));
-    const QByteArray znPort = znPortFile.readAll().trimmed();
 
-    Gba::NafServiceConfig nafConfig;
-    nafConfig.tlsCertificatePath = path(m_pki->naf.certificatePath);
-    nafConfig.tlsKeyPath = path(m_pki->naf.keyPath);
-    nafConfig.znUrl =
-        QUrl(QStringLiteral("https://localhost:%1/zn").arg(QString::fromLatin1(znPort)));
-    nafConfig.znCertificatePath = path(m_pki->nafZn.certificatePath);
-    nafConfig.znKeyPath = path(m_pki->nafZn.keyPath);
-    nafConfig.operatorCaPath = path(m_pki->operatorCa.certificatePath);
-    nafConfig.portalCaCertificatePath = path(m_pki->portalCa.certificatePath);
-    nafConfig.gatewayCaCertificatePath = path(m_pki->gatewayCa.certificatePath);
-    nafConfig.gatewayCaKeyPath = path(m_pki->gatewayCa.keyPath);
-    nafConfig.portalApiUrl = QUrl(QStringLiteral("https://localhost:9/api/v1"));
+    const Gba::NafServiceConfig nafConfig = Testing::labNafConfig(*m_pki, bsf.znPort);
     m_naf = std::make_unique<Gba::NafService>(
         nafConfig, [this](const QString &gatewayId, const QString &impi) -> Result<void> {
             auto [it, inserted] = m_bindings.emplace(gatewayId, impi);
@@ -162,39 +135,13 @@ void TestNafEnrolment::cleanupTestCase()
 
 Result<Gba::GbaBootstrap> TestNafEnrolment::bootstrap()
 {
-    Gba::GbaClientConfig config;
-    config.bsfUrl = QUrl(QStringLiteral("https://localhost:%1/").arg(m_bsfPort));
-    config.trustedCas = m_operatorCa;
-    Gba::GbaClient client(config, *m_usim);
-    std::optional<Result<Gba::GbaBootstrap>> outcome;
-    client.bootstrap([&outcome](Result<Gba::GbaBootstrap> result) { outcome = std::move(result); });
-    if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 15000))
-        return makeError("test.timeout", "bootstrap did not finish");
-    return std::move(*outcome);
+    return Testing::bootstrapAt(m_bsfPort, m_operatorCa, *m_usim);
 }
 
 Result<Gba::Enrolment> TestNafEnrolment::enrol(const Gba::GbaBootstrap &bootstrapped,
                                                const QString &gatewayId)
 {
-    auto key = Crypto::PrivateKey::generateP256();
-    if (!key)
-        return key.error();
-    auto csr = Crypto::createCsr(*key, gatewayId.toStdString());
-    if (!csr)
-        return csr.error();
-    Gba::EnrolmentRequest request;
-    request.nafUrl = QUrl(QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(m_nafPort));
-    request.nafFqdn = QStringLiteral("naf.lab.example");
-    request.trustedCas = m_operatorCa;
-    request.gatewayId = gatewayId;
-    request.csrPem = QByteArray::fromStdString(*csr);
-    Gba::EnrolmentClient client;
-    std::optional<Result<Gba::Enrolment>> outcome;
-    client.enrol(request, bootstrapped,
-                 [&outcome](Result<Gba::Enrolment> result) { outcome = std::move(result); });
-    if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 15000))
-        return makeError("test.timeout", "enrolment did not finish");
-    return std::move(*outcome);
+    return Testing::enrolAt(m_nafPort, m_operatorCa, bootstrapped, gatewayId);
 }
 
 void TestNafEnrolment::gatewayEnrols()

@@ -4,6 +4,7 @@
 // TLS-PSK client next to a Qt QSslSocket client.
 
 #include "tests/support/daemonprocess.h"
+#include "tests/support/gbalab.h"
 #include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/identity.h>
@@ -32,8 +33,8 @@ namespace {
 const QString kBsf = QStringLiteral(IOT_BSF_PATH);
 const QString kNafFqdn = QStringLiteral("naf.lab.example");
 const QString kImpi = QStringLiteral("001010000000002@ims.mnc001.mcc001.3gppnetwork.org");
-const QByteArray kKHex = "fec86ba6eb707ed08905757b1bb44b8f";
-const QByteArray kOpcHex = "1006020f0a478bf6b699f15c062e42b3";
+const QByteArray kKHex = Testing::kLabKHex;
+const QByteArray kOpcHex = Testing::kLabOpcHex;
 const QByteArray kIdentityPrefix = "3GPP-bootstrapping";
 
 QByteArray postRequest(const QByteArray &body, const QByteArray &path = "/naf/v1/enrol")
@@ -128,43 +129,13 @@ void TestNafPsk::initTestCase()
         QSslCertificate::fromData(Testing::readFile(m_pki->operatorCa.certificatePath));
     QCOMPARE(operatorCa.size(), 1);
 
-    const QString hss = m_dir.filePath(QStringLiteral("hss.sqlite"));
-    QByteArray output;
-    QVERIFY2(Testing::runCommand(kBsf,
-                                 {QStringLiteral("subscriber"), QStringLiteral("add"),
-                                  QStringLiteral("--database"), hss, QStringLiteral("--impi"),
-                                  kImpi, QStringLiteral("--k"), QString::fromLatin1(kKHex),
-                                  QStringLiteral("--opc"), QString::fromLatin1(kOpcHex)},
-                                 &output) == 0,
-             output.constData());
-    const auto path = [](const std::string &text) { return QString::fromStdString(text); };
-    m_bsf = std::make_unique<Testing::DaemonProcess>(
-        kBsf, QStringList{QStringLiteral("--database"), hss, QStringLiteral("--tls-cert"),
-                          path(m_pki->bsf.certificatePath), QStringLiteral("--tls-key"),
-                          path(m_pki->bsf.keyPath), QStringLiteral("--zn-client-ca"),
-                          path(m_pki->operatorCa.certificatePath), QStringLiteral("--zn-port-file"),
-                          m_dir.filePath(QStringLiteral("zn-port")),
-                          QStringLiteral("--key-lifetime"), QStringLiteral("600")});
-    QVERIFY2(m_bsf->start(), m_bsf->output().constData());
-    // iot-bsf writes the Zn port file after the Ub one that DaemonProcess waits for.
-    QFile znPortFile(m_dir.filePath(QStringLiteral("zn-port")));
-    QVERIFY(QTest::qWaitFor([&znPortFile] { return znPortFile.size() > 0; }, 5000));
-    QVERIFY(znPortFile.open(QIODevice::ReadOnly));
-    const QByteArray znPort = znPortFile.readAll().trimmed();
+    Testing::TlsBsf bsf =
+        Testing::startTlsBsf(kBsf, *m_pki, m_dir.filePath(QStringLiteral("hss.sqlite")), {kImpi});
+    QVERIFY(bsf.process);
+    m_bsf = std::move(bsf.process);
 
-    Gba::NafServiceConfig nafConfig;
+    Gba::NafServiceConfig nafConfig = Testing::labNafConfig(*m_pki, bsf.znPort);
     nafConfig.nafFqdn = kNafFqdn;
-    nafConfig.tlsCertificatePath = path(m_pki->naf.certificatePath);
-    nafConfig.tlsKeyPath = path(m_pki->naf.keyPath);
-    nafConfig.znUrl =
-        QUrl(QStringLiteral("https://localhost:%1/zn").arg(QString::fromLatin1(znPort)));
-    nafConfig.znCertificatePath = path(m_pki->nafZn.certificatePath);
-    nafConfig.znKeyPath = path(m_pki->nafZn.keyPath);
-    nafConfig.operatorCaPath = path(m_pki->operatorCa.certificatePath);
-    nafConfig.portalCaCertificatePath = path(m_pki->portalCa.certificatePath);
-    nafConfig.gatewayCaCertificatePath = path(m_pki->gatewayCa.certificatePath);
-    nafConfig.gatewayCaKeyPath = path(m_pki->gatewayCa.keyPath);
-    nafConfig.portalApiUrl = QUrl(QStringLiteral("https://localhost:9/api/v1"));
     nafConfig.servePskTls = true;
     m_naf = std::make_unique<Gba::NafService>(
         nafConfig, [this](const QString &gatewayId, const QString &impi) -> Result<void> {
@@ -187,15 +158,9 @@ void TestNafPsk::initTestCase()
                                       Testing::arrayFromHex<16>(kKHex),
                                       Testing::arrayFromHex<16>(kOpcHex), 0);
     QVERIFY(usim.ok());
-    Gba::GbaClientConfig gbaConfig;
-    gbaConfig.bsfUrl = QUrl(QStringLiteral("https://localhost:%1/").arg(m_bsf->port()));
-    gbaConfig.trustedCas = operatorCa;
-    Gba::GbaClient client(gbaConfig, *usim);
-    std::optional<Result<Gba::GbaBootstrap>> outcome;
-    client.bootstrap([&outcome](Result<Gba::GbaBootstrap> result) { outcome = std::move(result); });
-    QVERIFY(QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 15000));
-    QVERIFY2(outcome->ok(), outcome->ok() ? "" : outcome->error().message.c_str());
-    m_bootstrap.emplace(**outcome);
+    auto outcome = Testing::bootstrapAt(m_bsf->port(), operatorCa, *usim);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().message.c_str());
+    m_bootstrap.emplace(*outcome);
 
     auto psk = m_bootstrap->ksNaf(kNafFqdn, Crypto::kUaPskTlsAes128GcmSha256);
     auto digestKey = m_bootstrap->ksNaf(kNafFqdn, Crypto::kUaHttpDigest);

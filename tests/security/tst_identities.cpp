@@ -5,6 +5,7 @@
 
 #include "tests/support/daemonprocess.h"
 #include "tests/support/gatewaytls.h"
+#include "tests/support/gbalab.h"
 #include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/identity.h>
@@ -36,8 +37,8 @@ const QString kPortald = QStringLiteral(IOT_PORTALD_PATH);
 const QString kM2mService = QStringLiteral(IOT_M2M_SERVICE_PATH);
 const QString kImpi = QStringLiteral("001010000000002@ims.mnc001.mcc001.3gppnetwork.org");
 const QString kOtherImpi = QStringLiteral("001010000000003@ims.mnc001.mcc001.3gppnetwork.org");
-const QByteArray kKHex = "fec86ba6eb707ed08905757b1bb44b8f";
-const QByteArray kOpcHex = "1006020f0a478bf6b699f15c062e42b3";
+const QByteArray kKHex = Testing::kLabKHex;
+const QByteArray kOpcHex = Testing::kLabOpcHex;
 
 struct Answer
 {
@@ -155,28 +156,11 @@ void TestIdentities::initTestCase()
     m_pki = *pki;
     m_operatorCa = QSslCertificate::fromData(Testing::readFile(m_pki.operatorCa.certificatePath));
 
-    const QString hss = file("hss.sqlite");
-    for (const QString &impi : {kImpi, kOtherImpi}) {
-        QByteArray output;
-        QVERIFY2(Testing::runCommand(kBsf,
-                                     {QStringLiteral("subscriber"), QStringLiteral("add"),
-                                      QStringLiteral("--database"), hss, QStringLiteral("--impi"),
-                                      impi, QStringLiteral("--k"), QString::fromLatin1(kKHex),
-                                      QStringLiteral("--opc"), QString::fromLatin1(kOpcHex)},
-                                     &output) == 0,
-                 output.constData());
-    }
+    Testing::TlsBsf bsf =
+        Testing::startTlsBsf(kBsf, m_pki, file("hss.sqlite"), {kImpi, kOtherImpi});
+    QVERIFY(bsf.process);
+    m_bsf = std::move(bsf.process);
     const auto path = [](const std::string &text) { return QString::fromStdString(text); };
-    m_bsf = std::make_unique<Testing::DaemonProcess>(
-        kBsf,
-        QStringList{QStringLiteral("--database"), hss, QStringLiteral("--tls-cert"),
-                    path(m_pki.bsf.certificatePath), QStringLiteral("--tls-key"),
-                    path(m_pki.bsf.keyPath), QStringLiteral("--zn-client-ca"),
-                    path(m_pki.operatorCa.certificatePath), QStringLiteral("--zn-port-file"),
-                    file("zn.port"), QStringLiteral("--key-lifetime"), QStringLiteral("600")});
-    QVERIFY2(m_bsf->start(), m_bsf->output().constData());
-    QFile znPort(file("zn.port"));
-    QVERIFY(znPort.open(QIODevice::ReadOnly));
 
     m_portald = std::make_unique<Testing::DaemonProcess>(
         kPortald, QStringList{QStringLiteral("serve"), QStringLiteral("--pki-dir"), file("pki"),
@@ -184,8 +168,7 @@ void TestIdentities::initTestCase()
                               QStringLiteral("--instances-dir"), file("instances"),
                               QStringLiteral("--m2m-service-path"), kM2mService,
                               QStringLiteral("--bsf-zn-url"),
-                              QStringLiteral("https://localhost:%1/zn")
-                                  .arg(QString::fromLatin1(znPort.readAll().trimmed())),
+                              QStringLiteral("https://localhost:%1/zn").arg(bsf.znPort),
                               QStringLiteral("--naf-port-file"), file("naf.port")});
     QVERIFY2(m_portald->start(), m_portald->output().constData());
     QFile nafPort(file("naf.port"));
@@ -227,15 +210,7 @@ void TestIdentities::cleanupTestCase()
 
 Result<Gba::GbaBootstrap> TestIdentities::bootstrap(Gba::SoftUsim &usim)
 {
-    Gba::GbaClientConfig config;
-    config.bsfUrl = QUrl(QStringLiteral("https://localhost:%1/").arg(m_bsf->port()));
-    config.trustedCas = m_operatorCa;
-    Gba::GbaClient client(config, usim);
-    std::optional<Result<Gba::GbaBootstrap>> outcome;
-    client.bootstrap([&outcome](Result<Gba::GbaBootstrap> result) { outcome = std::move(result); });
-    if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 15000))
-        return makeError("test.timeout", "bootstrap did not finish");
-    return std::move(*outcome);
+    return Testing::bootstrapAt(m_bsf->port(), m_operatorCa, usim);
 }
 
 Result<Gba::Enrolment> TestIdentities::enrol(Gba::SoftUsim &usim, const QString &gatewayId,
@@ -244,32 +219,18 @@ Result<Gba::Enrolment> TestIdentities::enrol(Gba::SoftUsim &usim, const QString 
     auto bootstrapped = bootstrap(usim);
     if (!bootstrapped)
         return bootstrapped.error();
-    auto key = Crypto::PrivateKey::generateP256();
-    auto csr = Crypto::createCsr(*key, gatewayId.toStdString());
-    if (!csr)
-        return csr.error();
-    Gba::EnrolmentRequest request;
-    request.nafUrl = QUrl(QStringLiteral("https://localhost:%1/naf/v1/enrol").arg(m_nafPort));
-    request.nafFqdn = QStringLiteral("naf.lab.example");
-    request.trustedCas = m_operatorCa;
-    request.gatewayId = gatewayId;
-    request.csrPem = QByteArray::fromStdString(*csr);
-    Gba::EnrolmentClient client;
-    std::optional<Result<Gba::Enrolment>> outcome;
-    client.enrol(request, *bootstrapped,
-                 [&outcome](Result<Gba::Enrolment> result) { outcome = std::move(result); });
-    if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 15000))
-        return makeError("test.timeout", "enrolment did not finish");
-    if (*outcome && tls) {
+    std::optional<Crypto::PrivateKey> key;
+    auto outcome = Testing::enrolAt(m_nafPort, m_operatorCa, *bootstrapped, gatewayId, &key);
+    if (outcome && tls) {
         const Crypto::SecretBytes keyPem = key->toPem();
         *tls = QSslConfiguration::defaultConfiguration();
-        tls->setLocalCertificate(QSslCertificate((*outcome)->certificatePem));
+        tls->setLocalCertificate(QSslCertificate(outcome->certificatePem));
         tls->setPrivateKey(QSslKey(
             QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size())),
             QSsl::Ec));
-        tls->setCaCertificates(QSslCertificate::fromData((*outcome)->portalCaPem));
+        tls->setCaCertificates(QSslCertificate::fromData(outcome->portalCaPem));
     }
-    return std::move(*outcome);
+    return outcome;
 }
 
 void TestIdentities::reservedAndTakenIdsAreRefusedAtTheNaf_data()

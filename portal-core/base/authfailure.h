@@ -101,11 +101,16 @@ inline Result<AuthFailure> authFailureFromJson(const QJsonObject &object)
     if (!text("minuteMs").isDouble() || !text("lastMs").isDouble() || !text("count").isDouble() ||
         !text("source").isString() || !text("identity").isString() || !text("reason").isString())
         return Error{"auth_failure.malformed", "an auth failure row lacks a field or its type"};
+    // toInteger: a fraction, NaN or a value beyond 2^63 is not a number of milliseconds.
+    constexpr qint64 kInvalid = -1;
+    const qint64 minuteMs = text("minuteMs").toInteger(kInvalid);
+    const qint64 lastMs = text("lastMs").toInteger(kInvalid);
+    if (minuteMs < 0 || lastMs < 0)
+        return Error{"auth_failure.malformed", "minuteMs and lastMs are epoch milliseconds"};
     AuthFailure row;
-    row.minute = QDateTime::fromMSecsSinceEpoch(
-        authFailureMinute(qint64(text("minuteMs").toDouble())), Qt::UTC);
-    row.last = QDateTime::fromMSecsSinceEpoch(qint64(text("lastMs").toDouble()), Qt::UTC);
-    row.count = qint64(text("count").toDouble());
+    row.minute = QDateTime::fromMSecsSinceEpoch(authFailureMinute(minuteMs), Qt::UTC);
+    row.last = QDateTime::fromMSecsSinceEpoch(lastMs, Qt::UTC);
+    row.count = text("count").toInteger(kInvalid);
     if (row.count < 1)
         return Error{"auth_failure.malformed", "an auth failure row counts less than one"};
     row.source = authFailureField(text("source").toString(), kAuthFailureSourceChars);

@@ -1,6 +1,7 @@
 // The lab PKI is checked with the `openssl` command line: every leaf verifies against its own
 // CA for its purpose, and against neither the other CA nor the other purpose.
 
+#include "tests/support/firstlayoutpki.h"
 #include "tests/support/testfiles.h"
 
 #include <portal-core/crypto/identity.h>
@@ -340,47 +341,16 @@ void tst_LabPki::badNameLeavesDirectoryEmpty()
 
 void tst_LabPki::upgradesTheFirstLayout()
 {
-    // The first layout: 14 files, portal-admin and portal-api without typed names, both from
-    // the portal CA. Made here from a current PKI by removing the new roots and issuing the
-    // two leaves as the first layout did.
+    // The first layout (14 files), made from a current PKI by the shared test writer.
     QTemporaryDir directory;
     QVERIFY(directory.isValid());
     Result<LabPkiPaths> created = LabPki::ensure(directory.path().toStdString());
     QVERIFY(created.ok());
     const LabPkiPaths paths = created.value();
-    for (const LabPkiFilePair *root : {&paths.gatewayCa, &paths.adminCa, &paths.usersCa}) {
-        QVERIFY(QFile::remove(QString::fromStdString(root->certificatePath)));
-        QVERIFY(QFile::remove(QString::fromStdString(root->keyPath)));
-    }
+    const Result<void> firstLayout = Testing::writeFirstLayoutPki(paths);
+    QVERIFY2(firstLayout.ok(), firstLayout.ok() ? "" : firstLayout.error().message.c_str());
     const Certificate portalCa = loadCertificate(paths.portalCa.certificatePath);
-    Result<PrivateKey> portalCaKey =
-        PrivateKey::fromPem(Testing::readFile(paths.portalCa.keyPath).toStdString());
-    QVERIFY(portalCaKey.ok());
-    const auto writeOldLeaf = [&](const LabPkiFilePair &pair, const std::string &commonName,
-                                  CertificateProfile profile) {
-        Result<PrivateKey> key = PrivateKey::generateP256();
-        const PublicKey publicKey = key.value().publicKey();
-        IssueRequest issue;
-        issue.issuerCertificate = &portalCa;
-        issue.issuerKey = &portalCaKey.value();
-        issue.subjectPublicKey = &publicKey;
-        issue.commonName = commonName;
-        if (profile == CertificateProfile::TlsServer)
-            issue.dnsNames = {"localhost"};
-        issue.profile = profile;
-        issue.validitySeconds = 3600;
-        Result<Certificate> certificate = issueCertificate(issue);
-        QVERIFY(certificate.ok());
-        QVERIFY(Testing::writeFile(QString::fromStdString(pair.certificatePath),
-                                   QByteArray::fromStdString(certificate.value().toPem())));
-        const SecretBytes keyPem = key.value().toPem();
-        QVERIFY(Testing::writeFile(
-            QString::fromStdString(pair.keyPath),
-            QByteArray(reinterpret_cast<const char *>(keyPem.data()), qsizetype(keyPem.size()))));
-        QVERIFY(::chmod(pair.keyPath.c_str(), 0600) == 0);
-    };
-    writeOldLeaf(paths.portalAdmin, "portal-admin", CertificateProfile::TlsClient);
-    writeOldLeaf(paths.portalApi, "portal.lab.example", CertificateProfile::TlsServer);
+    QVERIFY(!identityOf(loadCertificate(paths.portalAdmin.certificatePath)).ok());
     QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 14);
     const QByteArray operatorCaBefore = Testing::readFile(paths.operatorCa.keyPath);
     const QByteArray portalCaBefore = Testing::readFile(paths.portalCa.keyPath);

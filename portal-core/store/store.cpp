@@ -943,16 +943,33 @@ Result<void> Store::bindGatewayImpi(const QString &id, const QString &impi)
         return makeError("store.invalid", "an IMPI is 1 to 255 characters");
     if (auto ensured = ensureGateway(id); !ensured)
         return ensured;
-    // One statement, so the count and the bind cannot be split by another enrolment of this
-    // portald; on PostgreSQL two portalds racing for one IMPI can still both pass the count
-    // (READ COMMITTED), which at worst binds one id more than allowed.
+    // One statement, so on SQLite (one writer at a time) the count and the bind cannot be
+    // split. On PostgreSQL (READ COMMITTED) two portalds binding other ids of one IMPI could
+    // both pass the count, so the statement runs in a transaction holding a lock of that IMPI
+    // (the key space 7419002 is this rule's; hashtext collisions only serialise more).
+    if (m_postgres) {
+        if (auto begun = begin(true); !begun)
+            return begun.error();
+        StoreQuery lock(m_connectionName,
+                        QStringLiteral("SELECT pg_advisory_xact_lock(7419002, hashtext(?))"));
+        if (!lock.exec({impi})) {
+            const Error error = sqlError("store.sql", lock.error());
+            (void)finish(m_connectionName, false);
+            return error;
+        }
+    }
     StoreQuery query(
         m_connectionName,
         QStringLiteral(
             "UPDATE gateways SET impi = ? WHERE id = ? AND (impi = ? OR (impi IS NULL AND"
             " (SELECT COUNT(*) FROM gateways WHERE impi = ?) <"
             " COALESCE((SELECT max_gateway_ids FROM impi_allowances WHERE impi = ?), 1)))"));
-    if (!query.exec({impi, id, impi, impi, impi}))
+    const bool executed = query.exec({impi, id, impi, impi, impi});
+    if (m_postgres) {
+        if (auto finished = finish(m_connectionName, executed); !finished)
+            return finished;
+    }
+    if (!executed)
         return sqlError("store.sql", query.error());
     if (query.query().numRowsAffected() != 0)
         return {};

@@ -1,9 +1,10 @@
 // Portal::Store on a real PostgreSQL 15 (started by the test in a temporary directory,
 // listening only on a Unix socket there, so no TCP port is involved): the same migrations,
 // and placement from many connections at once — as several iot-portald processes sharing one
-// database would — creating exactly one instance per slot. psql, an independent client,
-// reads the result. Skipped when PostgreSQL's server binaries or the `postgres` user are
-// missing (scripts/install-deps installs them).
+// database would — creating exactly one instance per slot, and enrolments binding at most
+// one gateway id per subscriber. psql, an independent client, reads the result. Skipped when
+// PostgreSQL's server binaries or the `postgres` user are missing (scripts/install-deps
+// installs them).
 
 #include "tests/support/postgresserver.h"
 
@@ -37,6 +38,7 @@ private slots:
     void migratesAndRoundTrips();
     void concurrentPlacementCreatesOneInstancePerSlot_data();
     void concurrentPlacementCreatesOneInstancePerSlot();
+    void concurrentEnrolmentsBindOneIdPerImpi();
     void leaseHasOneHolder();
     void adminRequestsFinishOnce();
     void changesAreNotified();
@@ -170,6 +172,47 @@ void TestStorePostgres::concurrentPlacementCreatesOneInstancePerSlot()
                       .arg(className)
                       .arg(capacity)),
              QStringList{QStringLiteral("t")});
+}
+
+void TestStorePostgres::concurrentEnrolmentsBindOneIdPerImpi()
+{
+    // As NAFs of several portalds would: each connection enrols its own gateway id for every
+    // subscriber at about the same time; each subscriber may have one id (the default).
+    const int threads = 8;
+    const int subscribers = 200;
+    std::atomic<int> errors{0};
+    std::atomic<int> bound{0};
+    std::atomic<int> ready{0}; // all connections open before the first enrolment
+    std::vector<std::unique_ptr<QThread>> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back(QThread::create([&, t] {
+            auto store = Store::Store::open(m_url);
+            ++ready;
+            if (!store) {
+                ++errors;
+                return;
+            }
+            while (ready.load() < threads)
+                QThread::yieldCurrentThread();
+            for (int i = 0; i < subscribers; ++i) {
+                auto result = (*store)->bindGatewayImpi(QStringLiteral("gw-%1-%2").arg(i).arg(t),
+                                                        QStringLiteral("race-%1@ims").arg(i));
+                if (result)
+                    ++bound;
+                else if (result.error().code != "naf.impi_bound")
+                    ++errors;
+            }
+        }));
+    }
+    for (auto &worker : workers)
+        worker->start();
+    for (auto &worker : workers)
+        QVERIFY(worker->wait(120000));
+    QCOMPARE(errors.load(), 0);
+    QCOMPARE(bound.load(), subscribers);
+    QCOMPARE(psql(QStringLiteral("SELECT COUNT(*) FROM (SELECT impi FROM gateways WHERE impi LIKE "
+                                 "'race-%' GROUP BY impi HAVING COUNT(*) > 1) doubled")),
+             QStringList{QStringLiteral("0")});
 }
 
 void TestStorePostgres::leaseHasOneHolder()

@@ -426,10 +426,10 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
         QDir(options.value(QStringLiteral("pki-dir"))).filePath(QStringLiteral("secrets.json"))));
     config.engine.configuration.portalCaPem =
         QString::fromUtf8(readSmallFile(config.portalCaCertificatePath));
-    config.engine.gatewayCaPem = readSmallFile(config.gatewayCaCertificatePath);
+    config.api.gatewayCaPem = readSmallFile(config.gatewayCaCertificatePath);
     // Gateways enrolled before the gateway CA existed hold portal CA certificates: answered
     // 401 portal.reenrol until their B-TIDs lapse.
-    config.engine.legacyGatewayCaPem = readSmallFile(config.portalCaCertificatePath);
+    config.api.legacyGatewayCaPem = readSmallFile(config.portalCaCertificatePath);
     auto pullS = options.integer(QStringLiteral("auth-failure-pull-interval"), 1, 3600);
     if (!pullS)
         return pullS.error();
@@ -665,8 +665,9 @@ Result<void> PortaldProgram::start()
          {m_config.gatewayCaCertificatePath, m_config.portalCaCertificatePath}});
     if (!apiTls)
         return apiTls.error();
+    m_api = std::make_unique<PortalApi::PortalApi>(*m_engine, m_config.api);
     m_apiServer = std::make_unique<Http::HttpServer>(
-        [this](const Http::HttpRequest &request) { return m_engine->handlePortalApi(request); });
+        [this](const Http::HttpRequest &request) { return m_api->handle(request); });
     auto port = m_apiServer->listen(m_config.listenAddress, m_config.apiPort, *apiTls);
     if (!port)
         return port.error();
@@ -764,6 +765,7 @@ void PortaldProgram::stop()
 {
     m_naf.reset();
     m_apiServer.reset();
+    m_api.reset();
     if (m_engine)
         m_engine->stop();
     if (m_backend)

@@ -14,6 +14,7 @@
 #include <portal-core/engine/portalengine.h>
 #include <portal-core/gba/nafservice.h>
 #include <portal-core/http/httpserver.h>
+#include <portal-core/portalapi/portalapi.h>
 #include <portal-core/store/store.h>
 
 #include <QHostAddress>
@@ -47,6 +48,7 @@ struct PortaldConfig
     QString cloudBackend = QStringLiteral("local"); // or "openstack"
     QString osCloud; // openstack: the clouds.yaml entry; empty: OS_CLOUD or the only one
     Engine::EngineConfig engine; // engine.configuration: Puppet over SSH
+    PortalApi::PortalApiConfig api;
     // The NAF (Ua enrolment) runs when bsfZnUrl is set.
     QUrl bsfZnUrl;
     quint16 nafPort = 0;
@@ -88,6 +90,7 @@ private:
     std::unique_ptr<Store::Store> m_store;
     std::unique_ptr<Cloud::CloudBackend> m_backend;
     std::unique_ptr<Engine::PortalEngine> m_engine;
+    std::unique_ptr<PortalApi::PortalApi> m_api;
     std::unique_ptr<Http::HttpServer> m_apiServer;
     std::unique_ptr<Gba::NafService> m_naf;
     quint16 m_apiPort = 0;

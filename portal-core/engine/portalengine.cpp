@@ -1,10 +1,9 @@
 #include "portalengine.h"
 
 #include "instanceadminclient.h"
+#include "instancelifecycle.h"
 
 #include <portal-core/crypto/es256.h>
-#include <portal-core/crypto/identity.h>
-#include <portal-core/crypto/x509.h>
 #include <portal-core/provisioning/sshsession.h>
 
 #include <QCryptographicHash>
@@ -23,6 +22,8 @@ Q_LOGGING_CATEGORY(lcEngine, "portal.engine")
 
 namespace Portal::Engine {
 
+using InstanceLifeCycle::Event;
+
 namespace {
 
 const char kLeaseName[] = "local-supervisor";
@@ -37,222 +38,6 @@ Error internal(const Error &cause)
     qCWarning(lcEngine) << "store error:" << QString::fromStdString(cause.code)
                         << QString::fromStdString(cause.message);
     return makeError("portal.internal", "the portal store failed; try again");
-}
-
-int statusFor(const Error &error)
-{
-    const std::string &code = error.code;
-    if (code == "portal.invalid")
-        return 400;
-    if (code == "portal.unauthenticated" || code == "portal.reenrol")
-        return 401;
-    if (code == "portal.forbidden" || code == "portal.enrolment_refused" ||
-        code == "portal.wrong_identity")
-        return 403;
-    if (code == "portal.not_found")
-        return 404;
-    if (code == "portal.too_large")
-        return 413;
-    if (code == "portal.no_class")
-        return 422;
-    return 500;
-}
-
-Http::HttpAnswer errorAnswer(const Error &error)
-{
-    return Http::jsonError(statusFor(error), error);
-}
-
-// The gateway id of the typed name in a gateway CA certificate (DESIGN §7.1); the CN is
-// never consulted except to name what was presented.
-// `claimed` is set to what was presented (the typed name, else the CN) for the failure log.
-Result<QString> authenticateGateway(const QSslCertificate &peer,
-                                    const Crypto::Certificate *gatewayCa,
-                                    const Crypto::Certificate *legacyCa, QString &claimed)
-{
-    claimed = QStringLiteral("(no certificate)");
-    if (peer.isNull())
-        return portalError("portal.unauthenticated",
-                           "a gateway client certificate from the NAF is needed");
-    auto leaf = Crypto::Certificate::fromPem(peer.toPem().toStdString());
-    claimed = QStringLiteral("(unreadable)");
-    if (!leaf)
-        return portalError("portal.wrong_identity", "unreadable client certificate");
-    const QString presented = QString::fromStdString(Crypto::describeIdentity(*leaf));
-    // The CN is the caller's text: printable ASCII only and bounded before it is logged.
-    claimed = presented.startsWith(QLatin1String(Crypto::kIdentityUriPrefix))
-                  ? presented
-                  : QStringLiteral("CN=") +
-                        authFailureField(QString::fromStdString(leaf->subjectCommonName()), 64);
-    if (gatewayCa) {
-        auto name = Crypto::verifyIdentity(*leaf, *gatewayCa, Crypto::ChainPurpose::TlsClient,
-                                           Crypto::IdentityType::Gateway);
-        if (name && Store::isValidGatewayId(QString::fromStdString(*name)))
-            return QString::fromStdString(*name);
-        if (legacyCa && !Crypto::identityOf(*leaf) &&
-            Crypto::verifyChain(*leaf, *legacyCa, Crypto::ChainPurpose::TlsClient))
-            return portalError("portal.reenrol",
-                               "this certificate is from the portal's former gateway "
-                               "issuer; enrol again at the NAF");
-        if (!name)
-            return portalError("portal.wrong_identity",
-                               "a gateway certificate from the gateway CA is needed: " +
-                                   name.error().message);
-    }
-    return portalError("portal.wrong_identity",
-                       "a gateway certificate from the gateway CA is needed");
-}
-
-bool isBoundedText(const QJsonValue &value, int maxChars)
-{
-    if (!value.isString() || value.toString().size() > maxChars)
-        return false;
-    for (const QChar c : value.toString()) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            return false;
-    }
-    return true;
-}
-
-Result<QJsonObject> parseObject(const QByteArray &body)
-{
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return portalError("portal.invalid", "the body must be one JSON object");
-    return document.object();
-}
-
-Result<AttachRequest> parseAttach(const QJsonObject &object)
-{
-    AttachRequest request;
-    const QJsonValue id = object.value(QStringLiteral("deviceId"));
-    if (!id.isString() || !Store::isValidDeviceId(id.toString()))
-        return portalError("portal.invalid", "deviceId must be 16 lowercase hex digits");
-    request.deviceId = id.toString();
-    for (const auto &[name, target] : {std::pair{"vendor", &request.attributes.vendor},
-                                       std::pair{"type", &request.attributes.type},
-                                       std::pair{"subscriber", &request.attributes.subscriber}}) {
-        const QJsonValue value = object.value(QLatin1String(name));
-        if (value.isUndefined())
-            continue;
-        if (!isBoundedText(value, Store::kMaxAttributeChars))
-            return portalError("portal.invalid",
-                               std::string(name) + " must be text of at most 64 printable chars");
-        *target = value.toString();
-    }
-    const QJsonValue key = object.value(QStringLiteral("publicKey"));
-    if (!key.isString() || key.toString().size() > 200)
-        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
-    auto decoded = QByteArray::fromBase64Encoding(key.toString().toLatin1(),
-                                                  QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded || decoded.decoded.size() != 65)
-        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
-    const auto *bytes = reinterpret_cast<const uint8_t *>(decoded.decoded.constData());
-    if (!Crypto::Es256PublicKey::fromUncompressedPoint(Crypto::ByteView(bytes, 65)))
-        return portalError("portal.invalid", "publicKey is not a point on P-256");
-    request.publicKey = decoded.decoded;
-    return request;
-}
-
-constexpr int kMaxGatewayClockAheadS = 300;
-
-Result<QDateTime> parseOptionalTime(const QJsonObject &object, const char *name)
-{
-    const QJsonValue value = object.value(QLatin1String(name));
-    if (value.isUndefined())
-        return QDateTime();
-    QDateTime time;
-    if (isBoundedText(value, 40))
-        time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-    if (!time.isValid())
-        return portalError("portal.invalid", std::string(name) + " must be an ISO 8601 UTC time");
-    // The gateway's clock may drift a little; a time from the future is not a sighting.
-    if (time > QDateTime::currentDateTimeUtc().addSecs(kMaxGatewayClockAheadS))
-        return portalError("portal.invalid",
-                           std::string(name) + " is later than the portal's clock allows");
-    return time.toUTC();
-}
-
-Result<QList<Store::DeviceActivity>> parseDeviceActivity(const QJsonValue &devices)
-{
-    QList<Store::DeviceActivity> activity;
-    if (devices.isUndefined())
-        return activity;
-    if (!devices.isArray() || devices.toArray().size() > kMaxHeartbeatDevices)
-        return portalError("portal.invalid", "devices must be an array of at most " +
-                                                 std::to_string(kMaxHeartbeatDevices) + " entries");
-    for (const QJsonValue &entry : devices.toArray()) {
-        const QJsonObject object = entry.toObject();
-        Store::DeviceActivity line;
-        line.deviceId = object.value(QStringLiteral("id")).toString();
-        if (!Store::isValidDeviceId(line.deviceId))
-            return portalError("portal.invalid", "each device needs an id of 16 lowercase hex");
-        auto lastSeen = parseOptionalTime(object, "lastSeen");
-        if (!lastSeen)
-            return lastSeen.error();
-        auto lastReading = parseOptionalTime(object, "lastReading");
-        if (!lastReading)
-            return lastReading.error();
-        const auto signature = Store::signatureStateFromText(
-            object.value(QStringLiteral("signature")).toString(QStringLiteral("none")));
-        if (!signature)
-            return portalError("portal.invalid", "signature must be none, verified, "
-                                                 "bad_signature, replay or refused");
-        line.lastSeen = *lastSeen;
-        line.lastReading = *lastReading;
-        line.signature = *signature;
-        activity.append(line);
-    }
-    return activity;
-}
-
-Result<Store::Gateway> parseHeartbeat(const QString &gatewayId, const QJsonObject &object)
-{
-    Store::Gateway report;
-    report.id = gatewayId;
-    report.lastHeartbeat = QDateTime::currentDateTimeUtc();
-    const QJsonValue version = object.value(QStringLiteral("version"));
-    if (!version.isUndefined()) {
-        if (!isBoundedText(version, 64))
-            return portalError("portal.invalid", "version must be text of at most 64 chars");
-        report.version = version.toString();
-    }
-    for (const auto &[name, target] : {std::pair{"deviceCount", &report.deviceCount},
-                                       std::pair{"queueDepth", &report.queueDepth}}) {
-        const QJsonValue value = object.value(QLatin1String(name));
-        if (value.isUndefined())
-            continue;
-        const double number = value.toDouble(-1);
-        if (!value.isDouble() || number < 0 || number > 1e9 || number != double(qint64(number)))
-            return portalError("portal.invalid",
-                               std::string(name) + " must be an integer 0..1000000000");
-        *target = int(number);
-    }
-    const QJsonValue expiry = object.value(QStringLiteral("btidExpiry"));
-    if (!expiry.isUndefined()) {
-        if (!isBoundedText(expiry, 40))
-            return portalError("portal.invalid", "btidExpiry must be an ISO 8601 UTC time");
-        report.btidExpiry = QDateTime::fromString(expiry.toString(), Qt::ISODate);
-        if (!report.btidExpiry.isValid())
-            return portalError("portal.invalid", "btidExpiry must be an ISO 8601 UTC time");
-    }
-    return report;
-}
-
-QJsonObject toJson(const DeviceView &view)
-{
-    QJsonObject object{{QStringLiteral("deviceId"), view.deviceId},
-                       {QStringLiteral("state"), Store::toText(view.state)}};
-    if (!view.instanceUrl.isEmpty())
-        object.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
-    if (!view.instanceName.isEmpty())
-        object.insert(QStringLiteral("instanceName"), view.instanceName);
-    if (!view.credential.isEmpty())
-        object.insert(QStringLiteral("credential"), QString::fromLatin1(view.credential));
-    if (!view.reason.isEmpty())
-        object.insert(QStringLiteral("reason"), view.reason);
-    return object;
 }
 
 constexpr int kMaxReasonChars = 480; // the store keeps at most 500
@@ -285,20 +70,6 @@ PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
     connect(m_progressFlush, &QTimer::timeout, this, &PortalEngine::flushProgress);
     if (m_config.leaseHolder.isEmpty())
         m_config.leaseHolder = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const auto parsed = [](const QByteArray &pem) -> std::unique_ptr<const Crypto::Certificate> {
-        if (pem.isEmpty())
-            return nullptr;
-        auto certificate = Crypto::Certificate::fromPem(pem.toStdString());
-        if (!certificate) {
-            qCWarning(lcEngine) << "a gateway CA certificate is unreadable; gateways it issued "
-                                   "are refused:"
-                                << certificate.error().message.c_str();
-            return nullptr;
-        }
-        return std::make_unique<const Crypto::Certificate>(std::move(*certificate));
-    };
-    m_gatewayCa = parsed(m_config.gatewayCaPem);
-    m_legacyGatewayCa = parsed(m_config.legacyGatewayCaPem);
     m_timer->setInterval(m_config.tickMs);
     connect(m_timer, &QTimer::timeout, this, &PortalEngine::tick);
     connect(&m_backend, &Cloud::CloudBackend::statusChanged, this,
@@ -333,121 +104,29 @@ void PortalEngine::audit(const QString &actor, const QString &action, const QStr
                             << QString::fromStdString(written.error().message);
 }
 
-Http::HttpAnswer PortalEngine::handlePortalApi(const Http::HttpRequest &request)
+void PortalEngine::recordRefusedGateway(const QString &source, const QString &claimed,
+                                        const Error &refusal)
 {
-    // Only a heartbeat carries a list that grows with the gateway's devices.
-    if (request.body.size() > kMaxHeartbeatBytes ||
-        (request.body.size() > kMaxPortalRequestBytes &&
-         !request.path.endsWith(QLatin1String("/heartbeat"))))
-        return errorAnswer(portalError("portal.too_large",
-                                       "request body larger than 16 KiB (a heartbeat: 192 KiB)"));
-    QString claimed;
-    auto authenticated = authenticateGateway(request.peerCertificate, m_gatewayCa.get(),
-                                             m_legacyGatewayCa.get(), claimed);
-    if (!authenticated) {
-        const Error &refusal = authenticated.error();
-        if (auto counted = m_store.recordAuthFailure(request.peerAddress.toString(), claimed,
-                                                     QString::fromStdString(refusal.code));
-            !counted)
-            qCWarning(lcEngine) << "failed authentication not recorded:"
-                                << QString::fromStdString(counted.error().message);
-        qCWarning(lcEngine).noquote()
-            << "portal API refused" << claimed << "from" << request.peerAddress.toString() << ":"
-            << QString::fromStdString(refusal.code);
-        return errorAnswer(refusal);
-    }
-    const QString gatewayId = *authenticated;
+    if (auto counted =
+            m_store.recordAuthFailure(source, claimed, QString::fromStdString(refusal.code));
+        !counted)
+        qCWarning(lcEngine) << "failed authentication not recorded:"
+                            << QString::fromStdString(counted.error().message);
+    qCWarning(lcEngine).noquote() << "portal API refused" << claimed << "from" << source << ":"
+                                  << QString::fromStdString(refusal.code);
+}
+
+Result<void> PortalEngine::admitGateway(const QString &gatewayId, const QString &what)
+{
     auto gateway = m_store.findGateway(gatewayId);
     if (gateway && gateway->blocked) {
         audit(QStringLiteral("gateway:") + gatewayId, QStringLiteral("gateway.blocked_request"),
-              QStringLiteral("gateway:") + gatewayId, request.path.left(100));
-        return errorAnswer(portalError("portal.forbidden", "this gateway is blocked"));
+              QStringLiteral("gateway:") + gatewayId, what.left(100));
+        return portalError("portal.forbidden", "this gateway is blocked");
     }
     if (!gateway && gateway.error().code != "store.not_found")
-        return errorAnswer(internal(gateway.error()));
-
-    static const QRegularExpression heartbeatPath(
-        QStringLiteral("^/api/v1/gateways/([^/]+)/heartbeat$"));
-    static const QRegularExpression devicePath(QStringLiteral("^/api/v1/devices/([^/]+)$"));
-    const auto methodNotAllowed = [] {
-        return errorAnswer(portalError("portal.invalid", "method not allowed"));
-    };
-
-    if (const auto match = heartbeatPath.match(request.path); match.hasMatch()) {
-        if (request.method != "POST")
-            return methodNotAllowed();
-        if (match.captured(1) != gatewayId)
-            return errorAnswer(
-                portalError("portal.forbidden", "a gateway may send only its own heartbeat"));
-        auto object = parseObject(request.body);
-        if (!object)
-            return errorAnswer(object.error());
-        auto report = parseHeartbeat(gatewayId, *object);
-        if (!report)
-            return errorAnswer(report.error());
-        auto activity = parseDeviceActivity(object->value(QStringLiteral("devices")));
-        if (!activity)
-            return errorAnswer(activity.error());
-        auto devices = heartbeat(*report, *activity);
-        if (!devices)
-            return errorAnswer(devices.error());
-        QJsonArray list;
-        for (const DeviceView &view : *devices) {
-            QJsonObject entry{{QStringLiteral("deviceId"), view.deviceId},
-                              {QStringLiteral("state"), Store::toText(view.state)}};
-            if (!view.instanceUrl.isEmpty())
-                entry.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
-            if (!view.instanceName.isEmpty())
-                entry.insert(QStringLiteral("instanceName"), view.instanceName);
-            list.append(entry);
-        }
-        return Http::jsonAnswer(200, QJsonDocument(QJsonObject{
-                                         {QStringLiteral("devices"), list},
-                                         {QStringLiteral("serverTime"),
-                                          QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}}));
-    }
-    if (request.path == QLatin1String("/api/v1/devices")) {
-        if (request.method != "POST")
-            return methodNotAllowed();
-        auto object = parseObject(request.body);
-        if (!object)
-            return errorAnswer(object.error());
-        auto parsed = parseAttach(*object);
-        if (!parsed)
-            return errorAnswer(parsed.error());
-        auto result = attach(gatewayId, *parsed);
-        if (!result)
-            return errorAnswer(result.error());
-        if (result->state == Store::DeviceState::Pending) {
-            Http::HttpAnswer answer = Http::jsonAnswer(202, QJsonDocument(toJson(*result)));
-            answer.headers.append({"Retry-After", QByteArray::number(m_config.retryAfterS)});
-            return answer;
-        }
-        return Http::jsonAnswer(200, QJsonDocument(toJson(*result)));
-    }
-    if (const auto match = devicePath.match(request.path); match.hasMatch()) {
-        const QString deviceId = match.captured(1);
-        if (!Store::isValidDeviceId(deviceId))
-            return errorAnswer(portalError("portal.not_found", "no such device"));
-        if (request.method == "GET") {
-            auto result = device(gatewayId, deviceId);
-            if (!result)
-                return errorAnswer(result.error());
-            Http::HttpAnswer answer = Http::jsonAnswer(200, QJsonDocument(toJson(*result)));
-            if (result->state == Store::DeviceState::Pending)
-                answer.headers.append({"Retry-After", QByteArray::number(m_config.retryAfterS)});
-            return answer;
-        }
-        if (request.method == "DELETE") {
-            if (auto removed = detach(gatewayId, deviceId); !removed)
-                return errorAnswer(removed.error());
-            Http::HttpAnswer answer;
-            answer.status = 204;
-            return answer;
-        }
-        return methodNotAllowed();
-    }
-    return errorAnswer(portalError("portal.not_found", "no such portal API resource"));
+        return internal(gateway.error());
+    return {};
 }
 
 Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const AttachRequest &request)
@@ -483,7 +162,11 @@ Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const Attach
         }
         audit(actor, QStringLiteral("device.trusted_on_first_attach"), subject,
               QStringLiteral("open class ") + deviceClass->name);
-        return device;
+        // As stored: a device id that was deleted before starts at a later credential epoch.
+        auto stored = m_store.findDevice(device.id);
+        if (!stored)
+            return internal(stored.error());
+        return *stored;
     }
     Store::Device device = *existing;
     if (device.revoked) {
@@ -671,6 +354,7 @@ void PortalEngine::tick()
     if (leader != m_leader) {
         qCInfo(lcEngine) << (leader ? "took the leader lease" : "lost the leader lease");
         m_leader = leader;
+        m_leaderSince = now();
         m_reconciled = false;
         m_known.clear();
     }
@@ -736,10 +420,10 @@ Result<ReconcileReport> PortalEngine::reconcile()
             // Created by this process and not in the backend's last list yet is not vanished:
             // status() then still knows it.
             report.vanished.append(instance.id);
-            recordInstanceState(instance, Store::InstanceState::Failed,
-                                QStringLiteral("its %1 machine vanished (deleted outside the "
-                                               "portal); not recreated")
-                                    .arg(m_backend.name()));
+            applyEvent(instance, Event::MachineVanished,
+                       QStringLiteral("its %1 machine vanished (deleted outside the "
+                                      "portal); not recreated")
+                           .arg(m_backend.name()));
         } else {
             report.found.append(instance.id);
         }
@@ -822,8 +506,8 @@ void PortalEngine::deleteInstance(const Store::AdminRequest &request)
         return; // after the current Puppet run, which holds the machine
     const QString subject = QStringLiteral("instance:%1").arg(instance->id);
     if (instance->state != Store::InstanceState::Failed)
-        recordInstanceState(*instance, Store::InstanceState::Failed,
-                            QStringLiteral("deleted by %1").arg(request.requestedBy));
+        applyEvent(*instance, Event::Deleted,
+                   QStringLiteral("deleted by %1").arg(request.requestedBy));
     // The backend forgets the machine now and deletes it in the background; a deletion the
     // cloud loses is caught by the next reconciliation, which removes every owned machine
     // the store no longer has.
@@ -1039,16 +723,26 @@ void PortalEngine::superviseInstances()
 
 void PortalEngine::advanceInstance(Store::Instance instance)
 {
-    const auto transition = [&](Store::InstanceState next, const QString &reason = QString()) {
-        recordInstanceState(instance, next, reason);
+    const auto transition = [&](Event event, const QString &reason = QString()) {
+        applyEvent(instance, event, reason);
     };
+    // Measured from when this process began leading at the earliest, so a restart or a
+    // change of leader does not time out what the previous one was doing.
+    const QDateTime since = qMax(instance.updatedAt, m_leaderSince);
+    if (InstanceLifeCycle::hasTimedOut(instance.state, since, now())) {
+        transition(Event::TimedOut,
+                   QStringLiteral("%1 for more than %2 min")
+                       .arg(Store::toText(instance.state))
+                       .arg(InstanceLifeCycle::timeoutMs(instance.state) / 60'000));
+        return;
+    }
     Cloud::InstanceStatus status = m_backend.status(instance.id);
     if (status.state != Cloud::InstanceStatus::State::Missing)
         m_known.insert(instance.id); // also machines the backend adopted on its own
     if (status.state == Cloud::InstanceStatus::State::Missing && m_known.contains(instance.id) &&
         (instance.state == Store::InstanceState::Configuring ||
          instance.state == Store::InstanceState::Ready)) {
-        transition(Store::InstanceState::Failed,
+        transition(Event::MachineVanished,
                    QStringLiteral("its %1 machine vanished (deleted outside the portal); not "
                                   "recreated")
                        .arg(m_backend.name()));
@@ -1074,8 +768,7 @@ void PortalEngine::advanceInstance(Store::Instance instance)
             }
         }
         if (auto created = m_backend.create(spec); !created) {
-            transition(Store::InstanceState::Failed,
-                       QString::fromStdString(created.error().message));
+            transition(Event::MachineFailed, QString::fromStdString(created.error().message));
             return;
         }
         status = m_backend.status(instance.id);
@@ -1084,10 +777,10 @@ void PortalEngine::advanceInstance(Store::Instance instance)
     case Cloud::InstanceStatus::State::Missing:
     case Cloud::InstanceStatus::State::Building:
         if (instance.state == Store::InstanceState::Requested)
-            transition(Store::InstanceState::Building);
+            transition(Event::MachineBuilding);
         return;
     case Cloud::InstanceStatus::State::Failed:
-        transition(Store::InstanceState::Failed, status.reason);
+        transition(Event::MachineFailed, status.reason);
         return;
     case Cloud::InstanceStatus::State::Stopped:
         // An admin's stop: the instance keeps its place and state until it runs again.
@@ -1102,22 +795,40 @@ void PortalEngine::advanceInstance(Store::Instance instance)
     instance.dataDir = status.dataDir;
     if (instance.state == Store::InstanceState::Requested ||
         instance.state == Store::InstanceState::Building) {
-        transition(Store::InstanceState::Configuring);
+        transition(Event::MachineRunning);
         recordHostKey(instance, status);
         m_configurator->configure(instance, m_backend.name());
     } else if (instance.state == Store::InstanceState::Configuring) {
         // Resumed after a restart (or a lost leadership): Puppet runs are idempotent.
         if (!m_configurator->isConfiguring(instance.id)) {
             if (addressChanged)
-                transition(Store::InstanceState::Configuring);
+                transition(Event::AddressChanged);
             recordHostKey(instance, status);
             m_configurator->configure(instance, m_backend.name());
         }
     } else if (addressChanged) {
-        transition(Store::InstanceState::Ready);
+        transition(Event::AddressChanged);
         qCInfo(lcEngine).noquote() << "instance" << instance.id << "now at" << instance.url
                                    << "(was" << (previousUrl.isEmpty() ? "-" : previousUrl) + ')';
     }
+}
+
+bool PortalEngine::applyEvent(Store::Instance &instance, Event event, const QString &reason)
+{
+    const auto next = InstanceLifeCycle::next(instance.state, event);
+    if (!next) {
+        qCWarning(lcEngine).noquote()
+            << "instance" << instance.id << ":" << InstanceLifeCycle::toText(event)
+            << "is not a transition of" << Store::toText(instance.state) << "; ignored";
+        return false;
+    }
+    recordInstanceState(instance, *next, reason);
+    return true;
+}
+
+QDateTime PortalEngine::now() const
+{
+    return m_config.clock ? m_config.clock() : QDateTime::currentDateTimeUtc();
 }
 
 void PortalEngine::recordHostKey(const Store::Instance &instance,
@@ -1226,7 +937,7 @@ void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose
         auto instance = m_store.findInstance(instanceId);
         if (purpose == Purpose::Reprovision && succeeded && instance &&
             instance->state == Store::InstanceState::Failed)
-            recordInstanceState(*instance, Store::InstanceState::Ready);
+            applyEvent(*instance, Event::Reprovisioned);
         return;
     }
     auto instance = m_store.findInstance(instanceId);
@@ -1237,7 +948,7 @@ void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose
     case Outcome::Skipped:
         audit(QStringLiteral("portald"), QStringLiteral("instance.puppet_skipped"), subject,
               reason);
-        recordInstanceState(*instance, Store::InstanceState::Ready);
+        applyEvent(*instance, Event::Configured);
         break;
     case Outcome::Unchanged:
     case Outcome::Changed:
@@ -1245,13 +956,13 @@ void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose
               (outcome == Outcome::Changed ? QStringLiteral("changed\n")
                                            : QStringLiteral("unchanged\n")) +
                   log);
-        recordInstanceState(*instance, Store::InstanceState::Ready);
+        applyEvent(*instance, Event::Configured);
         break;
     case Outcome::Failed:
         audit(QStringLiteral("portald"), QStringLiteral("instance.puppet_failed"), subject,
               reason + QLatin1Char('\n') + log);
-        recordInstanceState(*instance, Store::InstanceState::Failed,
-                            QStringLiteral("configuring failed: ") + reason);
+        applyEvent(*instance, Event::ConfiguringFailed,
+                   QStringLiteral("configuring failed: ") + reason);
         break;
     }
     QTimer::singleShot(0, this, &PortalEngine::tick);

@@ -1,8 +1,9 @@
 #pragma once
 // The portal engine (DESIGN §5, docs/api.md "Portal API"): device attach and placement,
-// the gateway registry, the instance life cycle for one cloud backend, and the portal API's
-// HTTP handlers. Everything it decides is persisted in the store first, so any portald
-// sharing the database can answer any request, and a restarted one resumes.
+// the gateway registry and the instance life cycle for one cloud backend; the portal API's
+// HTTP adapter (PortalApi::PortalApi) calls its operations. Everything it decides is persisted in
+// the store first, so any portald sharing the database can answer any request, and a restarted one
+// resumes.
 //
 // Attach: validate → class (the preregistered device's class, or the best match; none: 422
 // `portal.no_class`) → enrolment (preregistered: id and key must exist, another key or a
@@ -14,7 +15,8 @@
 //
 // tick() (a timer, every tickMs) drives the rest: the holder of the store's leader lease
 // reconciles the backend with the store once (reconcile()), then moves instances requested →
-// building → configuring → ready (or failed) through the backend and InstanceConfigurator
+// building → configuring → ready (or failed) as the one table of instancelifecycle.h allows,
+// with its per-state timeouts, through the backend and InstanceConfigurator
 // (Puppet over SSH, or `skipped`), resumes them after a restart, and does the admin requests
 // queued in the store (`reconcile`, `instance.reprovision`, `instance.action`,
 // `instance.console`, `device.revoke`: the store first, then the device's instance, the
@@ -28,10 +30,10 @@
 #include "classmatcher.h"
 #include "devicecredential.h"
 #include "instanceconfigurator.h"
+#include "instancelifecycle.h"
 
 #include <portal-core/base/result.h>
 #include <portal-core/cloud/cloudbackend.h>
-#include <portal-core/http/httpmessage.h>
 #include <portal-core/store/store.h>
 
 #include <QHash>
@@ -40,38 +42,26 @@
 #include <QSet>
 #include <QSslConfiguration>
 
-class QTimer;
+#include <functional>
 
-namespace Portal::Crypto {
-class Certificate;
-}
+class QTimer;
 
 namespace Portal::Engine {
 
 class InstanceAdminClient;
-
-inline constexpr qsizetype kMaxPortalRequestBytes = 16 * 1024;
-// A heartbeat of kMaxHeartbeatDevices activity lines is about 120 KiB.
-inline constexpr qsizetype kMaxHeartbeatBytes = 192 * 1024;
-inline constexpr int kMaxHeartbeatDevices = 1000;
 
 struct EngineConfig
 {
     QString ownerTag = QStringLiteral("iot-portal");
     QString leaseHolder; // unique per process; generated when empty
     int leaseTtlS = 15;
-    int retryAfterS = 1;
     int tickMs = 250;
     // How often the leader copies each ready instance's failed authentications into the
     // portal's: how fresh the audit view of instances is.
     int authFailurePullMs = 30'000;
     ConfiguratorConfig configuration; // Puppet over SSH for the configuring step
-    // The portal API accepts only gateway certificates from this root with a gateway typed
-    // name (DESIGN §7.1); empty: every gateway request is refused.
-    QByteArray gatewayCaPem;
-    // The issuer of gateway certificates before the gateway CA existed (the portal CA): such a
-    // certificate is answered 401 `portal.reenrol`, so the gateway enrols again. Empty: none.
-    QByteArray legacyGatewayCaPem;
+    // The time the life cycle's timeouts are measured with; empty: the system clock (UTC).
+    std::function<QDateTime()> clock;
 };
 
 struct AttachRequest
@@ -116,11 +106,12 @@ public:
     void stop();
     bool isLeader() const { return m_leader; }
 
-    // The portal API: routes, client-certificate authorisation, bounds, JSON.
-    // A refused client certificate is 401 `portal.unauthenticated` (none), 401
-    // `portal.reenrol` (from the legacy issuer), or 403 `portal.wrong_identity`; each is
-    // counted in the store's failed authentications (Store::recordAuthFailure).
-    Http::HttpAnswer handlePortalApi(const Http::HttpRequest &request);
+    // A gateway's client certificate was refused (`claimed` names what it presented): counted
+    // in the store's failed authentications (Store::recordAuthFailure) and logged.
+    void recordRefusedGateway(const QString &source, const QString &claimed, const Error &refusal);
+    // Whether an authenticated gateway may be served: a blocked one is refused
+    // (`portal.forbidden`) and its request (`what`) audited.
+    Result<void> admitGateway(const QString &gatewayId, const QString &what);
 
     // The operations behind the routes, for a gateway already authenticated. Errors carry
     // the portal API codes: `portal.invalid`, `portal.no_class`, `portal.enrolment_refused`,
@@ -148,8 +139,12 @@ private:
     // The host key the portal gave the instance's machine, into the known_hosts it is
     // configured with (audited), before the first SSH contact.
     void recordHostKey(const Store::Instance &instance, const Cloud::InstanceStatus &status);
+    // Moves the instance as InstanceLifeCycle::next allows (false, logged: not allowed).
+    bool applyEvent(Store::Instance &instance, InstanceLifeCycle::Event event,
+                    const QString &reason = QString());
     void recordInstanceState(Store::Instance &instance, Store::InstanceState next,
                              const QString &reason = QString());
+    QDateTime now() const;
     void onConfigured(qint64 instanceId, InstanceConfigurator::Purpose purpose,
                       InstanceConfigurator::Outcome outcome, const QString &reason,
                       const QString &log);
@@ -187,9 +182,6 @@ private:
     Cloud::CloudBackend &m_backend;
     DeviceCredentials m_credentials;
     EngineConfig m_config;
-    // gatewayCaPem and legacyGatewayCaPem, parsed once; null when absent or unreadable.
-    std::unique_ptr<const Crypto::Certificate> m_gatewayCa;
-    std::unique_ptr<const Crypto::Certificate> m_legacyGatewayCa;
     InstanceAdminClient *m_admin;
     InstanceConfigurator *m_configurator;
     QTimer *m_timer;
@@ -208,6 +200,7 @@ private:
     QTimer *m_progressFlush = nullptr;
     static constexpr int kProgressFlushMs = 250;
     bool m_leader = false;
+    QDateTime m_leaderSince; // when this process last took the lease
     bool m_reconciled = false;
     bool m_inTick = false;
 };

@@ -147,6 +147,12 @@ const char *const kMigrations[] = {
     " serial TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, certificate_pem TEXT NOT NULL,"
     " created_ms BIGINT NOT NULL, not_after_ms BIGINT NOT NULL, revoked_ms BIGINT)%;%"
     " CREATE INDEX user_certificates_name ON user_certificates (name)",
+
+    // The next credential epoch of each deleted device, so a device id that comes back (an
+    // open-class device detached and attached again, a device registered again) never gets a
+    // credential it had before.
+    "CREATE TABLE device_epochs ("
+    " device_id TEXT PRIMARY KEY NOT NULL, next_epoch INTEGER NOT NULL)",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -708,18 +714,31 @@ Result<void> Store::insertDevice(const Device &device)
 {
     if (auto checked = checkDevice(device); !checked)
         return checked;
+    if (auto begun = begin(true); !begun)
+        return begun.error();
+    const auto fail = [this](Error error) -> Result<void> {
+        (void)finish(m_connectionName, false);
+        return error;
+    };
+    StoreQuery deleted(m_connectionName,
+                       QStringLiteral("SELECT next_epoch FROM device_epochs WHERE device_id = ?"));
+    if (!deleted.exec({device.id}))
+        return fail(sqlError("store.sql", deleted.error()));
+    const int epoch = deleted.query().next()
+                          ? qMax(device.credentialEpoch, deleted.query().value(0).toInt())
+                          : device.credentialEpoch;
     StoreQuery query(m_connectionName,
                      QStringLiteral("INSERT INTO devices (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
                                     "?, ?)")
                          .arg(QLatin1String(kDeviceColumns)));
     if (!query.exec({device.id, device.publicKey, device.className, nullIfEmpty(device.gatewayId),
                      nullIfZero(device.instanceId), toText(device.state), device.credentialSha256,
-                     device.credentialEpoch, int(device.revoked), device.reason, nowMs()})) {
+                     epoch, int(device.revoked), device.reason, nowMs()})) {
         if (isUniqueViolation(query.error()))
-            return makeError("store.conflict", "a device with this id exists");
-        return sqlError("store.sql", query.error());
+            return fail(makeError("store.conflict", "a device with this id exists"));
+        return fail(sqlError("store.sql", query.error()));
     }
-    return {};
+    return finish(m_connectionName, true);
 }
 
 Result<void> Store::updateDevice(const Device &device)
@@ -772,12 +791,26 @@ Result<Store::StatusCounts> Store::statusCounts(const QDateTime &onlineSince) co
 
 Result<void> Store::deleteDevice(const QString &id)
 {
+    if (auto begun = begin(true); !begun)
+        return begun.error();
+    const auto fail = [this](Error error) -> Result<void> {
+        (void)finish(m_connectionName, false);
+        return error;
+    };
+    // The row's epoch only grows (insertDevice starts from it), so the newer one wins.
+    StoreQuery tombstone(m_connectionName,
+                         QStringLiteral("INSERT INTO device_epochs (device_id, next_epoch)"
+                                        " SELECT id, credential_epoch + 1 FROM devices WHERE id = ?"
+                                        " ON CONFLICT (device_id) DO UPDATE SET"
+                                        " next_epoch = excluded.next_epoch"));
+    if (!tombstone.exec({id}))
+        return fail(sqlError("store.sql", tombstone.error()));
     StoreQuery query(m_connectionName, QStringLiteral("DELETE FROM devices WHERE id = ?"));
     if (!query.exec({id}))
-        return sqlError("store.sql", query.error());
+        return fail(sqlError("store.sql", query.error()));
     if (query.query().numRowsAffected() == 0)
-        return makeError("store.not_found", "no such device");
-    return {};
+        return fail(makeError("store.not_found", "no such device"));
+    return finish(m_connectionName, true);
 }
 
 namespace {

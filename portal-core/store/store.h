@@ -69,7 +69,9 @@ public:
     Result<QList<DeviceClass>> deviceClasses() const;
 
     // Devices.
-    Result<void> insertDevice(const Device &device); // `store.conflict` when the id exists
+    // `store.conflict` when the id exists. A device id deleted before starts at the credential
+    // epoch after its last one (device_epochs), whatever device.credentialEpoch says.
+    Result<void> insertDevice(const Device &device);
     Result<void> updateDevice(const Device &device); // all columns but id
     Result<Device> findDevice(const QString &id) const;
     Result<void> deleteDevice(const QString &id);

@@ -70,6 +70,7 @@ private slots:
     void preregisteredRefusesOtherKey();
     void unknownAttributesHaveNoClass();
     void otherGatewayIsForbidden();
+    void reattachedOpenDeviceNeverGetsAnOldCredential();
     void killedInstanceIsRestarted();
     void reconcileRequestReportsWhatItFound();
     void adminRequestsTheEngineCannotDoFail_data();
@@ -84,7 +85,9 @@ private:
                                        const QJsonObject &options = {});
     QJsonObject instanceHealth(const QString &url);
     // HTTP status of GET path on the instance as `originator`, without a client certificate.
-    int retrieveAs(const QString &url, const QString &path, const QByteArray &originator);
+    // A GET without a client certificate, as originator, with a bearer credential when given.
+    int retrieveAs(const QString &url, const QString &path, const QByteArray &originator,
+                   const QByteArray &bearer = QByteArray());
 
     QTemporaryDir m_dir;
     Crypto::LabPkiPaths m_pki;
@@ -138,7 +141,6 @@ void TestAttach::initTestCase()
     QVERIFY2(backend, backend ? "" : backend.error().message.c_str());
     m_backend = std::move(*backend);
     Engine::EngineConfig engineConfig;
-    engineConfig.gatewayCaPem = Testing::readFile(m_pki.gatewayCa.certificatePath);
     engineConfig.tickMs = 100;
     m_engine = std::make_unique<Engine::PortalEngine>(
         *m_store, *m_backend, m_adminTls, Engine::DeviceCredentials(QByteArray(32, '\x5a')),
@@ -200,7 +202,8 @@ QJsonObject TestAttach::instanceHealth(const QString &url)
     return QJsonDocument::fromJson(reply->readAll()).object();
 }
 
-int TestAttach::retrieveAs(const QString &url, const QString &path, const QByteArray &originator)
+int TestAttach::retrieveAs(const QString &url, const QString &path, const QByteArray &originator,
+                           const QByteArray &bearer)
 {
     QSslConfiguration anonymous = m_adminTls;
     anonymous.setLocalCertificate(QSslCertificate());
@@ -209,6 +212,8 @@ int TestAttach::retrieveAs(const QString &url, const QString &path, const QByteA
     QNetworkRequest request(QUrl(url + path));
     request.setSslConfiguration(anonymous);
     request.setRawHeader("X-M2M-Origin", originator);
+    if (!bearer.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + bearer);
     QNetworkReply *reply = network.get(request);
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!finished.wait(10000))
@@ -365,6 +370,31 @@ void TestAttach::otherGatewayIsForbidden()
     QCOMPARE(
         m_engine->device(QStringLiteral("gw1"), QStringLiteral("00000000000000ff")).error().code,
         std::string("portal.not_found"));
+}
+
+void TestAttach::reattachedOpenDeviceNeverGetsAnOldCredential()
+{
+    // Detached by gw1 (an open class deletes the device), then attached through gw2: the
+    // credential gw1 held must stay dead on the instance.
+    const Engine::AttachRequest request{QStringLiteral("00000000000000a7"),
+                                        {QStringLiteral("acme"), QStringLiteral("temp"), {}},
+                                        newDeviceKey()};
+    QVERIFY(m_engine->attach(QStringLiteral("gw1"), request));
+    const Engine::DeviceView first = waitUntilSettled(QStringLiteral("gw1"), request.deviceId);
+    QCOMPARE(first.state, Store::DeviceState::Ready);
+    const QString path = QStringLiteral("/m2m/") + request.deviceId;
+    const QByteArray originator = "C" + request.deviceId.toLatin1();
+    QVERIFY(retrieveAs(first.instanceUrl, path, originator, first.credential) != 401);
+    QVERIFY(m_engine->detach(QStringLiteral("gw1"), request.deviceId));
+
+    QVERIFY(m_engine->attach(QStringLiteral("gw2"), request));
+    const Engine::DeviceView again = waitUntilSettled(QStringLiteral("gw2"), request.deviceId);
+    QCOMPARE(again.state, Store::DeviceState::Ready);
+    QVERIFY(again.credential != first.credential);
+    QCOMPARE(m_store->findDevice(request.deviceId)->credentialEpoch, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(retrieveAs(again.instanceUrl, path, originator, first.credential),
+                              401, kReadyTimeoutMs);
+    QVERIFY(retrieveAs(again.instanceUrl, path, originator, again.credential) != 401);
 }
 
 void TestAttach::killedInstanceIsRestarted()

@@ -130,7 +130,6 @@ void TestMainWindow::initTestCase()
     QVERIFY(backend);
     m_backend = std::move(*backend);
     Engine::EngineConfig engineConfig;
-    engineConfig.gatewayCaPem = Testing::readFile(m_pki.gatewayCa.certificatePath);
     engineConfig.tickMs = 100;
     m_engine = std::make_unique<Engine::PortalEngine>(
         *m_store, *m_backend, *adminTls, Engine::DeviceCredentials(QByteArray(32, '\x5a')),

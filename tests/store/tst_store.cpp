@@ -97,6 +97,7 @@ private slots:
     void templatesAndClassesRoundTrip();
     void invalidValuesWriteNothing();
     void devicesRoundTrip();
+    void deletedDeviceComesBackAtALaterEpoch();
     void heartbeatKeepsBlocked();
     void deviceActivityOfTheHoldingGatewayOnly();
     void onlyFailedInstancesAreDeleted();
@@ -304,6 +305,28 @@ void TestStore::devicesRoundTrip()
     QVERIFY(store->deleteDevice(deviceId(2)));
     QCOMPARE(store->findDevice(deviceId(2)).error().code, std::string("store.not_found"));
     QVERIFY(*store->devicesRevision() != revisionWithTwo);
+}
+
+void TestStore::deletedDeviceComesBackAtALaterEpoch()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    seed(*store, makeClass(QStringLiteral("c"), Store::Sharing::Shared, 10), 1);
+    Store::Device device = *store->findDevice(deviceId(1));
+    device.credentialEpoch = 4;
+    QVERIFY(store->updateDevice(device));
+    QVERIFY(store->deleteDevice(deviceId(1)));
+    device.credentialEpoch = 0; // as a first attach of an open class inserts it
+    QVERIFY(store->insertDevice(device));
+    QCOMPARE(store->findDevice(deviceId(1))->credentialEpoch, 5);
+    // Deleted again at 5: back at 6, never at an epoch it had.
+    QVERIFY(store->deleteDevice(deviceId(1)));
+    QVERIFY(store->insertDevice(device));
+    QCOMPARE(store->findDevice(deviceId(1))->credentialEpoch, 6);
+    // A deletion of what is not there writes no tombstone and changes nothing.
+    QCOMPARE(store->deleteDevice(deviceId(9)).error().code, std::string("store.not_found"));
+    QCOMPARE(sqlite3(m_path, QStringLiteral("SELECT device_id, next_epoch FROM device_epochs")),
+             QStringList{deviceId(1) + QStringLiteral("|6")});
 }
 
 void TestStore::heartbeatKeepsBlocked()

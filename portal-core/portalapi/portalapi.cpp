@@ -1,0 +1,368 @@
+#include "portalapi.h"
+
+#include <portal-core/crypto/es256.h>
+#include <portal-core/crypto/identity.h>
+#include <portal-core/crypto/x509.h>
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+Q_LOGGING_CATEGORY(lcPortalApi, "portal.api")
+
+namespace Portal::PortalApi {
+
+namespace {
+
+Error portalError(const char *code, std::string message)
+{
+    return makeError(code, std::move(message));
+}
+
+int statusFor(const Error &error)
+{
+    const std::string &code = error.code;
+    if (code == "portal.invalid")
+        return 400;
+    if (code == "portal.unauthenticated" || code == "portal.reenrol")
+        return 401;
+    if (code == "portal.forbidden" || code == "portal.enrolment_refused" ||
+        code == "portal.wrong_identity")
+        return 403;
+    if (code == "portal.not_found")
+        return 404;
+    if (code == "portal.too_large")
+        return 413;
+    if (code == "portal.no_class")
+        return 422;
+    return 500;
+}
+
+Http::HttpAnswer errorAnswer(const Error &error)
+{
+    return Http::jsonError(statusFor(error), error);
+}
+
+// The gateway id of the typed name in a gateway CA certificate (DESIGN §7.1); the CN is
+// never consulted except to name what was presented.
+// `claimed` is set to what was presented (the typed name, else the CN) for the failure log.
+Result<QString> authenticateGateway(const QSslCertificate &peer,
+                                    const Crypto::Certificate *gatewayCa,
+                                    const Crypto::Certificate *legacyCa, QString &claimed)
+{
+    claimed = QStringLiteral("(no certificate)");
+    if (peer.isNull())
+        return portalError("portal.unauthenticated",
+                           "a gateway client certificate from the NAF is needed");
+    auto leaf = Crypto::Certificate::fromPem(peer.toPem().toStdString());
+    claimed = QStringLiteral("(unreadable)");
+    if (!leaf)
+        return portalError("portal.wrong_identity", "unreadable client certificate");
+    const QString presented = QString::fromStdString(Crypto::describeIdentity(*leaf));
+    // The CN is the caller's text: printable ASCII only and bounded before it is logged.
+    claimed = presented.startsWith(QLatin1String(Crypto::kIdentityUriPrefix))
+                  ? presented
+                  : QStringLiteral("CN=") +
+                        authFailureField(QString::fromStdString(leaf->subjectCommonName()), 64);
+    if (gatewayCa) {
+        auto name = Crypto::verifyIdentity(*leaf, *gatewayCa, Crypto::ChainPurpose::TlsClient,
+                                           Crypto::IdentityType::Gateway);
+        if (name && Store::isValidGatewayId(QString::fromStdString(*name)))
+            return QString::fromStdString(*name);
+        if (legacyCa && !Crypto::identityOf(*leaf) &&
+            Crypto::verifyChain(*leaf, *legacyCa, Crypto::ChainPurpose::TlsClient))
+            return portalError("portal.reenrol",
+                               "this certificate is from the portal's former gateway "
+                               "issuer; enrol again at the NAF");
+        if (!name)
+            return portalError("portal.wrong_identity",
+                               "a gateway certificate from the gateway CA is needed: " +
+                                   name.error().message);
+    }
+    return portalError("portal.wrong_identity",
+                       "a gateway certificate from the gateway CA is needed");
+}
+
+bool isBoundedText(const QJsonValue &value, int maxChars)
+{
+    if (!value.isString() || value.toString().size() > maxChars)
+        return false;
+    for (const QChar c : value.toString()) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+Result<QJsonObject> parseObject(const QByteArray &body)
+{
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return portalError("portal.invalid", "the body must be one JSON object");
+    return document.object();
+}
+
+Result<Engine::AttachRequest> parseAttach(const QJsonObject &object)
+{
+    Engine::AttachRequest request;
+    const QJsonValue id = object.value(QStringLiteral("deviceId"));
+    if (!id.isString() || !Store::isValidDeviceId(id.toString()))
+        return portalError("portal.invalid", "deviceId must be 16 lowercase hex digits");
+    request.deviceId = id.toString();
+    for (const auto &[name, target] : {std::pair{"vendor", &request.attributes.vendor},
+                                       std::pair{"type", &request.attributes.type},
+                                       std::pair{"subscriber", &request.attributes.subscriber}}) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined())
+            continue;
+        if (!isBoundedText(value, Store::kMaxAttributeChars))
+            return portalError("portal.invalid",
+                               std::string(name) + " must be text of at most 64 printable chars");
+        *target = value.toString();
+    }
+    const QJsonValue key = object.value(QStringLiteral("publicKey"));
+    if (!key.isString() || key.toString().size() > 200)
+        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
+    auto decoded = QByteArray::fromBase64Encoding(key.toString().toLatin1(),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.size() != 65)
+        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
+    const auto *bytes = reinterpret_cast<const uint8_t *>(decoded.decoded.constData());
+    if (!Crypto::Es256PublicKey::fromUncompressedPoint(Crypto::ByteView(bytes, 65)))
+        return portalError("portal.invalid", "publicKey is not a point on P-256");
+    request.publicKey = decoded.decoded;
+    return request;
+}
+
+constexpr int kMaxGatewayClockAheadS = 300;
+
+Result<QDateTime> parseOptionalTime(const QJsonObject &object, const char *name)
+{
+    const QJsonValue value = object.value(QLatin1String(name));
+    if (value.isUndefined())
+        return QDateTime();
+    QDateTime time;
+    if (isBoundedText(value, 40))
+        time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    if (!time.isValid())
+        return portalError("portal.invalid", std::string(name) + " must be an ISO 8601 UTC time");
+    // The gateway's clock may drift a little; a time from the future is not a sighting.
+    if (time > QDateTime::currentDateTimeUtc().addSecs(kMaxGatewayClockAheadS))
+        return portalError("portal.invalid",
+                           std::string(name) + " is later than the portal's clock allows");
+    return time.toUTC();
+}
+
+Result<QList<Store::DeviceActivity>> parseDeviceActivity(const QJsonValue &devices)
+{
+    QList<Store::DeviceActivity> activity;
+    if (devices.isUndefined())
+        return activity;
+    if (!devices.isArray() || devices.toArray().size() > kMaxHeartbeatDevices)
+        return portalError("portal.invalid", "devices must be an array of at most " +
+                                                 std::to_string(kMaxHeartbeatDevices) + " entries");
+    for (const QJsonValue &entry : devices.toArray()) {
+        const QJsonObject object = entry.toObject();
+        Store::DeviceActivity line;
+        line.deviceId = object.value(QStringLiteral("id")).toString();
+        if (!Store::isValidDeviceId(line.deviceId))
+            return portalError("portal.invalid", "each device needs an id of 16 lowercase hex");
+        auto lastSeen = parseOptionalTime(object, "lastSeen");
+        if (!lastSeen)
+            return lastSeen.error();
+        auto lastReading = parseOptionalTime(object, "lastReading");
+        if (!lastReading)
+            return lastReading.error();
+        const auto signature = Store::signatureStateFromText(
+            object.value(QStringLiteral("signature")).toString(QStringLiteral("none")));
+        if (!signature)
+            return portalError("portal.invalid", "signature must be none, verified, "
+                                                 "bad_signature, replay or refused");
+        line.lastSeen = *lastSeen;
+        line.lastReading = *lastReading;
+        line.signature = *signature;
+        activity.append(line);
+    }
+    return activity;
+}
+
+Result<Store::Gateway> parseHeartbeat(const QString &gatewayId, const QJsonObject &object)
+{
+    Store::Gateway report;
+    report.id = gatewayId;
+    report.lastHeartbeat = QDateTime::currentDateTimeUtc();
+    const QJsonValue version = object.value(QStringLiteral("version"));
+    if (!version.isUndefined()) {
+        if (!isBoundedText(version, 64))
+            return portalError("portal.invalid", "version must be text of at most 64 chars");
+        report.version = version.toString();
+    }
+    for (const auto &[name, target] : {std::pair{"deviceCount", &report.deviceCount},
+                                       std::pair{"queueDepth", &report.queueDepth}}) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined())
+            continue;
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || number < 0 || number > 1e9 || number != double(qint64(number)))
+            return portalError("portal.invalid",
+                               std::string(name) + " must be an integer 0..1000000000");
+        *target = int(number);
+    }
+    const QJsonValue expiry = object.value(QStringLiteral("btidExpiry"));
+    if (!expiry.isUndefined()) {
+        if (!isBoundedText(expiry, 40))
+            return portalError("portal.invalid", "btidExpiry must be an ISO 8601 UTC time");
+        report.btidExpiry = QDateTime::fromString(expiry.toString(), Qt::ISODate);
+        if (!report.btidExpiry.isValid())
+            return portalError("portal.invalid", "btidExpiry must be an ISO 8601 UTC time");
+    }
+    return report;
+}
+
+QJsonObject toJson(const Engine::DeviceView &view)
+{
+    QJsonObject object{{QStringLiteral("deviceId"), view.deviceId},
+                       {QStringLiteral("state"), Store::toText(view.state)}};
+    if (!view.instanceUrl.isEmpty())
+        object.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
+    if (!view.instanceName.isEmpty())
+        object.insert(QStringLiteral("instanceName"), view.instanceName);
+    if (!view.credential.isEmpty())
+        object.insert(QStringLiteral("credential"), QString::fromLatin1(view.credential));
+    if (!view.reason.isEmpty())
+        object.insert(QStringLiteral("reason"), view.reason);
+    return object;
+}
+
+} // namespace
+
+PortalApi::PortalApi(Engine::PortalEngine &engine, PortalApiConfig config)
+    : m_engine(engine), m_config(std::move(config))
+{
+    const auto parsed = [](const QByteArray &pem) -> std::unique_ptr<const Crypto::Certificate> {
+        if (pem.isEmpty())
+            return nullptr;
+        auto certificate = Crypto::Certificate::fromPem(pem.toStdString());
+        if (!certificate) {
+            qCWarning(lcPortalApi) << "a gateway CA certificate is unreadable; gateways it "
+                                      "issued are refused:"
+                                   << certificate.error().message.c_str();
+            return nullptr;
+        }
+        return std::make_unique<const Crypto::Certificate>(std::move(*certificate));
+    };
+    m_gatewayCa = parsed(m_config.gatewayCaPem);
+    m_legacyGatewayCa = parsed(m_config.legacyGatewayCaPem);
+}
+
+PortalApi::~PortalApi() = default;
+
+Http::HttpAnswer PortalApi::handle(const Http::HttpRequest &request)
+{
+    // Only a heartbeat carries a list that grows with the gateway's devices.
+    if (request.body.size() > kMaxHeartbeatBytes ||
+        (request.body.size() > kMaxRequestBytes &&
+         !request.path.endsWith(QLatin1String("/heartbeat"))))
+        return errorAnswer(portalError("portal.too_large",
+                                       "request body larger than 16 KiB (a heartbeat: 192 KiB)"));
+    QString claimed;
+    auto authenticated = authenticateGateway(request.peerCertificate, m_gatewayCa.get(),
+                                             m_legacyGatewayCa.get(), claimed);
+    if (!authenticated) {
+        m_engine.recordRefusedGateway(request.peerAddress.toString(), claimed,
+                                      authenticated.error());
+        return errorAnswer(authenticated.error());
+    }
+    const QString gatewayId = *authenticated;
+    if (auto admitted = m_engine.admitGateway(gatewayId, request.path); !admitted)
+        return errorAnswer(admitted.error());
+
+    static const QRegularExpression heartbeatPath(
+        QStringLiteral("^/api/v1/gateways/([^/]+)/heartbeat$"));
+    static const QRegularExpression devicePath(QStringLiteral("^/api/v1/devices/([^/]+)$"));
+    const auto methodNotAllowed = [] {
+        return errorAnswer(portalError("portal.invalid", "method not allowed"));
+    };
+
+    if (const auto match = heartbeatPath.match(request.path); match.hasMatch()) {
+        if (request.method != "POST")
+            return methodNotAllowed();
+        if (match.captured(1) != gatewayId)
+            return errorAnswer(
+                portalError("portal.forbidden", "a gateway may send only its own heartbeat"));
+        auto object = parseObject(request.body);
+        if (!object)
+            return errorAnswer(object.error());
+        auto report = parseHeartbeat(gatewayId, *object);
+        if (!report)
+            return errorAnswer(report.error());
+        auto activity = parseDeviceActivity(object->value(QStringLiteral("devices")));
+        if (!activity)
+            return errorAnswer(activity.error());
+        auto devices = m_engine.heartbeat(*report, *activity);
+        if (!devices)
+            return errorAnswer(devices.error());
+        QJsonArray list;
+        for (const Engine::DeviceView &view : *devices) {
+            QJsonObject entry{{QStringLiteral("deviceId"), view.deviceId},
+                              {QStringLiteral("state"), Store::toText(view.state)}};
+            if (!view.instanceUrl.isEmpty())
+                entry.insert(QStringLiteral("instanceUrl"), view.instanceUrl);
+            if (!view.instanceName.isEmpty())
+                entry.insert(QStringLiteral("instanceName"), view.instanceName);
+            list.append(entry);
+        }
+        return Http::jsonAnswer(200, QJsonDocument(QJsonObject{
+                                         {QStringLiteral("devices"), list},
+                                         {QStringLiteral("serverTime"),
+                                          QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}}));
+    }
+    if (request.path == QLatin1String("/api/v1/devices")) {
+        if (request.method != "POST")
+            return methodNotAllowed();
+        auto object = parseObject(request.body);
+        if (!object)
+            return errorAnswer(object.error());
+        auto parsed = parseAttach(*object);
+        if (!parsed)
+            return errorAnswer(parsed.error());
+        auto result = m_engine.attach(gatewayId, *parsed);
+        if (!result)
+            return errorAnswer(result.error());
+        if (result->state == Store::DeviceState::Pending) {
+            Http::HttpAnswer answer = Http::jsonAnswer(202, QJsonDocument(toJson(*result)));
+            answer.headers.append({"Retry-After", QByteArray::number(m_config.retryAfterS)});
+            return answer;
+        }
+        return Http::jsonAnswer(200, QJsonDocument(toJson(*result)));
+    }
+    if (const auto match = devicePath.match(request.path); match.hasMatch()) {
+        const QString deviceId = match.captured(1);
+        if (!Store::isValidDeviceId(deviceId))
+            return errorAnswer(portalError("portal.not_found", "no such device"));
+        if (request.method == "GET") {
+            auto result = m_engine.device(gatewayId, deviceId);
+            if (!result)
+                return errorAnswer(result.error());
+            Http::HttpAnswer answer = Http::jsonAnswer(200, QJsonDocument(toJson(*result)));
+            if (result->state == Store::DeviceState::Pending)
+                answer.headers.append({"Retry-After", QByteArray::number(m_config.retryAfterS)});
+            return answer;
+        }
+        if (request.method == "DELETE") {
+            if (auto removed = m_engine.detach(gatewayId, deviceId); !removed)
+                return errorAnswer(removed.error());
+            Http::HttpAnswer answer;
+            answer.status = 204;
+            return answer;
+        }
+        return methodNotAllowed();
+    }
+    return errorAnswer(portalError("portal.not_found", "no such portal API resource"));
+}
+
+} // namespace Portal::PortalApi

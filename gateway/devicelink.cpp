@@ -1,6 +1,7 @@
 #include "devicelink.h"
 
 #include <portal-core/crypto/es256.h>
+#include <portal-core/crypto/signedreading.h>
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -260,6 +261,7 @@ void DeviceLink::handleAttachProof(const Protocol::Frame &frame)
         sendError(Protocol::ErrorCode::InvalidArgument, frame.seq);
         return;
     }
+    m_key.emplace(std::move(*key));
     Protocol::AckMessage ack{};
     ack.ackedSeq = frame.seq;
     send(ack);
@@ -273,7 +275,7 @@ void DeviceLink::handleAttachProof(const Protocol::Frame &frame)
 
 void DeviceLink::handleReading(const Protocol::Frame &frame)
 {
-    if (!m_attached) {
+    if (!m_attached || !m_key) {
         sendError(Protocol::ErrorCode::BadState, frame.seq);
         return;
     }
@@ -282,6 +284,18 @@ void DeviceLink::handleReading(const Protocol::Frame &frame)
         std::memcmp(reading.reading.deviceId, m_identity.deviceId.constData(),
                     Protocol::kDeviceIdBytes) != 0) {
         sendError(Protocol::ErrorCode::Malformed, frame.seq);
+        return;
+    }
+    uint8_t deviceId[Protocol::kDeviceIdBytes];
+    std::memcpy(deviceId, m_identity.deviceId.constData(), sizeof deviceId);
+    if (auto verified = Crypto::verifySignedReading(
+            Crypto::ByteView(frame.payload.data, frame.payload.size), *m_key, deviceId);
+        !verified) {
+        ++m_counters.readingsRefused;
+        qCWarning(lcLink).noquote() << "refused reading" << reading.reading.counter << "of device"
+                                    << m_identity.deviceId.toHex() << ":"
+                                    << QString::fromStdString(verified.error().message);
+        sendError(Protocol::ErrorCode::InvalidArgument, frame.seq);
         return;
     }
     // Forwarded unchanged: the bytes the device signed, as it sent them.

@@ -6,9 +6,13 @@
 // HELLO → ATTACH_CHALLENGE (fresh 16-byte nonce) → ATTACH_PROOF, verified with the public key
 // the device announced (proof of possession); only then `attached`. READINGs of an attached
 // device are handed to `readingReceived`, which answers whether the reading is durable; only
-// then the device gets its ACK. COMMANDs go down, COMMAND_STATUS comes back. Every frame is
-// bounded by the FrameReader (kMaxFrameBytes); bad frames are dropped and counted.
+// then the device gets its ACK. A READING whose signature does not verify with the attached
+// key is refused (ERROR, counted, logged) and never queued: the gateway's queue holds only what
+// the instance would store, so a forged reading cannot take a genuine one's counter. COMMANDs go
+// down, COMMAND_STATUS comes back. Every frame is bounded by the FrameReader (kMaxFrameBytes); bad
+// frames are dropped and counted.
 
+#include <portal-core/crypto/es256.h>
 #include <portal-core/protocol/frame.h>
 #include <portal-core/protocol/messages.h>
 
@@ -54,6 +58,7 @@ struct LinkCounters
     quint64 messagesRefused = 0; // well-framed but undecodable or unexpected
     quint64 attachFailures = 0;  // ATTACH_PROOF that does not verify
     quint64 readingsAcked = 0;
+    quint64 readingsRefused = 0; // a signature that does not verify with the attached key
 };
 
 class DeviceLink : public QObject
@@ -101,6 +106,7 @@ private:
     QTimer m_reconnect;
     quint16 m_seq = 0;
     DeviceIdentity m_identity;
+    std::optional<Crypto::Es256PublicKey> m_key; // m_identity.publicKey, once it proved it
     QByteArray m_nonce;
     bool m_attached = false;
     LinkCounters m_counters;

@@ -2,6 +2,7 @@
 
 #include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/secure.h>
+#include <portal-core/crypto/signedreading.h>
 #include <portal-core/onem2m/resourcejson.h>
 #include <portal-core/protocol/cose.h>
 
@@ -14,6 +15,7 @@
 #include <QWebSocket>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 Q_LOGGING_CATEGORY(lcM2m, "portal.m2m")
@@ -136,12 +138,6 @@ std::optional<qint64> childNumber(const QString &child, const QString &deviceId,
     if (!ok || number < 0 || !name[1].isDigit())
         return std::nullopt;
     return number;
-}
-
-QString hexOf(const uint8_t *bytes, size_t size)
-{
-    return QString::fromLatin1(
-        QByteArray(reinterpret_cast<const char *>(bytes), qsizetype(size)).toHex());
 }
 
 OneM2M::ContentInstance readingInstance(const ReadingRecord &reading)
@@ -530,28 +526,25 @@ Http::HttpAnswer M2mService::createReading(const Http::HttpRequest &request,
     if (device.revoked || device.removed)
         return rejectReading(403, "m2m.revoked", "this device is revoked on this instance");
 
-    Protocol::CoseSign1View view{};
-    Protocol::SignedReading signedReading{};
-    const Protocol::CoseError decoded =
-        Protocol::decodeSignedReading(reinterpret_cast<const uint8_t *>(cose.constData()),
-                                      size_t(cose.size()), view, signedReading);
-    if (decoded != Protocol::CoseError::None)
-        return rejectReading(400, "m2m.malformed",
-                             std::string("COSE_Sign1: ") + Protocol::coseErrorName(decoded));
-    if (hexOf(signedReading.deviceId, Protocol::kDeviceIdBytes) != device.deviceId)
-        return rejectReading(400, "m2m.unknown_device", "the kid does not name this device");
-
-    uint8_t toBeSigned[Protocol::kMaxSigStructureBytes];
-    size_t toBeSignedSize = 0;
-    if (Protocol::buildSigStructure(view.payload.data, view.payload.size, toBeSigned,
-                                    sizeof toBeSigned, toBeSignedSize) != Protocol::CoseError::None)
-        return rejectReading(400, "m2m.malformed", "payload does not fit a Sig_structure");
     const Crypto::Es256PublicKey *key = publicKey(device);
     if (!key)
         return error(500, "m2m.internal", "the stored device key does not import");
-    if (!key->verifyRaw(Crypto::ByteView(toBeSigned, toBeSignedSize),
-                        Crypto::ByteView(view.signature.data, view.signature.size)))
-        return rejectReading(400, "m2m.bad_signature", "the signature does not verify");
+    uint8_t deviceIdBytes[Protocol::kDeviceIdBytes];
+    const QByteArray idBytes = QByteArray::fromHex(device.deviceId.toLatin1());
+    std::memcpy(deviceIdBytes, idBytes.constData(), sizeof deviceIdBytes);
+    auto verified = Crypto::verifySignedReading(
+        Crypto::ByteView(reinterpret_cast<const uint8_t *>(cose.constData()), size_t(cose.size())),
+        *key, deviceIdBytes);
+    if (!verified) {
+        const std::string &code = verified.error().code;
+        return rejectReading(400,
+                             code == "reading.bad_signature"  ? "m2m.bad_signature"
+                             : code == "reading.other_device" ? "m2m.unknown_device"
+                                                              : "m2m.malformed",
+                             code == "reading.other_device" ? "the kid does not name this device"
+                                                            : verified.error().message);
+    }
+    const Protocol::SignedReading &signedReading = *verified;
 
     ReadingRecord record;
     record.deviceId = device.deviceId;

@@ -3,6 +3,7 @@
 #include "deviceseriallink.h"
 
 #include <portal-core/crypto/es256.h>
+#include <portal-core/crypto/signedreading.h>
 #include <portal-core/engine/classmatcher.h>
 #include <portal-core/engine/csv.h>
 #include <portal-core/protocol/cose.h>
@@ -82,26 +83,27 @@ QString stateName(P::ProvisioningState state)
 QString verifyTestReading(const QByteArray &sign1, const QByteArray &publicKey,
                           const QByteArray &deviceId, P::SignedReading &reading)
 {
-    P::CoseSign1View view;
-    const P::CoseError parsed = P::decodeSignedReading(
-        reinterpret_cast<const uint8_t *>(sign1.constData()), size_t(sign1.size()), view, reading);
-    if (parsed != P::CoseError::None)
-        return ProvisioningWizard::tr("the reading is not a valid COSE_Sign1 (%1)")
-            .arg(QString::fromLatin1(P::coseErrorName(parsed)));
-    if (bytesOf(reading.deviceId, sizeof reading.deviceId) != deviceId)
-        return ProvisioningWizard::tr("the reading names another device");
-    uint8_t toBeSigned[P::kMaxSigStructureBytes];
-    size_t toBeSignedSize = 0;
-    if (P::buildSigStructure(view.payload.data, view.payload.size, toBeSigned, sizeof toBeSigned,
-                             toBeSignedSize) != P::CoseError::None)
-        return ProvisioningWizard::tr("the reading's payload is too large");
     auto key = Crypto::Es256PublicKey::fromUncompressedPoint(Crypto::ByteView(
         reinterpret_cast<const uint8_t *>(publicKey.constData()), size_t(publicKey.size())));
     if (!key)
         return ProvisioningWizard::tr("the registered key is not a P-256 point");
-    if (!key->verifyRaw(Crypto::ByteView(toBeSigned, toBeSignedSize),
-                        Crypto::ByteView(view.signature.data, view.signature.size)))
-        return ProvisioningWizard::tr("the signature does not verify with the registered key");
+    uint8_t id[P::kDeviceIdBytes] = {};
+    std::memcpy(id, deviceId.constData(), size_t(qMin(deviceId.size(), qsizetype(sizeof id))));
+    auto verified = Crypto::verifySignedReading(
+        Crypto::ByteView(reinterpret_cast<const uint8_t *>(sign1.constData()),
+                         size_t(sign1.size())),
+        *key, id);
+    if (!verified) {
+        const std::string &code = verified.error().code;
+        if (code == "reading.other_device")
+            return ProvisioningWizard::tr("the reading names another device");
+        if (code == "reading.bad_signature")
+            return ProvisioningWizard::tr("the signature does not verify with the registered key");
+        return ProvisioningWizard::tr("the reading is not a valid COSE_Sign1 (%1)")
+            .arg(QString::fromStdString(verified.error().message)
+                     .remove(QStringLiteral("COSE_Sign1: ")));
+    }
+    reading = *verified;
     return QString();
 }
 

@@ -120,6 +120,7 @@ void TestDeviceLink::attachesReadsAndCommands()
     QCOMPARE(status.first().at(1).toInt(), 0); // done
     QCOMPARE(status.first().at(2).toInt(), 1);
     QCOMPARE(deviceLink.counters().attachFailures, quint64(0));
+    QCOMPARE(deviceLink.counters().readingsRefused, quint64(0)); // every genuine one verified
 }
 
 void TestDeviceLink::readingNotDurableIsNotAcknowledged()

@@ -110,15 +110,17 @@ void DeviceUplink::flush()
     requirePeerIdentity(reply, {Crypto::IdentityType::Instance, m_placement.instanceName},
                         [this](const QString &presented) { refuseInstance(presented); });
     const qint64 queueId = reading.id;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, queueId] {
+    const quint32 counter = reading.counter;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, queueId, counter] {
         reply->deleteLater();
         m_inFlight = false;
-        onPosted(queueId, reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+        onPosted(queueId, counter,
+                 reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
                  reply->read(kMaxServiceAnswerBytes));
     });
 }
 
-void DeviceUplink::onPosted(qint64 queueId, int status, const QByteArray &body)
+void DeviceUplink::onPosted(qint64 queueId, quint32 counter, int status, const QByteArray &body)
 {
     const QString code = QJsonDocument::fromJson(body)
                              .object()
@@ -130,6 +132,13 @@ void DeviceUplink::onPosted(qint64 queueId, int status, const QByteArray &body)
         ++m_counters.delivered;
         m_activity.lastStored = QDateTime::currentDateTimeUtc();
         m_activity.signature = QStringLiteral("verified");
+        m_activity.lastCounter = qMax<qint64>(m_activity.lastCounter, counter);
+    } else if (status == 409 && code == QLatin1String("m2m.below_floor")) {
+        // Another instance accepted this counter before the device moved: delivered already.
+        ++m_counters.belowFloor;
+        m_activity.lastCounter = qMax<qint64>(m_activity.lastCounter, counter);
+        qCInfo(lcUplink) << "reading" << counter << "of" << m_deviceId.toHex()
+                         << "was stored before the device moved; dropped";
     } else if (status == 400 || status == 413 || code == QLatin1String("m2m.revoked")) {
         // Refused for good (bad signature, replay, malformed, too large, a revoked device):
         // retrying cannot help.

@@ -26,6 +26,7 @@ struct UplinkCounters
 {
     quint64 delivered = 0;
     quint64 rejected = 0;      // refused by the service for good (counted, logged, dropped)
+    quint64 belowFloor = 0;    // 409 m2m.below_floor: accepted before elsewhere; dropped as sent
     quint64 wrongInstance = 0; // connections refused: the server was not the announced instance
 };
 
@@ -37,6 +38,7 @@ struct UplinkActivity
     QDateTime lastSeen;   // the last reading or attach received from the device
     QDateTime lastStored; // the last reading the instance acknowledged (201, or 200 resend)
     QString signature = QStringLiteral("none"); // verified | bad_signature | replay | refused
+    qint64 lastCounter = -1; // the highest counter an instance accepted (or had accepted before)
 };
 
 class DeviceUplink : public QObject
@@ -62,7 +64,7 @@ public:
     bool isReady() const { return m_placement.instanceUrl.isValid(); }
 
 private:
-    void onPosted(qint64 queueId, int status, const QByteArray &body);
+    void onPosted(qint64 queueId, quint32 counter, int status, const QByteArray &body);
     void refuseInstance(const QString &presented);
     void retryLater();
     void openCommandSocket();

@@ -275,8 +275,8 @@ void GatewayService::sendHeartbeat()
         if (status.devices.size() == kMaxHeartbeatDevices)
             break;
         const UplinkActivity &activity = uplink->activity();
-        status.devices.append(
-            {deviceId, activity.lastSeen, activity.lastStored, activity.signature});
+        status.devices.append({deviceId, activity.lastSeen, activity.lastStored, activity.signature,
+                               activity.lastCounter});
     }
     m_portal->heartbeat(status, [this](Result<QList<DevicePlacement>> placements) {
         if (!placements) {

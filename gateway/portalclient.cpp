@@ -185,6 +185,8 @@ void PortalClient::heartbeat(const GatewayStatus &status, Done<QList<DevicePlace
         if (device.lastStored.isValid())
             entry.insert(QStringLiteral("lastReading"),
                          device.lastStored.toString(Qt::ISODateWithMs));
+        if (device.lastCounter >= 0)
+            entry.insert(QStringLiteral("lastCounter"), device.lastCounter);
         activity.append(entry);
     }
     const QJsonObject body{{QStringLiteral("version"), status.version},

@@ -40,7 +40,8 @@ struct DeviceActivityReport
     QByteArray deviceId; // 8 bytes
     QDateTime lastSeen;
     QDateTime lastStored;
-    QString signature; // verified | bad_signature | replay | refused | none
+    QString signature;       // verified | bad_signature | replay | refused | none
+    qint64 lastCounter = -1; // the highest counter an instance accepted; -1: none yet
 };
 
 struct GatewayStatus

@@ -574,6 +574,10 @@ Http::HttpAnswer M2mService::createReading(const Http::HttpRequest &request,
             return error(500, "m2m.internal", "the store failed");
         return json(200, OneM2M::toJson(readingInstance(**stored)));
     }
+    case ReadingVerdict::BelowFloor:
+        return rejectReading(409, "m2m.below_floor",
+                             "counter " + std::to_string(record.counter) +
+                                 " was accepted before, on another instance; not stored again");
     case ReadingVerdict::Replay:
         break;
     }
@@ -750,10 +754,15 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
         if (!revokedValue.isUndefined() && !revokedValue.isBool())
             return error(400, "m2m.malformed", "revoked must be true or false");
         const bool revoked = revokedValue.toBool(false);
+        const QJsonValue floorValue = object.value(QStringLiteral("counterFloor"));
+        const qint64 counterFloor = floorValue.isUndefined() ? -1 : floorValue.toInteger(-2);
+        if (counterFloor < -1 || counterFloor > 0xffffffffLL ||
+            (!floorValue.isUndefined() && counterFloor < 0))
+            return error(400, "m2m.malformed", "counterFloor must be an integer 0..2^32-1");
         auto before = m_store.device(deviceId);
         if (!before)
             return error(500, "m2m.internal", "the store failed");
-        auto created = m_store.putDevice(deviceId, publicKey, credential, revoked);
+        auto created = m_store.putDevice(deviceId, publicKey, credential, revoked, counterFloor);
         if (!created)
             return error(500, "m2m.internal", "the store failed");
         m_keys.erase(deviceId);

@@ -55,6 +55,9 @@ const char *const kMigrations[] = {
     R"(INSERT INTO counters (name, value) VALUES ('counters_skipped', 0);)",
     kAuthFailureTableSql,
     kAuthFailureIndexSql,
+    // The portal's floor: the highest counter any instance accepted from the device before it
+    // came here (-1: none); readings at or below it are refused (ReadingVerdict::BelowFloor).
+    R"(ALTER TABLE devices ADD COLUMN counter_floor INTEGER NOT NULL DEFAULT -1;)",
 };
 
 Error sqlError(const QSqlError &error)
@@ -192,7 +195,7 @@ Result<void> M2mStore::migrate()
 }
 
 Result<bool> M2mStore::putDevice(const QString &deviceId, const QByteArray &publicKey,
-                                 const QString &credentialSha256, bool revoked)
+                                 const QString &credentialSha256, bool revoked, qint64 counterFloor)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName);
     auto existing = device(deviceId);
@@ -202,20 +205,22 @@ Result<bool> M2mStore::putDevice(const QString &deviceId, const QByteArray &publ
     if (*existing) {
         query.prepare(QStringLiteral(
             "UPDATE devices SET public_key = ?, credential_sha256 = ?, revoked = ?, removed = 0, "
-            "updated_at = ? WHERE device_id = ?"));
+            "counter_floor = MAX(counter_floor, ?), updated_at = ? WHERE device_id = ?"));
         query.addBindValue(publicKey);
         query.addBindValue(credentialSha256);
         query.addBindValue(revoked ? 1 : 0);
+        query.addBindValue(counterFloor);
         query.addBindValue(now());
         query.addBindValue(deviceId);
     } else {
-        query.prepare(QStringLiteral(
-            "INSERT INTO devices (device_id, public_key, credential_sha256, revoked, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        query.prepare(QStringLiteral("INSERT INTO devices (device_id, public_key, "
+                                     "credential_sha256, revoked, counter_floor, "
+                                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
         query.addBindValue(deviceId);
         query.addBindValue(publicKey);
         query.addBindValue(credentialSha256);
         query.addBindValue(revoked ? 1 : 0);
+        query.addBindValue(qMax<qint64>(counterFloor, -1));
         query.addBindValue(now());
         query.addBindValue(now());
     }
@@ -241,7 +246,7 @@ Result<std::optional<DeviceRecord>> M2mStore::device(const QString &deviceId)
     QSqlQuery query(QSqlDatabase::database(m_connectionName));
     query.prepare(QStringLiteral(
         "SELECT device_id, public_key, credential_sha256, revoked, removed, last_counter, "
-        "created_at, updated_at FROM devices WHERE device_id = ?"));
+        "created_at, updated_at, counter_floor FROM devices WHERE device_id = ?"));
     query.addBindValue(deviceId);
     if (!query.exec())
         return sqlError(query.lastError());
@@ -256,6 +261,7 @@ Result<std::optional<DeviceRecord>> M2mStore::device(const QString &deviceId)
     record.lastCounter = query.value(5).toLongLong();
     record.created = timeOf(query.value(6));
     record.updated = timeOf(query.value(7));
+    record.counterFloor = query.value(8).toLongLong();
     return std::optional<DeviceRecord>(record);
 }
 
@@ -278,7 +284,8 @@ Result<ReadingOutcome> M2mStore::storeReading(const ReadingRecord &reading)
         return sqlError(error);
     };
     QSqlQuery query(db);
-    query.prepare(QStringLiteral("SELECT last_counter FROM devices WHERE device_id = ?"));
+    query.prepare(
+        QStringLiteral("SELECT last_counter, counter_floor FROM devices WHERE device_id = ?"));
     query.addBindValue(reading.deviceId);
     if (!query.exec())
         return fail(query.lastError());
@@ -287,6 +294,7 @@ Result<ReadingOutcome> M2mStore::storeReading(const ReadingRecord &reading)
         return makeError("m2m.store", "reading for a device that is not stored");
     }
     const qint64 lastCounter = query.value(0).toLongLong();
+    const qint64 counterFloor = query.value(1).toLongLong();
     if (qint64(reading.counter) <= lastCounter) {
         QSqlQuery existing(db);
         existing.prepare(
@@ -299,6 +307,12 @@ Result<ReadingOutcome> M2mStore::storeReading(const ReadingRecord &reading)
         db.rollback();
         ReadingOutcome outcome;
         outcome.verdict = identical ? ReadingVerdict::IdenticalResend : ReadingVerdict::Replay;
+        return outcome;
+    }
+    if (qint64(reading.counter) <= counterFloor) {
+        db.rollback();
+        ReadingOutcome outcome;
+        outcome.verdict = ReadingVerdict::BelowFloor;
         return outcome;
     }
     QSqlQuery insert(db);

@@ -29,8 +29,9 @@ struct DeviceRecord
     QByteArray publicKey;     // 65-byte SEC1 uncompressed point
     QString credentialSha256; // 64 lowercase hex digits
     bool revoked = false;
-    bool removed = false;    // DELETE by the portal: data kept, no new readings or commands
-    qint64 lastCounter = -1; // -1: no reading accepted yet
+    bool removed = false;     // DELETE by the portal: data kept, no new readings or commands
+    qint64 lastCounter = -1;  // -1: no reading accepted yet
+    qint64 counterFloor = -1; // the portal's: readings at or below it are refused; -1: none
     QDateTime created;
     QDateTime updated;
 };
@@ -67,7 +68,9 @@ struct ContainerStats
     qint64 bytes = 0;
 };
 
-enum class ReadingVerdict { Stored, IdenticalResend, Replay };
+// BelowFloor: above this instance's last counter but at or below the portal's floor, so
+// accepted before on another instance (a captured reading replayed after a move).
+enum class ReadingVerdict { Stored, IdenticalResend, Replay, BelowFloor };
 
 struct ReadingOutcome
 {
@@ -84,9 +87,10 @@ public:
     M2mStore(const M2mStore &) = delete;
     M2mStore &operator=(const M2mStore &) = delete;
 
-    // True when the device was new. Keeps lastCounter and the data of a known device.
+    // True when the device was new. Keeps lastCounter and the data of a known device; the
+    // counter floor only rises (-1: leaves it).
     Result<bool> putDevice(const QString &deviceId, const QByteArray &publicKey,
-                           const QString &credentialSha256, bool revoked);
+                           const QString &credentialSha256, bool revoked, qint64 counterFloor = -1);
     // False when no such device. Marks it removed and revoked; its data stays.
     Result<bool> removeDevice(const QString &deviceId);
     Result<std::optional<DeviceRecord>> device(const QString &deviceId);

@@ -43,15 +43,17 @@ InstanceAdminClient::InstanceAdminClient(QSslConfiguration adminTls, QObject *pa
 
 void InstanceAdminClient::putDevice(const QString &instanceUrl, const QString &deviceId,
                                     const QByteArray &publicKey, const QString &credentialSha256,
-                                    bool revoked, Done done)
+                                    bool revoked, Done done, qint64 counterFloor)
 {
     QNetworkRequest request(QUrl(instanceUrl + QStringLiteral("/admin/v1/devices/") + deviceId));
     request.setSslConfiguration(m_adminTls);
     request.setTransferTimeout(kTimeoutMs);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    const QJsonObject body{{QStringLiteral("publicKey"), QString::fromLatin1(publicKey.toBase64())},
-                           {QStringLiteral("credentialSha256"), credentialSha256},
-                           {QStringLiteral("revoked"), revoked}};
+    QJsonObject body{{QStringLiteral("publicKey"), QString::fromLatin1(publicKey.toBase64())},
+                     {QStringLiteral("credentialSha256"), credentialSha256},
+                     {QStringLiteral("revoked"), revoked}};
+    if (counterFloor >= 0)
+        body.insert(QStringLiteral("counterFloor"), counterFloor);
     finishReply(m_network->put(request, QJsonDocument(body).toJson(QJsonDocument::Compact)),
                 {200, 201}, done);
 }

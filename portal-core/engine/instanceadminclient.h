@@ -27,9 +27,11 @@ public:
 
     InstanceAdminClient(QSslConfiguration adminTls, QObject *parent = nullptr);
 
-    // PUT /admin/v1/devices/{id} {"publicKey", "credentialSha256", "revoked"}; 200/201 is ok.
+    // PUT /admin/v1/devices/{id} {"publicKey", "credentialSha256", "revoked", "counterFloor"
+    // (when >= 0: the instance refuses readings at or below it)}; 200/201 is ok.
     void putDevice(const QString &instanceUrl, const QString &deviceId, const QByteArray &publicKey,
-                   const QString &credentialSha256, bool revoked, Done done);
+                   const QString &credentialSha256, bool revoked, Done done,
+                   qint64 counterFloor = -1);
     // DELETE /admin/v1/devices/{id}; 204 and 404 are ok.
     void deleteDevice(const QString &instanceUrl, const QString &deviceId, Done done);
 

@@ -1133,7 +1133,8 @@ void PortalEngine::pushPendingDevices()
                 audit(QStringLiteral("portald"), QStringLiteral("device.ready"),
                       QStringLiteral("device:") + deviceId,
                       QStringLiteral("instance %1").arg(instanceId));
-            });
+            },
+            device.counterFloor);
     }
 }
 

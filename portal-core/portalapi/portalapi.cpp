@@ -184,6 +184,14 @@ Result<QList<Store::DeviceActivity>> parseDeviceActivity(const QJsonValue &devic
                                                  "bad_signature, replay or refused");
         line.lastSeen = *lastSeen;
         line.lastReading = *lastReading;
+        const QJsonValue lastCounter = object.value(QStringLiteral("lastCounter"));
+        if (!lastCounter.isUndefined()) {
+            // A reading counter is a u32; toInteger refuses a fraction.
+            const qint64 counter = lastCounter.toInteger(-1);
+            if (counter < 0 || counter > 0xffffffffLL)
+                return portalError("portal.invalid", "lastCounter must be an integer 0..2^32-1");
+            line.lastCounter = counter;
+        }
         line.signature = *signature;
         activity.append(line);
     }

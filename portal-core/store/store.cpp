@@ -153,6 +153,11 @@ const char *const kMigrations[] = {
     // credential it had before.
     "CREATE TABLE device_epochs ("
     " device_id TEXT PRIMARY KEY NOT NULL, next_epoch INTEGER NOT NULL)",
+
+    // The highest reading counter any instance accepted from the device (-1: none known), as
+    // its gateway reports it; pushed to each instance the device is placed on, which refuses
+    // readings at or below it (captured readings replayed after a move).
+    "ALTER TABLE devices ADD COLUMN counter_floor BIGINT NOT NULL DEFAULT -1",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -215,7 +220,7 @@ const char kDeviceColumns[] = "id, public_key, class_name, gateway_id, instance_
 const char kDeviceSelectColumns[] =
     "id, public_key, class_name, gateway_id, instance_id, state, credential_sha256, "
     "credential_epoch, revoked, reason, updated_ms, last_seen_ms, last_reading_ms, "
-    "signature_state";
+    "signature_state, counter_floor";
 const char kInstanceColumns[] = "id, backend, class_name, template_name, dedicated_device_id, "
                                 "slot, state, reason, url, admin_port, data_dir, owner_tag, "
                                 "updated_ms";
@@ -245,6 +250,7 @@ Device deviceFromQuery(const QSqlQuery &query)
     device.lastReading = fromMs(query.value(12));
     device.signature =
         signatureStateFromText(query.value(13).toString()).value_or(SignatureState::None);
+    device.counterFloor = query.value(14).toLongLong();
     return device;
 }
 
@@ -909,7 +915,7 @@ Result<int> Store::recordDeviceActivity(const QString &gatewayId,
         return begun.error();
     StoreQuery update(m_connectionName,
                       QStringLiteral("UPDATE devices SET last_seen_ms = ?, last_reading_ms = ?,"
-                                     " signature_state = ?, updated_ms = ?"
+                                     " signature_state = ?, counter_floor = ?, updated_ms = ?"
                                      " WHERE id = ? AND gateway_id = ?"));
     int changed = 0;
     for (const DeviceActivity &line : activity) {
@@ -922,11 +928,13 @@ Result<int> Store::recordDeviceActivity(const QString &gatewayId,
             line.lastReading.isValid() ? line.lastReading : device->lastReading;
         const SignatureState signature =
             line.signature == SignatureState::None ? device->signature : line.signature;
+        // The floor only rises: a gateway that lost its memory cannot lower it.
+        const qint64 counterFloor = qMax(device->counterFloor, line.lastCounter);
         if (lastSeen == device->lastSeen && lastReading == device->lastReading &&
-            signature == device->signature)
+            signature == device->signature && counterFloor == device->counterFloor)
             continue;
-        if (!update.exec({toMs(lastSeen), toMs(lastReading), toText(signature), nowMs(),
-                          line.deviceId, gatewayId})) {
+        if (!update.exec({toMs(lastSeen), toMs(lastReading), toText(signature), counterFloor,
+                          nowMs(), line.deviceId, gatewayId})) {
             const Error error = sqlError("store.sql", update.error());
             (void)finish(m_connectionName, false);
             return error;

@@ -68,6 +68,9 @@ struct Device
     QDateTime lastSeen;    // the gateway last heard from the device
     QDateTime lastReading; // the instance last stored one of its readings
     SignatureState signature = SignatureState::None;
+    // The highest counter any instance accepted (-1: none known); only rises. Pushed to each
+    // instance the device is placed on, which refuses readings at or below it.
+    qint64 counterFloor = -1;
 };
 
 // One device's line of a heartbeat (see Device's read-only fields).
@@ -77,6 +80,7 @@ struct DeviceActivity
     QDateTime lastSeen;
     QDateTime lastReading;
     SignatureState signature = SignatureState::None;
+    qint64 lastCounter = -1; // the highest counter an instance accepted; -1: none reported
 };
 
 // A certificate the users CA issued for a oneM2M user or application.

@@ -3,6 +3,7 @@
 // the service is not built; M2M_SERVICE_PATH says which). Every expectation comes from
 // docs/api.md; the instance is checked over its own admin API, independently of the engine.
 
+#include "tests/support/signedreading.h"
 #include "tests/support/testfiles.h"
 
 #include <portal-core/cloud/local/localbackend.h>
@@ -77,6 +78,7 @@ private slots:
     void adminRequestsTheEngineCannotDoFail();
     void vanishedInstanceIsMarkedNotRecreated();
     void deletedInstanceTakesItsMachineAndItsDevicesMove();
+    void readingsCapturedBeforeAMoveAreRefusedAfterIt();
 
 private:
     Engine::DeviceView waitUntilSettled(const QString &gatewayId, const QString &deviceId);
@@ -85,6 +87,9 @@ private:
                                        const QJsonObject &options = {});
     QJsonObject instanceHealth(const QString &url);
     // HTTP status of GET path on the instance as `originator`, without a client certificate.
+    // POST of a signed reading as the gateway sends it: the status and the error code.
+    std::pair<int, QString> postReading(const QString &url, const QString &deviceId,
+                                        const QByteArray &credential, const QByteArray &cose);
     // A GET without a client certificate, as originator, with a bearer credential when given.
     int retrieveAs(const QString &url, const QString &path, const QByteArray &originator,
                    const QByteArray &bearer = QByteArray());
@@ -200,6 +205,34 @@ QJsonObject TestAttach::instanceHealth(const QString &url)
     if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
         return {};
     return QJsonDocument::fromJson(reply->readAll()).object();
+}
+
+std::pair<int, QString> TestAttach::postReading(const QString &url, const QString &deviceId,
+                                                const QByteArray &credential,
+                                                const QByteArray &cose)
+{
+    QSslConfiguration anonymous = m_adminTls;
+    anonymous.setLocalCertificate(QSslCertificate());
+    anonymous.setPrivateKey(QSslKey());
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(url + QStringLiteral("/m2m/%1/data").arg(deviceId)));
+    request.setSslConfiguration(anonymous);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json;ty=4"));
+    request.setRawHeader("X-M2M-Origin", "C" + deviceId.toLatin1());
+    request.setRawHeader("X-M2M-RI", "floor");
+    request.setRawHeader("Authorization", "Bearer " + credential);
+    QNetworkReply *reply = network.post(request, Testing::readingBody(cose));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(10000))
+        return {0, {}};
+    reply->deleteLater();
+    const QString code = QJsonDocument::fromJson(reply->readAll())
+                             .object()
+                             .value(QStringLiteral("error"))
+                             .toObject()
+                             .value(QStringLiteral("code"))
+                             .toString();
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), code};
 }
 
 int TestAttach::retrieveAs(const QString &url, const QString &path, const QByteArray &originator,
@@ -539,6 +572,57 @@ void TestAttach::deletedInstanceTakesItsMachineAndItsDevicesMove()
     QVERIFY(m_engine->attach(QStringLiteral("gw1"), attach));
     QCOMPARE(waitUntilSettled(QStringLiteral("gw1"), device->id).state, Store::DeviceState::Ready);
     QVERIFY(m_store->findDevice(device->id)->instanceId != instanceId);
+}
+
+void TestAttach::readingsCapturedBeforeAMoveAreRefusedAfterIt()
+{
+    // Readings an attacker captured on the way to the first instance, replayed to the one the
+    // device moved to after the first was deleted: the portal's counter floor refuses them.
+    const Testing::Device device = Testing::makeDevice(QStringLiteral("00000000000000a9"));
+    const QString id = QString::fromLatin1(device.id.toHex());
+    const Engine::AttachRequest attach{
+        id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, device.publicKey};
+    QVERIFY(m_engine->attach(QStringLiteral("gw3"), attach));
+    const Engine::DeviceView first = waitUntilSettled(QStringLiteral("gw3"), id);
+    QCOMPARE(first.state, Store::DeviceState::Ready);
+    QList<QByteArray> captured;
+    for (quint32 counter = 1; counter <= 3; ++counter) {
+        captured.append(Testing::signReading(device, counter, 200 + qint32(counter)));
+        QCOMPARE(postReading(first.instanceUrl, id, first.credential, captured.last()).first, 201);
+    }
+    // The gateway's heartbeat reports what the instance accepted.
+    Store::Gateway report;
+    report.id = QStringLiteral("gw3");
+    report.lastHeartbeat = QDateTime::currentDateTimeUtc();
+    Store::DeviceActivity activity;
+    activity.deviceId = id;
+    activity.lastCounter = 3;
+    QVERIFY(m_engine->heartbeat(report, {activity}));
+    QCOMPARE(m_store->findDevice(id)->counterFloor, qint64(3));
+    activity.lastCounter = 1; // a restarted gateway's lower figure never lowers it
+    QVERIFY(m_engine->heartbeat(report, {activity}));
+    QCOMPARE(m_store->findDevice(id)->counterFloor, qint64(3));
+
+    const qint64 firstInstance = m_store->findDevice(id)->instanceId;
+    QCOMPARE(doAdminRequest(QStringLiteral("instance.delete"),
+                            QStringLiteral("instance:%1").arg(firstInstance))
+                 .state,
+             Store::AdminRequestState::Done);
+    QVERIFY(m_engine->attach(QStringLiteral("gw3"), attach));
+    const Engine::DeviceView moved = waitUntilSettled(QStringLiteral("gw3"), id);
+    QCOMPARE(moved.state, Store::DeviceState::Ready);
+    QVERIFY(m_store->findDevice(id)->instanceId != firstInstance);
+    for (const QByteArray &replayed : captured) {
+        const auto answer = postReading(moved.instanceUrl, id, moved.credential, replayed);
+        QCOMPARE(answer.first, 409);
+        QCOMPARE(answer.second, QStringLiteral("m2m.below_floor"));
+    }
+    QCOMPARE(
+        postReading(moved.instanceUrl, id, moved.credential, Testing::signReading(device, 4, 204))
+            .first,
+        201);
+    const QJsonObject health = instanceHealth(moved.instanceUrl);
+    QVERIFY(health.value(QStringLiteral("readingsRejected")).toInt() >= 3);
 }
 
 QTEST_GUILESS_MAIN(TestAttach)

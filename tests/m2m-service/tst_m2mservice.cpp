@@ -155,19 +155,20 @@ private:
                     "application/json;ty=4");
     }
 
-    Answer pushDevice(const Device &device, const QString &id, bool revoked)
+    // counterFloor: the JSON value sent as "counterFloor" (undefined: none).
+    Answer pushDevice(const Device &device, const QString &id, bool revoked,
+                      const QJsonValue &counterFloor = QJsonValue(QJsonValue::Undefined))
     {
-        const QByteArray body =
-            QJsonDocument(
-                QJsonObject{
-                    {QStringLiteral("publicKey"), QString::fromLatin1(device.publicKey.toBase64())},
-                    {QStringLiteral("credentialSha256"),
-                     QString::fromLatin1(
-                         QCryptographicHash::hash(device.credential, QCryptographicHash::Sha256)
-                             .toHex())},
-                    {QStringLiteral("revoked"), revoked}})
-                .toJson();
-        return send(As::Admin, "PUT", QStringLiteral("/admin/v1/devices/") + id, body);
+        QJsonObject object{
+            {QStringLiteral("publicKey"), QString::fromLatin1(device.publicKey.toBase64())},
+            {QStringLiteral("credentialSha256"),
+             QString::fromLatin1(
+                 QCryptographicHash::hash(device.credential, QCryptographicHash::Sha256).toHex())},
+            {QStringLiteral("revoked"), revoked}};
+        if (!counterFloor.isUndefined())
+            object.insert(QStringLiteral("counterFloor"), counterFloor);
+        return send(As::Admin, "PUT", QStringLiteral("/admin/v1/devices/") + id,
+                    QJsonDocument(object).toJson());
     }
 
     qint64 health(const char *field)
@@ -644,6 +645,25 @@ private slots:
         QCOMPARE(postReading(signReading(m_device, 6, 206)).errorCode(),
                  QStringLiteral("m2m.replay"));
         QCOMPARE(health("countersSkipped"), 2);
+    }
+
+    void counterFloorRefusesWhatWasAcceptedElsewhere()
+    {
+        // Stored here up to 8 (above). The portal says counters up to 20 were accepted on
+        // another instance: 9..20 are refused with 409, 21 is stored, and 8 is still the
+        // identical resend it was.
+        for (const QJsonValue &bad : {QJsonValue(1.5), QJsonValue(-1), QJsonValue(4294967296.0),
+                                      QJsonValue(QStringLiteral("20"))})
+            QCOMPARE(pushDevice(m_device, kDeviceId, false, bad).status, 400);
+        QCOMPARE(pushDevice(m_device, kDeviceId, false, 20).status, 200);
+        QCOMPARE(pushDevice(m_device, kDeviceId, false, 10).status, 200); // never lowers it
+        for (const quint32 counter : {9u, 15u, 20u}) {
+            const Answer refused = postReading(signReading(m_device, counter, 1));
+            QCOMPARE(refused.status, 409);
+            QCOMPARE(refused.errorCode(), QStringLiteral("m2m.below_floor"));
+        }
+        QCOMPARE(postReading(signReading(m_device, 8, 208)).status, 200);
+        QCOMPARE(postReading(signReading(m_device, 21, 221)).status, 201);
     }
 
     void revokedAndRemovedDevicesAreRefused()

@@ -169,6 +169,14 @@ void TestPortalApi::answers_data()
     QTest::newRow("heartbeat with a fractional count")
         << Caller::Gateway << QByteArray("POST") << heartbeat << QByteArray("{\"queueDepth\":1.5}")
         << 400 << "portal.invalid";
+    QTest::newRow("heartbeat with a fractional lastCounter")
+        << Caller::Gateway << QByteArray("POST") << heartbeat
+        << QByteArray("{\"devices\":[{\"id\":\"00000000000000a1\",\"lastCounter\":2.5}]}") << 400
+        << "portal.invalid";
+    QTest::newRow("heartbeat with a lastCounter over 2^32-1")
+        << Caller::Gateway << QByteArray("POST") << heartbeat
+        << QByteArray("{\"devices\":[{\"id\":\"00000000000000a1\",\"lastCounter\":4294967296}]}")
+        << 400 << "portal.invalid";
     QTest::newRow("body over 16 KiB")
         << Caller::Gateway << QByteArray("POST") << devices << QByteArray(16 * 1024 + 1, ' ') << 413
         << "portal.too_large";
@@ -192,6 +200,10 @@ void TestPortalApi::answers_data()
         << Caller::Gateway << QByteArray("POST") << devices << QByteArray("attach") << 202 << "";
     QTest::newRow("device: pending")
         << Caller::Gateway << QByteArray("GET") << device << QByteArray() << 200 << "";
+    QTest::newRow("heartbeat raises the counter floor")
+        << Caller::Gateway << QByteArray("POST") << heartbeat
+        << QByteArray("{\"devices\":[{\"id\":\"00000000000000a1\",\"lastCounter\":41}]}") << 200
+        << "";
     QTest::newRow("device of another gateway")
         << Caller::OtherGateway << QByteArray("GET") << device << QByteArray() << 403
         << "portal.forbidden";
@@ -227,6 +239,8 @@ void TestPortalApi::answers()
         QCOMPARE(json.value(QStringLiteral("state")).toString(), QStringLiteral("pending"));
         QVERIFY(answer.headers.contains({"Retry-After", "3"}));
     }
+    if (QByteArray(QTest::currentDataTag()) == "heartbeat raises the counter floor")
+        QCOMPARE(m_store->findDevice(kDeviceId)->counterFloor, qint64(41));
     if (status == 200 && path.endsWith(QLatin1String("/heartbeat")))
         QVERIFY(QJsonDocument::fromJson(answer.body)
                     .object()

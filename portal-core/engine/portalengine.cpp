@@ -375,6 +375,7 @@ void PortalEngine::tick()
             pullAuthFailures();
         }
     }
+    revokeBlockedGatewaysDevices();
     pushPendingDevices();
     pushPolicies();
     m_inTick = false;
@@ -1069,6 +1070,66 @@ void PortalEngine::pullAuthFailures()
                 m_authFailuresPulledMs.insert(instanceId, newest);
             });
     }
+}
+
+void PortalEngine::revokeBlockedGatewaysDevices()
+{
+    auto devices = m_store.devicesOfBlockedGateways();
+    if (!devices)
+        return;
+    for (const Store::Device &device : *devices) {
+        if (m_pushing.contains(device.id) || m_revoking.contains(device.id))
+            continue;
+        const QString reason =
+            QStringLiteral("its gateway %1 is blocked; its credential is revoked")
+                .arg(device.gatewayId);
+        auto instance = device.instanceId != 0
+                            ? m_store.findInstance(device.instanceId)
+                            : Result<Store::Instance>(makeError("store.not_found", ""));
+        if (device.credentialSha256.isEmpty() || !instance ||
+            instance->state == Store::InstanceState::Failed) {
+            // No instance holds a live credential of it: nothing to tell anyone.
+            failDevice(device, reason);
+            continue;
+        }
+        if (instance->state != Store::InstanceState::Ready)
+            continue; // told once the instance is ready
+        m_revoking.insert(device.id);
+        const QString deviceId = device.id;
+        const int epoch = device.credentialEpoch;
+        m_admin->putDevice(instance->url, device.id, device.publicKey, device.credentialSha256,
+                           true, [this, deviceId, epoch, reason](Result<void> told) {
+                               m_revoking.remove(deviceId);
+                               if (!told) {
+                                   qCWarning(lcEngine).noquote()
+                                       << "revoking device" << deviceId << "(gateway blocked):"
+                                       << QString::fromStdString(told.error().message)
+                                       << "- retried";
+                                   return; // a later tick retries until the instance took it
+                               }
+                               auto current = m_store.findDevice(deviceId);
+                               if (current && current->credentialEpoch == epoch &&
+                                   current->state != Store::DeviceState::Failed)
+                                   failDevice(*current, reason);
+                           });
+    }
+}
+
+void PortalEngine::failDevice(Store::Device device, const QString &reason)
+{
+    // The credential dies with its epoch: whatever the instance was told, the next attach
+    // (after an unblock) gets a new one.
+    device.state = Store::DeviceState::Failed;
+    device.reason = reason;
+    device.credentialSha256.clear();
+    device.credentialEpoch += 1;
+    if (auto updated = m_store.updateDevice(device); !updated) {
+        qCWarning(lcEngine) << "cannot record device" << device.id
+                            << "as failed:" << QString::fromStdString(updated.error().message);
+        return;
+    }
+    audit(QStringLiteral("portald"), QStringLiteral("device.credential_revoked"),
+          QStringLiteral("device:") + device.id, reason);
 }
 
 void PortalEngine::pushPendingDevices()

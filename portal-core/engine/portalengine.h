@@ -169,6 +169,10 @@ private:
     void onRunOutput(qint64 instanceId, const QString &line);
     void flushProgress();
     void pushPendingDevices();
+    // Every device of a blocked gateway whose credential an instance holds is revoked there
+    // (retried each tick until the instance acknowledges), then failed with a new epoch.
+    void revokeBlockedGatewaysDevices();
+    void failDevice(Store::Device device, const QString &reason);
     // Every ready instance gets the store's access policies (and loses the deleted ones)
     // whenever the set differs from what it was last given.
     void pushPolicies();
@@ -186,6 +190,7 @@ private:
     InstanceConfigurator *m_configurator;
     QTimer *m_timer;
     QSet<QString> m_pushing;
+    QSet<QString> m_revoking; // devices of blocked gateways whose revocation is on its way
     QHash<qint64, QByteArray> m_policiesPushed; // instance id → digest of the policies it holds
     QSet<qint64> m_policiesPushing;
     QHash<qint64, qint64> m_authFailuresPulledMs;  // instance id → newest last_ms copied

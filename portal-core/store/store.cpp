@@ -841,6 +841,14 @@ Result<QList<Device>> Store::devicesOfGateway(const QString &gatewayId) const
     return deviceList(m_connectionName, QStringLiteral("gateway_id = ?"), gatewayId);
 }
 
+Result<QList<Device>> Store::devicesOfBlockedGateways() const
+{
+    return deviceList(m_connectionName,
+                      QStringLiteral("gateway_id IN (SELECT id FROM gateways WHERE blocked = ?)"
+                                     " AND state <> 'failed'"),
+                      1);
+}
+
 Result<QList<Device>> Store::devicesOfInstance(qint64 instanceId) const
 {
     return deviceList(m_connectionName, QStringLiteral("instance_id = ?"), instanceId);

@@ -77,6 +77,8 @@ public:
     Result<void> deleteDevice(const QString &id);
     Result<QList<Device>> devicesOfGateway(const QString &gatewayId) const;
     Result<QList<Device>> devicesOfInstance(qint64 instanceId) const;
+    // Devices held by a blocked gateway that are not failed yet (their credentials to revoke).
+    Result<QList<Device>> devicesOfBlockedGateways() const;
     Result<QList<Device>> devicesInState(DeviceState state) const;
     Result<QList<Device>> devices() const; // all, by id
     // Placed devices per instance id, in one query.

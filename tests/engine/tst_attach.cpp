@@ -79,6 +79,7 @@ private slots:
     void vanishedInstanceIsMarkedNotRecreated();
     void deletedInstanceTakesItsMachineAndItsDevicesMove();
     void readingsCapturedBeforeAMoveAreRefusedAfterIt();
+    void blockedGatewaysCredentialsAreRevokedOnceTheInstanceAnswers();
 
 private:
     Engine::DeviceView waitUntilSettled(const QString &gatewayId, const QString &deviceId);
@@ -623,6 +624,54 @@ void TestAttach::readingsCapturedBeforeAMoveAreRefusedAfterIt()
         201);
     const QJsonObject health = instanceHealth(moved.instanceUrl);
     QVERIFY(health.value(QStringLiteral("readingsRejected")).toInt() >= 3);
+}
+
+void TestAttach::blockedGatewaysCredentialsAreRevokedOnceTheInstanceAnswers()
+{
+    const Testing::Device device = Testing::makeDevice(QStringLiteral("00000000000000aa"));
+    const QString id = QString::fromLatin1(device.id.toHex());
+    const Engine::AttachRequest attach{
+        id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, device.publicKey};
+    QVERIFY(m_engine->attach(QStringLiteral("gw5"), attach));
+    const Engine::DeviceView ready = waitUntilSettled(QStringLiteral("gw5"), id);
+    QCOMPARE(ready.state, Store::DeviceState::Ready);
+    QCOMPARE(
+        postReading(ready.instanceUrl, id, ready.credential, Testing::signReading(device, 1, 1))
+            .first,
+        201);
+
+    // Blocked while its instance does not answer (the process stopped): the revocation waits.
+    const qint64 instanceId = m_store->findDevice(id)->instanceId;
+    const qint64 pid = m_backend->processId(instanceId);
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
+    QVERIFY(m_store->setGatewayBlocked(QStringLiteral("gw5"), true));
+    QTest::qWait(1500);
+    if (m_backend->processId(instanceId) == pid) // the backend may have restarted it meanwhile
+        QCOMPARE(::kill(pid_t(pid), SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->findDevice(id)->state, Store::DeviceState::Failed,
+                              kReadyTimeoutMs);
+    const QString url = m_store->findInstance(instanceId)->url;
+    const auto refused = postReading(url, id, ready.credential, Testing::signReading(device, 2, 2));
+    QCOMPARE(refused.first, 403);
+    QCOMPARE(refused.second, QStringLiteral("m2m.revoked"));
+    QVERIFY(m_store->findDevice(id)->reason.contains(QLatin1String("gw5 is blocked")));
+    QVERIFY(m_store->findDevice(id)->credentialSha256.isEmpty());
+
+    // Unblocked, the gateway attaches it again with a new credential; the old one stays dead.
+    QVERIFY(m_store->setGatewayBlocked(QStringLiteral("gw5"), false));
+    QVERIFY(m_engine->attach(QStringLiteral("gw5"), attach));
+    const Engine::DeviceView again = waitUntilSettled(QStringLiteral("gw5"), id);
+    QCOMPARE(again.state, Store::DeviceState::Ready);
+    QVERIFY(again.credential != ready.credential);
+    QCOMPARE(
+        postReading(again.instanceUrl, id, again.credential, Testing::signReading(device, 3, 3))
+            .first,
+        201);
+    QCOMPARE(
+        postReading(again.instanceUrl, id, ready.credential, Testing::signReading(device, 4, 4))
+            .first,
+        401);
 }
 
 QTEST_GUILESS_MAIN(TestAttach)

@@ -375,7 +375,7 @@ void PortalEngine::tick()
             pullAuthFailures();
         }
     }
-    revokeBlockedGatewaysDevices();
+    revokeUntrustedGatewaysDevices();
     pushPendingDevices();
     pushPolicies();
     m_inTick = false;
@@ -1072,17 +1072,22 @@ void PortalEngine::pullAuthFailures()
     }
 }
 
-void PortalEngine::revokeBlockedGatewaysDevices()
+void PortalEngine::revokeUntrustedGatewaysDevices()
 {
-    auto devices = m_store.devicesOfBlockedGateways();
+    auto devices = m_store.devicesOfUntrustedGateways(now().addMSecs(-kLapsedGatewayGraceMs));
     if (!devices)
         return;
     for (const Store::Device &device : *devices) {
         if (m_pushing.contains(device.id) || m_revoking.contains(device.id))
             continue;
+        auto gateway = m_store.findGateway(device.gatewayId);
         const QString reason =
-            QStringLiteral("its gateway %1 is blocked; its credential is revoked")
-                .arg(device.gatewayId);
+            gateway && gateway->blocked
+                ? QStringLiteral("its gateway %1 is blocked; its credential is revoked")
+                      .arg(device.gatewayId)
+                : QStringLiteral("its gateway %1's certificate lapsed without a renewal; its "
+                                 "credential is revoked")
+                      .arg(device.gatewayId);
         auto instance = device.instanceId != 0
                             ? m_store.findInstance(device.instanceId)
                             : Result<Store::Instance>(makeError("store.not_found", ""));

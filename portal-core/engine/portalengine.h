@@ -169,9 +169,12 @@ private:
     void onRunOutput(qint64 instanceId, const QString &line);
     void flushProgress();
     void pushPendingDevices();
-    // Every device of a blocked gateway whose credential an instance holds is revoked there
-    // (retried each tick until the instance acknowledges), then failed with a new epoch.
-    void revokeBlockedGatewaysDevices();
+    // Every device of a blocked gateway, or of one whose certificate lapsed more than
+    // kLapsedGatewayGraceMs ago without a renewal, whose credential an instance holds is
+    // revoked there (retried each tick until the instance acknowledges), then failed with a
+    // new epoch.
+    void revokeUntrustedGatewaysDevices();
+    static constexpr qint64 kLapsedGatewayGraceMs = 10 * 60 * 1000;
     void failDevice(Store::Device device, const QString &reason);
     // Every ready instance gets the store's access policies (and loses the deleted ones)
     // whenever the set differs from what it was last given.

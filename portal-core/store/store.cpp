@@ -841,12 +841,13 @@ Result<QList<Device>> Store::devicesOfGateway(const QString &gatewayId) const
     return deviceList(m_connectionName, QStringLiteral("gateway_id = ?"), gatewayId);
 }
 
-Result<QList<Device>> Store::devicesOfBlockedGateways() const
+Result<QList<Device>> Store::devicesOfUntrustedGateways(const QDateTime &lapsedBefore) const
 {
     return deviceList(m_connectionName,
-                      QStringLiteral("gateway_id IN (SELECT id FROM gateways WHERE blocked = ?)"
+                      QStringLiteral("gateway_id IN (SELECT id FROM gateways WHERE blocked = 1 OR"
+                                     " (btid_expiry_ms > 0 AND btid_expiry_ms < ?))"
                                      " AND state <> 'failed'"),
-                      1);
+                      toMs(lapsedBefore));
 }
 
 Result<QList<Device>> Store::devicesOfInstance(qint64 instanceId) const

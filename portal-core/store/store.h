@@ -77,8 +77,9 @@ public:
     Result<void> deleteDevice(const QString &id);
     Result<QList<Device>> devicesOfGateway(const QString &gatewayId) const;
     Result<QList<Device>> devicesOfInstance(qint64 instanceId) const;
-    // Devices held by a blocked gateway that are not failed yet (their credentials to revoke).
-    Result<QList<Device>> devicesOfBlockedGateways() const;
+    // Devices not failed yet of gateways that are blocked or whose certificate (its B-TID, as
+    // the last heartbeat said) lapsed before lapsedBefore: their credentials to revoke.
+    Result<QList<Device>> devicesOfUntrustedGateways(const QDateTime &lapsedBefore) const;
     Result<QList<Device>> devicesInState(DeviceState state) const;
     Result<QList<Device>> devices() const; // all, by id
     // Placed devices per instance id, in one query.

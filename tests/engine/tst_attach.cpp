@@ -80,6 +80,7 @@ private slots:
     void deletedInstanceTakesItsMachineAndItsDevicesMove();
     void readingsCapturedBeforeAMoveAreRefusedAfterIt();
     void blockedGatewaysCredentialsAreRevokedOnceTheInstanceAnswers();
+    void lapsedGatewaysCredentialsAreRevokedAfterTenMinutes();
 
 private:
     Engine::DeviceView waitUntilSettled(const QString &gatewayId, const QString &deviceId);
@@ -672,6 +673,34 @@ void TestAttach::blockedGatewaysCredentialsAreRevokedOnceTheInstanceAnswers()
         postReading(again.instanceUrl, id, ready.credential, Testing::signReading(device, 4, 4))
             .first,
         401);
+}
+
+void TestAttach::lapsedGatewaysCredentialsAreRevokedAfterTenMinutes()
+{
+    const Testing::Device device = Testing::makeDevice(QStringLiteral("00000000000000ab"));
+    const QString id = QString::fromLatin1(device.id.toHex());
+    QVERIFY(m_engine->attach(
+        QStringLiteral("gw6"),
+        {id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, device.publicKey}));
+    const Engine::DeviceView ready = waitUntilSettled(QStringLiteral("gw6"), id);
+    QCOMPARE(ready.state, Store::DeviceState::Ready);
+    Store::Gateway report;
+    report.id = QStringLiteral("gw6");
+    report.lastHeartbeat = QDateTime::currentDateTimeUtc();
+    // Lapsed 9 minutes ago: within the grace for a renewal.
+    report.btidExpiry = QDateTime::currentDateTimeUtc().addSecs(-9 * 60);
+    QVERIFY(m_engine->heartbeat(report));
+    QTest::qWait(1000); // ten ticks
+    QCOMPARE(m_store->findDevice(id)->state, Store::DeviceState::Ready);
+    // 11 minutes ago, and no renewal reported since: revoked.
+    report.btidExpiry = QDateTime::currentDateTimeUtc().addSecs(-11 * 60);
+    QVERIFY(m_engine->heartbeat(report));
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->findDevice(id)->state, Store::DeviceState::Failed,
+                              kReadyTimeoutMs);
+    QVERIFY(m_store->findDevice(id)->reason.contains(QLatin1String("certificate lapsed")));
+    const auto refused =
+        postReading(ready.instanceUrl, id, ready.credential, Testing::signReading(device, 1, 1));
+    QCOMPARE(refused.second, QStringLiteral("m2m.revoked"));
 }
 
 QTEST_GUILESS_MAIN(TestAttach)

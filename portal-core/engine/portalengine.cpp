@@ -285,10 +285,11 @@ Result<void> PortalEngine::detach(const QString &gatewayId, const QString &devic
     auto deviceClass = m_store.findDeviceClass(device->className);
     if (!deviceClass)
         return internal(deviceClass.error());
-    QString instanceUrl;
+    // The instance drops it (and its credential) when it acknowledges; until then every tick
+    // tells it again (pushDeviceRemovals), so one that is down now learns it later.
     if (device->instanceId != 0) {
-        if (auto instance = m_store.findInstance(device->instanceId))
-            instanceUrl = instance->url;
+        if (auto recorded = m_store.addDeviceRemoval(deviceId, device->instanceId); !recorded)
+            return internal(recorded.error());
     }
     if (deviceClass->enrolment == Store::Enrolment::Open) {
         if (auto removed = m_store.deleteDevice(deviceId); !removed)
@@ -307,13 +308,7 @@ Result<void> PortalEngine::detach(const QString &gatewayId, const QString &devic
     }
     audit(QStringLiteral("gateway:") + gatewayId, QStringLiteral("device.detach"),
           QStringLiteral("device:") + deviceId);
-    if (!instanceUrl.isEmpty()) {
-        m_admin->deleteDevice(instanceUrl, deviceId, [deviceId](Result<void> done) {
-            if (!done)
-                qCWarning(lcEngine) << "instance did not drop device" << deviceId << ":"
-                                    << QString::fromStdString(done.error().message);
-        });
-    }
+    QTimer::singleShot(0, this, &PortalEngine::pushDeviceRemovals);
     return {};
 }
 
@@ -376,6 +371,7 @@ void PortalEngine::tick()
         }
     }
     revokeUntrustedGatewaysDevices();
+    pushDeviceRemovals();
     pushPendingDevices();
     pushPolicies();
     m_inTick = false;
@@ -1137,6 +1133,44 @@ void PortalEngine::failDevice(Store::Device device, const QString &reason)
           QStringLiteral("device:") + device.id, reason);
 }
 
+void PortalEngine::pushDeviceRemovals()
+{
+    auto removals = m_store.deviceRemovals();
+    if (!removals)
+        return;
+    for (const Store::DeviceRemoval &removal : *removals) {
+        const QString key =
+            removal.deviceId + QLatin1Char('/') + QString::number(removal.instanceId);
+        if (m_removing.contains(key))
+            continue;
+        auto instance = m_store.findInstance(removal.instanceId);
+        auto device = m_store.findDevice(removal.deviceId);
+        // Gone or failed, the instance serves nobody; placed there again, the device's new
+        // push replaces what the instance holds (pushPendingDevices waits for this).
+        if ((!instance && instance.error().code == "store.not_found") ||
+            (instance && instance->state == Store::InstanceState::Failed) ||
+            (device && device->instanceId == removal.instanceId)) {
+            (void)m_store.finishDeviceRemoval(removal.deviceId, removal.instanceId);
+            continue;
+        }
+        if (!instance || instance->state != Store::InstanceState::Ready)
+            continue;
+        m_removing.insert(key);
+        const Store::DeviceRemoval told = removal;
+        m_admin->deleteDevice(
+            instance->url, removal.deviceId, [this, key, told](Result<void> done) {
+                m_removing.remove(key);
+                if (!done) {
+                    qCWarning(lcEngine)
+                        << "instance" << told.instanceId << "did not drop device" << told.deviceId
+                        << ":" << QString::fromStdString(done.error().message) << "- retried";
+                    return;
+                }
+                (void)m_store.finishDeviceRemoval(told.deviceId, told.instanceId);
+            });
+    }
+}
+
 void PortalEngine::pushPendingDevices()
 {
     auto pending = m_store.devicesInState(Store::DeviceState::Pending);
@@ -1144,8 +1178,9 @@ void PortalEngine::pushPendingDevices()
         return;
     for (const Store::Device &device : *pending) {
         if (device.instanceId == 0 || device.gatewayId.isEmpty() || device.revoked ||
-            m_pushing.contains(device.id))
-            continue;
+            m_pushing.contains(device.id) ||
+            m_removing.contains(device.id + QLatin1Char('/') + QString::number(device.instanceId)))
+            continue; // a removal on its way to that instance must land before the new push
         auto instance = m_store.findInstance(device.instanceId);
         if (!instance)
             continue;

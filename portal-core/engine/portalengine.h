@@ -169,6 +169,9 @@ private:
     void onRunOutput(qint64 instanceId, const QString &line);
     void flushProgress();
     void pushPendingDevices();
+    // Tells each instance in the store's device removals to drop the device, every tick until
+    // it acknowledges (204, or 404: it has none).
+    void pushDeviceRemovals();
     // Every device of a blocked gateway, or of one whose certificate lapsed more than
     // kLapsedGatewayGraceMs ago without a renewal, whose credential an instance holds is
     // revoked there (retried each tick until the instance acknowledges), then failed with a
@@ -194,6 +197,7 @@ private:
     QTimer *m_timer;
     QSet<QString> m_pushing;
     QSet<QString> m_revoking; // devices of blocked gateways whose revocation is on its way
+    QSet<QString> m_removing; // "<device id>/<instance id>" removals on their way
     QHash<qint64, QByteArray> m_policiesPushed; // instance id → digest of the policies it holds
     QSet<qint64> m_policiesPushing;
     QHash<qint64, qint64> m_authFailuresPulledMs;  // instance id → newest last_ms copied

@@ -158,6 +158,12 @@ const char *const kMigrations[] = {
     // its gateway reports it; pushed to each instance the device is placed on, which refuses
     // readings at or below it (captured readings replayed after a move).
     "ALTER TABLE devices ADD COLUMN counter_floor BIGINT NOT NULL DEFAULT -1",
+
+    // Instances that must drop a detached device (its credential with it), kept until each
+    // acknowledges, so an instance that was down when the device was detached is told later.
+    "CREATE TABLE device_removals ("
+    " device_id TEXT NOT NULL, instance_id BIGINT NOT NULL, requested_ms BIGINT NOT NULL,"
+    " PRIMARY KEY (device_id, instance_id))",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -835,6 +841,39 @@ Result<QList<Device>> deviceList(const QString &connectionName, const QString &w
 }
 
 } // namespace
+
+Result<void> Store::addDeviceRemoval(const QString &deviceId, qint64 instanceId)
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO device_removals (device_id, instance_id,"
+                                    " requested_ms) VALUES (?, ?, ?) ON CONFLICT"
+                                    " (device_id, instance_id) DO NOTHING"));
+    if (!query.exec({deviceId, instanceId, nowMs()}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<void> Store::finishDeviceRemoval(const QString &deviceId, qint64 instanceId)
+{
+    StoreQuery query(m_connectionName, QStringLiteral("DELETE FROM device_removals WHERE"
+                                                      " device_id = ? AND instance_id = ?"));
+    if (!query.exec({deviceId, instanceId}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<QList<DeviceRemoval>> Store::deviceRemovals() const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT device_id, instance_id FROM device_removals"
+                                    " ORDER BY requested_ms LIMIT 1000"));
+    if (!query.exec({}))
+        return sqlError("store.sql", query.error());
+    QList<DeviceRemoval> removals;
+    while (query.query().next())
+        removals.append({query.query().value(0).toString(), query.query().value(1).toLongLong()});
+    return removals;
+}
 
 Result<QList<Device>> Store::devicesOfGateway(const QString &gatewayId) const
 {

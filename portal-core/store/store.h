@@ -75,6 +75,11 @@ public:
     Result<void> updateDevice(const Device &device); // all columns but id
     Result<Device> findDevice(const QString &id) const;
     Result<void> deleteDevice(const QString &id);
+    // An instance that must drop a detached device; kept until finishDeviceRemoval (the
+    // instance acknowledged). deviceRemovals lists the oldest 1000.
+    Result<void> addDeviceRemoval(const QString &deviceId, qint64 instanceId);
+    Result<void> finishDeviceRemoval(const QString &deviceId, qint64 instanceId);
+    Result<QList<DeviceRemoval>> deviceRemovals() const;
     Result<QList<Device>> devicesOfGateway(const QString &gatewayId) const;
     Result<QList<Device>> devicesOfInstance(qint64 instanceId) const;
     // Devices not failed yet of gateways that are blocked or whose certificate (its B-TID, as

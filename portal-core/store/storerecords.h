@@ -73,6 +73,13 @@ struct Device
     qint64 counterFloor = -1;
 };
 
+// An instance that must still drop a detached device (Store::addDeviceRemoval).
+struct DeviceRemoval
+{
+    QString deviceId;
+    qint64 instanceId = 0;
+};
+
 // One device's line of a heartbeat (see Device's read-only fields).
 struct DeviceActivity
 {

@@ -81,6 +81,7 @@ private slots:
     void readingsCapturedBeforeAMoveAreRefusedAfterIt();
     void blockedGatewaysCredentialsAreRevokedOnceTheInstanceAnswers();
     void lapsedGatewaysCredentialsAreRevokedAfterTenMinutes();
+    void detachedDeviceIsDroppedByAnInstanceThatWasDown();
 
 private:
     Engine::DeviceView waitUntilSettled(const QString &gatewayId, const QString &deviceId);
@@ -700,6 +701,30 @@ void TestAttach::lapsedGatewaysCredentialsAreRevokedAfterTenMinutes()
     QVERIFY(m_store->findDevice(id)->reason.contains(QLatin1String("certificate lapsed")));
     const auto refused =
         postReading(ready.instanceUrl, id, ready.credential, Testing::signReading(device, 1, 1));
+    QCOMPARE(refused.second, QStringLiteral("m2m.revoked"));
+}
+
+void TestAttach::detachedDeviceIsDroppedByAnInstanceThatWasDown()
+{
+    const Testing::Device device = Testing::makeDevice(QStringLiteral("00000000000000ac"));
+    const QString id = QString::fromLatin1(device.id.toHex());
+    QVERIFY(m_engine->attach(
+        QStringLiteral("gw7"),
+        {id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, device.publicKey}));
+    const Engine::DeviceView ready = waitUntilSettled(QStringLiteral("gw7"), id);
+    QCOMPARE(ready.state, Store::DeviceState::Ready);
+    const qint64 instanceId = m_store->findDevice(id)->instanceId;
+    const qint64 pid = m_backend->processId(instanceId);
+    QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
+    QVERIFY(m_engine->detach(QStringLiteral("gw7"), id));
+    QCOMPARE(m_store->deviceRemovals()->size(), 1);
+    QTest::qWait(1500);
+    if (m_backend->processId(instanceId) == pid)
+        QCOMPARE(::kill(pid_t(pid), SIGCONT), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->deviceRemovals()->isEmpty(), kReadyTimeoutMs);
+    const auto refused = postReading(m_store->findInstance(instanceId)->url, id, ready.credential,
+                                     Testing::signReading(device, 1, 1));
+    QCOMPARE(refused.first, 403);
     QCOMPARE(refused.second, QStringLiteral("m2m.revoked"));
 }
 

@@ -30,7 +30,6 @@ using OneM2M::ResponseStatusCode;
 constexpr qsizetype kMaxPathBytes = 512;
 constexpr qsizetype kMaxOriginatorBytes = 256;
 constexpr qsizetype kMaxRequestIdBytes = 128;
-constexpr qsizetype kMaxBearerBytes = 256;
 
 // What a refused admin caller presented, for the failed-authentication row.
 QString presentedName(const QSslCertificate &certificate)
@@ -41,7 +40,6 @@ QString presentedName(const QSslCertificate &certificate)
     return leaf ? QString::fromStdString(Crypto::describeIdentity(*leaf))
                 : QStringLiteral("(unreadable certificate)");
 }
-constexpr int kCloseTimeoutMs = 5000;
 constexpr int kDefaultChildLimit = 100;
 constexpr int kMaxChildLimit = 500;
 
@@ -77,18 +75,6 @@ int rscFor(int status)
         return status >= 500 ? int(ResponseStatusCode::InternalServerError)
                              : int(ResponseStatusCode::BadRequest);
     }
-}
-
-bool isDeviceId(const QString &text)
-{
-    if (text.size() != 16)
-        return false;
-    for (QChar c : text) {
-        if (!((c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
-              (c >= QLatin1Char('a') && c <= QLatin1Char('f'))))
-            return false;
-    }
-    return true;
 }
 
 bool isPolicyName(const QString &text)
@@ -202,7 +188,9 @@ struct M2mService::Caller
 };
 
 M2mService::M2mService(M2mStore &store, M2mServiceConfig config)
-    : m_store(store), m_config(std::move(config)), m_started(QDateTime::currentDateTimeUtc())
+    : m_store(store), m_config(std::move(config)), m_started(QDateTime::currentDateTimeUtc()),
+      m_authenticator(m_store, m_config.adminClientCa),
+      m_commands(std::make_unique<CommandChannel>(m_store, m_authenticator))
 {
 }
 
@@ -235,45 +223,6 @@ Result<void> M2mService::reloadPolicies()
     return {};
 }
 
-Result<std::string> M2mService::adminIdentity(const QSslCertificate &certificate) const
-{
-    if (!m_config.adminClientCa)
-        return makeError("m2m.admin_requires_tls",
-                         "the admin API needs HTTPS with --admin-client-ca");
-    if (certificate.isNull())
-        return makeError("identity.no_certificate", "no client certificate was presented");
-    // The listener only asks for a certificate (gateways have none), so Qt does not verify
-    // it; chain, purpose, typed name and the admin policy are checked here against the admin
-    // CA alone.
-    auto leaf = Crypto::Certificate::fromPem(certificate.toPem().toStdString());
-    if (!leaf)
-        return leaf.error();
-    return Crypto::verifyIdentity(*leaf, *m_config.adminClientCa, Crypto::ChainPurpose::TlsClient,
-                                  Crypto::IdentityType::Admin);
-}
-
-bool M2mService::isAdminCertificate(const QSslCertificate &certificate) const
-{
-    return !certificate.isNull() && adminIdentity(certificate).ok();
-}
-
-bool M2mService::bearerMatches(const QByteArray &authorization, const DeviceRecord &device) const
-{
-    static const QByteArray scheme = "bearer ";
-    if (authorization.size() <= scheme.size() ||
-        authorization.size() > scheme.size() + kMaxBearerBytes ||
-        authorization.left(scheme.size()).toLower() != scheme)
-        return false;
-    const QByteArray token = authorization.mid(scheme.size()).trimmed();
-    if (token.isEmpty())
-        return false;
-    const Crypto::Sha256Digest digest = Crypto::sha256(Crypto::ByteView(
-        reinterpret_cast<const uint8_t *>(token.constData()), size_t(token.size())));
-    const std::string presented = Crypto::toHex(Crypto::ByteView(digest));
-    return Crypto::constantTimeEquals(std::string_view(presented),
-                                      std::string_view(device.credentialSha256.toStdString()));
-}
-
 const Crypto::Es256PublicKey *M2mService::publicKey(const DeviceRecord &device)
 {
     auto found = m_keys.find(device.deviceId);
@@ -288,41 +237,6 @@ const Crypto::Es256PublicKey *M2mService::publicKey(const DeviceRecord &device)
     auto inserted =
         m_keys.emplace(device.deviceId, std::make_pair(device.publicKey, std::move(*key)));
     return &inserted.first->second.second;
-}
-
-bool M2mService::isRateLimited(const QHostAddress &peer)
-{
-    const auto found = m_authenticationFailures.constFind(peer.toString());
-    if (found == m_authenticationFailures.constEnd())
-        return false;
-    if (found->start.secsTo(QDateTime::currentDateTimeUtc()) >= kAuthenticationWindowS) {
-        m_authenticationFailures.remove(peer.toString());
-        return false;
-    }
-    return found->failures >= kMaxAuthenticationFailures;
-}
-
-void M2mService::recordAuthFailure(const QHostAddress &peer, const QString &identity,
-                                   const char *reason)
-{
-    if (auto recorded = m_store.recordAuthFailure(peer.toString(), identity, QLatin1String(reason));
-        !recorded)
-        qCWarning(lcM2m) << "could not record a failed authentication:"
-                         << recorded.error().message.c_str();
-}
-
-void M2mService::countAuthenticationFailure(const QHostAddress &peer, const QString &identity,
-                                            const char *reason)
-{
-    recordAuthFailure(peer, identity, reason);
-    // Bounded: a flood from many addresses resets the table instead of growing it.
-    if (m_authenticationFailures.size() > 4096)
-        m_authenticationFailures.clear();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    FailureWindow &window = m_authenticationFailures[peer.toString()];
-    if (!window.start.isValid() || window.start.secsTo(now) >= kAuthenticationWindowS)
-        window = FailureWindow{now, 0};
-    ++window.failures;
 }
 
 Http::HttpAnswer M2mService::handle(const Http::HttpRequest &request)
@@ -352,7 +266,7 @@ Http::HttpAnswer M2mService::handleOneM2M(const Http::HttpRequest &request,
     if (origin.isEmpty() || origin.size() > kMaxOriginatorBytes || !isHeaderSafe(origin))
         return error(400, "m2m.no_originator", "X-M2M-Origin is required (printable, ≤ 256)");
     caller.originator = QString::fromLatin1(origin);
-    caller.admin = isAdminCertificate(request.peerCertificate);
+    caller.admin = m_authenticator.isAdminCertificate(request.peerCertificate);
     if (caller.originator == QLatin1String(kAdminOriginator) && !caller.admin)
         return error(403, "m2m.forbidden",
                      "the admin originator needs the portal's client certificate");
@@ -384,16 +298,16 @@ Http::HttpAnswer M2mService::handleOneM2M(const Http::HttpRequest &request,
     const DeviceRecord &device = **found;
     const QByteArray authorization = request.header("Authorization");
     if (!authorization.isEmpty()) {
-        if (isRateLimited(request.peerAddress)) {
-            recordAuthFailure(request.peerAddress, deviceId, "m2m.rate_limited");
+        if (m_authenticator.isRateLimited(request.peerAddress)) {
+            m_authenticator.recordFailure(request.peerAddress, deviceId, "m2m.rate_limited");
             Http::HttpAnswer limited =
                 error(429, "m2m.rate_limited", "too many wrong credentials from this address");
             limited.headers.append(
                 qMakePair(QByteArray("Retry-After"), QByteArray::number(kAuthenticationWindowS)));
             return limited;
         }
-        if (!bearerMatches(authorization, device)) {
-            countAuthenticationFailure(request.peerAddress, deviceId, "m2m.unauthenticated");
+        if (!Authenticator::bearerMatches(authorization, device)) {
+            m_authenticator.countFailure(request.peerAddress, deviceId, "m2m.unauthenticated");
             qCInfo(lcM2m).noquote() << "refused a credential for" << deviceId << "from"
                                     << request.peerAddress.toString();
             Http::HttpAnswer refused =
@@ -611,11 +525,9 @@ Http::HttpAnswer M2mService::createCommand(const Http::HttpRequest &request,
         return error(500, "m2m.internal", "the store failed");
     qCInfo(lcM2m).noquote() << "command" << command->commandId << "for" << device.deviceId << "from"
                             << originator;
-    if (QWebSocket *socket = m_sockets.value(device.deviceId)) {
-        if (sendCommand(socket, *command)) {
-            if (auto again = m_store.command(device.deviceId, command->commandId); again && *again)
-                return json(201, OneM2M::toJson(commandInstance(**again)));
-        }
+    if (m_commands->send(device.deviceId, *command)) {
+        if (auto again = m_store.command(device.deviceId, command->commandId); again && *again)
+            return json(201, OneM2M::toJson(commandInstance(**again)));
     }
     return json(201, OneM2M::toJson(commandInstance(*command)));
 }
@@ -665,10 +577,10 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
     if (!m_config.adminClientCa)
         return error(403, "m2m.admin_requires_tls",
                      "the admin API needs HTTPS with --admin-client-ca");
-    if (auto admin = adminIdentity(request.peerCertificate); !admin) {
+    if (auto admin = m_authenticator.adminIdentity(request.peerCertificate); !admin) {
         ++m_adminRefusals;
-        recordAuthFailure(request.peerAddress, presentedName(request.presentedCertificate),
-                          "m2m.not_admin");
+        m_authenticator.recordFailure(request.peerAddress,
+                                      presentedName(request.presentedCertificate), "m2m.not_admin");
         qCWarning(lcM2m).noquote()
             << "admin API refused a caller from" << request.peerAddress.toString() << ":"
             << QString::fromStdString(admin.error().message);
@@ -706,13 +618,14 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
         auto skipped = m_store.countersSkipped();
         if (!devices || !stored || !rejected || !skipped)
             return error(500, "m2m.internal", "the store failed");
-        return json(200, QJsonObject{{QStringLiteral("devices"), *devices},
-                                     {QStringLiteral("readingsStored"), *stored},
-                                     {QStringLiteral("readingsRejected"), *rejected},
-                                     {QStringLiteral("countersSkipped"), *skipped},
-                                     {QStringLiteral("adminRefusals"), qint64(m_adminRefusals)},
-                                     {QStringLiteral("instance"), m_config.instanceName},
-                                     {QStringLiteral("commandSockets"), m_sockets.size()}});
+        return json(200,
+                    QJsonObject{{QStringLiteral("devices"), *devices},
+                                {QStringLiteral("readingsStored"), *stored},
+                                {QStringLiteral("readingsRejected"), *rejected},
+                                {QStringLiteral("countersSkipped"), *skipped},
+                                {QStringLiteral("adminRefusals"), qint64(m_adminRefusals)},
+                                {QStringLiteral("instance"), m_config.instanceName},
+                                {QStringLiteral("commandSockets"), m_commands->socketCount()}});
     }
 
     if (segments.size() == 2 && segments[0] == QLatin1String("devices")) {
@@ -726,7 +639,7 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
             if (!*removed)
                 return error(404, "m2m.unknown_device", "no such device");
             m_keys.erase(deviceId);
-            dropSocket(deviceId);
+            m_commands->drop(deviceId);
             qCInfo(lcM2m).noquote() << "device" << deviceId << "removed";
             return Http::HttpAnswer{204, {}, "application/json", {}};
         }
@@ -767,7 +680,7 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
             return error(500, "m2m.internal", "the store failed");
         m_keys.erase(deviceId);
         if (revoked || (*before && (*before)->credentialSha256 != credential))
-            dropSocket(deviceId);
+            m_commands->drop(deviceId);
         qCInfo(lcM2m).noquote() << "device" << deviceId << (*created ? "added" : "updated")
                                 << (revoked ? "(revoked)" : "");
         return json(*created ? 201 : 200, QJsonObject{{QStringLiteral("deviceId"), deviceId},
@@ -816,137 +729,12 @@ Http::HttpAnswer M2mService::handleAdmin(const Http::HttpRequest &request,
 
 void M2mService::acceptWebSocket(QWebSocket *socket)
 {
-    socket->setParent(this);
-    socket->setMaxAllowedIncomingMessageSize(quint64(kMaxWebSocketMessageBytes));
-    socket->setMaxAllowedIncomingFrameSize(quint64(kMaxWebSocketMessageBytes));
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    auto refuse = [socket](const QString &why) {
-        qCInfo(lcM2m).noquote() << "command socket from" << socket->peerAddress().toString()
-                                << "refused:" << why;
-        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, why);
-        QTimer::singleShot(kCloseTimeoutMs, socket, [socket] { socket->abort(); });
-    };
-
-    const QNetworkRequest handshake = socket->request();
-    const QStringList segments = handshake.url().path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    if (segments.size() != 4 || segments[0] != QLatin1String("m2m") ||
-        segments[2] != QLatin1String("commands") || segments[3] != QLatin1String("ws") ||
-        !isDeviceId(segments[1]))
-        return refuse(QStringLiteral("not a command channel"));
-    const QString deviceId = segments[1];
-    if (isRateLimited(socket->peerAddress())) {
-        recordAuthFailure(socket->peerAddress(), deviceId, "m2m.rate_limited");
-        return refuse(QStringLiteral("rate limited"));
-    }
-    auto device = m_store.device(deviceId);
-    if (!device || !*device || (*device)->revoked || (*device)->removed)
-        return refuse(QStringLiteral("unknown or revoked device"));
-    if (!bearerMatches(handshake.rawHeader("Authorization"), **device)) {
-        countAuthenticationFailure(socket->peerAddress(), deviceId, "m2m.unauthenticated");
-        return refuse(QStringLiteral("unauthorised"));
-    }
-
-    if (QWebSocket *previous = m_sockets.value(deviceId)) {
-        disconnect(previous, nullptr, this, nullptr);
-        previous->close(QWebSocketProtocol::CloseCodeGoingAway,
-                        QStringLiteral("replaced by a newer connection"));
-    }
-    m_sockets.insert(deviceId, socket);
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this, deviceId](const QString &message) { handleSocketMessage(deviceId, message); });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [socket] {
-        socket->close(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
-                      QStringLiteral("text frames only"));
-    });
-    connect(socket, &QWebSocket::disconnected, this, [this, deviceId, socket] {
-        if (m_sockets.value(deviceId) == socket)
-            m_sockets.remove(deviceId);
-    });
-    qCInfo(lcM2m).noquote() << "command socket for" << deviceId << "from"
-                            << socket->peerAddress().toString();
-    sendOpenCommands(deviceId);
-}
-
-void M2mService::sendOpenCommands(const QString &deviceId)
-{
-    QWebSocket *socket = m_sockets.value(deviceId);
-    if (!socket)
-        return;
-    auto commands = m_store.openCommands(deviceId);
-    if (!commands) {
-        qCWarning(lcM2m).noquote() << QString::fromStdString(commands.error().message);
-        return;
-    }
-    for (const CommandRecord &command : *commands)
-        sendCommand(socket, command);
-}
-
-bool M2mService::sendCommand(QWebSocket *socket, const CommandRecord &command)
-{
-    const QJsonObject message{{QStringLiteral("type"), QStringLiteral("command")},
-                              {QStringLiteral("commandId"), command.commandId},
-                              {QStringLiteral("actuator"), command.actuator},
-                              {QStringLiteral("value"), command.value}};
-    const QString text = QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
-    if (socket->sendTextMessage(text) <= 0)
-        return false;
-    if (auto marked = m_store.markDelivered(command.commandId); !marked) {
-        qCWarning(lcM2m).noquote() << QString::fromStdString(marked.error().message);
-        return false;
-    }
-    return true;
-}
-
-void M2mService::handleSocketMessage(const QString &deviceId, const QString &message)
-{
-    if (message.size() > kMaxWebSocketMessageBytes) {
-        qCInfo(lcM2m) << "command socket message too large; ignored";
-        return;
-    }
-    const QJsonObject object = QJsonDocument::fromJson(message.toUtf8()).object();
-    const QString status = object.value(QStringLiteral("status")).toString();
-    const auto commandId = integral(object.value(QStringLiteral("commandId")), 1,
-                                    std::numeric_limits<qint64>::max() / 2);
-    const QJsonValue valueField = object.value(QStringLiteral("value"));
-    const auto value = integral(valueField, INT32_MIN, INT32_MAX);
-    const bool knownStatus = status == QLatin1String("done") || status == QLatin1String("failed") ||
-                             status == QLatin1String("unsupported");
-    if (object.value(QStringLiteral("type")).toString() != QLatin1String("status") || !commandId ||
-        !knownStatus || (!valueField.isUndefined() && !value)) {
-        qCInfo(lcM2m).noquote() << "command socket of" << deviceId
-                                << "sent a message that is not a status; ignored";
-        return;
-    }
-    auto updated = m_store.setCommandStatus(
-        deviceId, *commandId, status, value ? std::optional<qint32>(qint32(*value)) : std::nullopt);
-    if (!updated)
-        qCWarning(lcM2m).noquote() << QString::fromStdString(updated.error().message);
-    else if (!*updated)
-        qCInfo(lcM2m).noquote() << "status for unknown command" << *commandId << "of" << deviceId;
-    else
-        qCInfo(lcM2m).noquote() << "command" << *commandId << "of" << deviceId << status;
-}
-
-void M2mService::dropSocket(const QString &deviceId)
-{
-    QWebSocket *socket = m_sockets.take(deviceId);
-    if (!socket)
-        return;
-    socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                  QStringLiteral("device revoked or its credential changed"));
-    QTimer::singleShot(kCloseTimeoutMs, socket, [socket] { socket->abort(); });
+    m_commands->accept(socket);
 }
 
 void M2mService::closeWebSockets()
 {
-    const QList<QWebSocket *> sockets = findChildren<QWebSocket *>();
-    m_sockets.clear();
-    for (QWebSocket *socket : sockets) {
-        disconnect(socket, nullptr, this, nullptr);
-        socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("shutting down"));
-        socket->abort();
-        delete socket;
-    }
+    m_commands->closeAll();
 }
 
 } // namespace Portal::M2mService

@@ -1,8 +1,9 @@
 #pragma once
 // iot-m2m-service's request handling (DESIGN §2.1, §4.2, §4.5; docs/api.md "M2M service"):
-// the oneM2M resource tree under /m2m, the admin API under /admin/v1, and the command
-// WebSockets. Single-threaded: everything runs on the event loop of the HttpServer that feeds
-// it, so a request is finished before the next one starts.
+// the oneM2M resource tree under /m2m and the admin API under /admin/v1, with the callers'
+// authentication in Authenticator and the command WebSockets in CommandChannel.
+// Single-threaded: everything runs on the event loop of the HttpServer that feeds it, so a
+// request is finished before the next one starts.
 //
 // Who may do what:
 // - the portal's admin identity (DESIGN §7.1: a TLS client certificate from --admin-client-ca,
@@ -16,6 +17,8 @@
 // A reading is stored only when its ES256 signature verifies with the key the portal pushed and
 // its counter is above the last accepted one (identical resend: acknowledged, not stored again).
 
+#include "authenticator.h"
+#include "commandchannel.h"
 #include "m2mstore.h"
 
 #include <portal-core/crypto/es256.h>
@@ -37,10 +40,6 @@ namespace Portal::M2mService {
 inline constexpr qsizetype kMaxReadingBodyBytes = 4 * 1024;
 inline constexpr qsizetype kMaxCommandBodyBytes = 4 * 1024;
 inline constexpr qsizetype kMaxAdminBodyBytes = 16 * 1024;
-inline constexpr qsizetype kMaxWebSocketMessageBytes = 4 * 1024;
-// Wrong bearer credentials per peer address before 429 m2m.rate_limited, and the window.
-inline constexpr int kMaxAuthenticationFailures = 20;
-inline constexpr qint64 kAuthenticationWindowS = 60;
 inline constexpr char kAdminOriginator[] = "Cportal-admin";
 inline constexpr char kSignedReadingContentInfo[] = "application/cose;cose-type=cose-sign1:0";
 
@@ -79,22 +78,8 @@ private:
                                          const QString &child);
     Http::HttpAnswer rejectReading(int status, const char *code, const std::string &message);
 
-    bool isAdminCertificate(const QSslCertificate &certificate) const;
-    // The admin name of an admin identity; the refusal says why (identity.* codes).
-    Result<std::string> adminIdentity(const QSslCertificate &certificate) const;
-    bool bearerMatches(const QByteArray &authorization, const DeviceRecord &device) const;
     const Crypto::Es256PublicKey *publicKey(const DeviceRecord &device);
-    bool isRateLimited(const QHostAddress &peer);
-    // Counts towards the peer's rate limit and records the row (M2mStore::recordAuthFailure).
-    void countAuthenticationFailure(const QHostAddress &peer, const QString &identity,
-                                    const char *reason);
-    void recordAuthFailure(const QHostAddress &peer, const QString &identity, const char *reason);
     Result<void> reloadPolicies();
-
-    void sendOpenCommands(const QString &deviceId);
-    bool sendCommand(QWebSocket *socket, const CommandRecord &command);
-    void handleSocketMessage(const QString &deviceId, const QString &message);
-    void dropSocket(const QString &deviceId);
 
     M2mStore &m_store;
     M2mServiceConfig m_config;
@@ -102,14 +87,9 @@ private:
     QList<OneM2M::AccessControlPolicy> m_policies;
     // Imported keys by device id, with the point they came from (a re-pushed key replaces it).
     std::map<QString, std::pair<QByteArray, Crypto::Es256PublicKey>> m_keys;
-    QHash<QString, QWebSocket *> m_sockets;
-    struct FailureWindow
-    {
-        QDateTime start;
-        int failures = 0;
-    };
-    QHash<QString, FailureWindow> m_authenticationFailures; // by peer address
     quint64 m_adminRefusals = 0;
+    Authenticator m_authenticator;              // after m_store and m_config, which it uses
+    std::unique_ptr<CommandChannel> m_commands; // owns the sockets
 };
 
 } // namespace Portal::M2mService

@@ -23,6 +23,19 @@
 
 namespace Portal::M2mService {
 
+// Device ids are 16 lowercase hex digits.
+inline bool isDeviceId(const QString &text)
+{
+    if (text.size() != 16)
+        return false;
+    for (QChar c : text) {
+        if (!((c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+              (c >= QLatin1Char('a') && c <= QLatin1Char('f'))))
+            return false;
+    }
+    return true;
+}
+
 struct DeviceRecord
 {
     QString deviceId;         // 16 lowercase hex digits

@@ -2,11 +2,11 @@
 
 #include "instanceadminclient.h"
 #include "instancelifecycle.h"
+#include "instancepusher.h"
 
 #include <portal-core/crypto/es256.h>
 #include <portal-core/provisioning/sshsession.h>
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -60,7 +60,12 @@ PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
     : QObject(parent), m_store(store), m_backend(backend), m_credentials(std::move(credentials)),
       m_config(std::move(config)), m_admin(new InstanceAdminClient(std::move(adminTls), this)),
       m_configurator(new InstanceConfigurator(store, m_config.configuration, this)),
-      m_timer(new QTimer(this))
+      m_timer(new QTimer(this)),
+      m_pusher(new InstancePusher(
+          store, *m_admin, m_credentials,
+          [this](const QString &actor, const QString &action, const QString &subject,
+                 const QString &detail) { audit(actor, action, subject, detail); },
+          [this] { return now(); }, this))
 {
     connect(m_configurator, &InstanceConfigurator::finished, this, &PortalEngine::onConfigured);
     connect(m_configurator, &InstanceConfigurator::output, this, &PortalEngine::onRunOutput);
@@ -286,7 +291,7 @@ Result<void> PortalEngine::detach(const QString &gatewayId, const QString &devic
     if (!deviceClass)
         return internal(deviceClass.error());
     // The instance drops it (and its credential) when it acknowledges; until then every tick
-    // tells it again (pushDeviceRemovals), so one that is down now learns it later.
+    // tells it again (InstancePusher), so one that is down now learns it later.
     if (device->instanceId != 0) {
         if (auto recorded = m_store.addDeviceRemoval(deviceId, device->instanceId); !recorded)
             return internal(recorded.error());
@@ -308,7 +313,7 @@ Result<void> PortalEngine::detach(const QString &gatewayId, const QString &devic
     }
     audit(QStringLiteral("gateway:") + gatewayId, QStringLiteral("device.detach"),
           QStringLiteral("device:") + deviceId);
-    QTimer::singleShot(0, this, &PortalEngine::pushDeviceRemovals);
+    m_pusher->pushRemovalsSoon();
     return {};
 }
 
@@ -370,10 +375,7 @@ void PortalEngine::tick()
             pullAuthFailures();
         }
     }
-    revokeUntrustedGatewaysDevices();
-    pushDeviceRemovals();
-    pushPendingDevices();
-    pushPolicies();
+    m_pusher->pushAll();
     m_inTick = false;
 }
 
@@ -588,32 +590,11 @@ void PortalEngine::startMachineRequest(const Store::AdminRequest &request)
         });
 }
 
-void PortalEngine::tellRevokedDevices(const Store::Instance &instance)
-{
-    // An instance that was failed, re-provisioned or restored may still hold keys the store
-    // has revoked meanwhile: it is told again each time it becomes ready.
-    auto devices = m_store.devicesOfInstance(instance.id);
-    if (!devices)
-        return;
-    for (const Store::Device &device : *devices) {
-        if (!device.revoked || device.credentialSha256.isEmpty())
-            continue;
-        m_admin->putDevice(instance.url, device.id, device.publicKey, device.credentialSha256, true,
-                           [deviceId = device.id](Result<void> pushed) {
-                               if (!pushed)
-                                   qCWarning(lcEngine)
-                                       << "telling a ready instance that" << deviceId
-                                       << "is revoked failed:"
-                                       << QString::fromStdString(pushed.error().message);
-                           });
-    }
-}
-
 void PortalEngine::startRevoke(const Store::AdminRequest &request)
 {
     const QString deviceId =
         request.subject.startsWith(QLatin1String("device:")) ? request.subject.mid(7) : QString();
-    if (m_pushing.contains(deviceId))
+    if (m_pusher->isPushing(deviceId))
         return; // the instance is being told; finished by that push
     auto device = m_store.findDevice(deviceId);
     if (!device)
@@ -635,8 +616,8 @@ void PortalEngine::startRevoke(const Store::AdminRequest &request)
             request.id, true,
             QStringLiteral("device %1 revoked; no instance holds its key").arg(deviceId));
     if (instance->state != Store::InstanceState::Ready) {
-        // Told when it is ready again (tellRevokedDevices); the request does not wait forever,
-        // so it cannot hold the queue.
+        // Told when it is ready again (InstancePusher::tellRevokedDevices); the request does not
+        // wait forever, so it cannot hold the queue.
         if (request.requestedAt.secsTo(QDateTime::currentDateTimeUtc()) > kRevokeWaitS)
             (void)m_store.finishAdminRequest(
                 request.id, true,
@@ -647,27 +628,24 @@ void PortalEngine::startRevoke(const Store::AdminRequest &request)
                     .arg(Store::toText(instance->state)));
         return;
     }
-    m_pushing.insert(deviceId);
     const qint64 requestId = request.id;
     const qint64 instanceId = instance->id;
-    m_admin->putDevice(instance->url, deviceId, device->publicKey, device->credentialSha256, true,
-                       [this, requestId, deviceId, instanceId](Result<void> pushed) {
-                           m_pushing.remove(deviceId);
-                           if (!pushed) {
-                               // The request stays pending: pushed again on a later tick.
-                               qCWarning(lcEngine)
-                                   << "telling instance" << instanceId << "that" << deviceId
-                                   << "is revoked failed:"
-                                   << QString::fromStdString(pushed.error().message);
-                               return;
-                           }
-                           (void)m_store.finishAdminRequest(
-                               requestId, true,
-                               QStringLiteral("device %1 revoked; instance %2 refuses its "
-                                              "readings and commands")
-                                   .arg(deviceId)
-                                   .arg(instanceId));
-                       });
+    m_pusher->pushRevoked(
+        *device, *instance, [this, requestId, deviceId, instanceId](Result<void> pushed) {
+            if (!pushed) {
+                // The request stays pending: pushed again on a later tick.
+                qCWarning(lcEngine)
+                    << "telling instance" << instanceId << "that" << deviceId
+                    << "is revoked failed:" << QString::fromStdString(pushed.error().message);
+                return;
+            }
+            (void)m_store.finishAdminRequest(
+                requestId, true,
+                QStringLiteral("device %1 revoked; instance %2 refuses its "
+                               "readings and commands")
+                    .arg(deviceId)
+                    .arg(instanceId));
+        });
 }
 
 void PortalEngine::startReprovision(const Store::AdminRequest &request)
@@ -858,7 +836,7 @@ void PortalEngine::recordInstanceState(Store::Instance &instance, Store::Instanc
     audit(QStringLiteral("portald"), QStringLiteral("instance.") + Store::toText(next),
           QStringLiteral("instance:%1").arg(instance.id), reason);
     if (next == Store::InstanceState::Ready)
-        tellRevokedDevices(instance);
+        m_pusher->tellRevokedDevices(instance);
     if (next != Store::InstanceState::Failed)
         return;
     // Its devices fail with it, so gateways learn it (heartbeat, GET device) and their next
@@ -965,67 +943,6 @@ void PortalEngine::onConfigured(qint64 instanceId, InstanceConfigurator::Purpose
     QTimer::singleShot(0, this, &PortalEngine::tick);
 }
 
-void PortalEngine::pushPolicies()
-{
-    auto policies = m_store.policies(true);
-    auto instances = m_store.instances();
-    if (!policies || !instances)
-        return;
-    QCryptographicHash digest(QCryptographicHash::Sha256);
-    QList<QPair<QString, QByteArray>> documents; // name → document, empty when deleted
-    for (const Store::AccessPolicy &policy : *policies) {
-        const QByteArray document =
-            policy.deleted ? QByteArray()
-                           : QJsonDocument(policy.document).toJson(QJsonDocument::Compact);
-        digest.addData(policy.name.toUtf8() + '\n' + document + '\n');
-        documents.append({policy.name, document});
-    }
-    const QByteArray version = digest.result();
-    for (const Store::Instance &instance : *instances) {
-        if (instance.state != Store::InstanceState::Ready || instance.url.isEmpty()) {
-            m_policiesPushed.remove(instance.id); // it may come back rebuilt, without them
-            continue;
-        }
-        if (m_policiesPushing.contains(instance.id) ||
-            m_policiesPushed.value(instance.id) == version)
-            continue;
-        if (documents.isEmpty()) {
-            m_policiesPushed.insert(instance.id, version);
-            continue;
-        }
-        // All of them, then the version is recorded; any failure pushes all again next tick.
-        struct Progress
-        {
-            int left = 0;
-            bool failed = false;
-        };
-        auto progress = std::make_shared<Progress>(Progress{int(documents.size()), false});
-        m_policiesPushing.insert(instance.id);
-        const qint64 instanceId = instance.id;
-        for (const auto &[name, document] : std::as_const(documents)) {
-            auto done = [this, progress, instanceId, version, name = name](Result<void> pushed) {
-                if (!pushed) {
-                    progress->failed = true;
-                    qCWarning(lcEngine)
-                        << "pushing policy" << name << "to instance" << instanceId
-                        << "failed:" << QString::fromStdString(pushed.error().message);
-                }
-                if (--progress->left > 0)
-                    return;
-                m_policiesPushing.remove(instanceId);
-                if (!progress->failed) {
-                    m_policiesPushed.insert(instanceId, version);
-                    qCInfo(lcEngine) << "instance" << instanceId << "holds the current policies";
-                }
-            };
-            if (document.isEmpty())
-                m_admin->deletePolicy(instance.url, name, done);
-            else
-                m_admin->putPolicy(instance.url, name, document, done);
-        }
-    }
-}
-
 void PortalEngine::pullAuthFailures()
 {
     auto instances = m_store.instances();
@@ -1065,177 +982,6 @@ void PortalEngine::pullAuthFailures()
                     newest = std::max(newest, row.last.toMSecsSinceEpoch());
                 m_authFailuresPulledMs.insert(instanceId, newest);
             });
-    }
-}
-
-void PortalEngine::revokeUntrustedGatewaysDevices()
-{
-    auto devices = m_store.devicesOfUntrustedGateways(now().addMSecs(-kLapsedGatewayGraceMs));
-    if (!devices)
-        return;
-    for (const Store::Device &device : *devices) {
-        if (m_pushing.contains(device.id) || m_revoking.contains(device.id))
-            continue;
-        auto gateway = m_store.findGateway(device.gatewayId);
-        const QString reason =
-            gateway && gateway->blocked
-                ? QStringLiteral("its gateway %1 is blocked; its credential is revoked")
-                      .arg(device.gatewayId)
-                : QStringLiteral("its gateway %1's certificate lapsed without a renewal; its "
-                                 "credential is revoked")
-                      .arg(device.gatewayId);
-        auto instance = device.instanceId != 0
-                            ? m_store.findInstance(device.instanceId)
-                            : Result<Store::Instance>(makeError("store.not_found", ""));
-        if (device.credentialSha256.isEmpty() || !instance ||
-            instance->state == Store::InstanceState::Failed) {
-            // No instance holds a live credential of it: nothing to tell anyone.
-            failDevice(device, reason);
-            continue;
-        }
-        if (instance->state != Store::InstanceState::Ready)
-            continue; // told once the instance is ready
-        m_revoking.insert(device.id);
-        const QString deviceId = device.id;
-        const int epoch = device.credentialEpoch;
-        m_admin->putDevice(instance->url, device.id, device.publicKey, device.credentialSha256,
-                           true, [this, deviceId, epoch, reason](Result<void> told) {
-                               m_revoking.remove(deviceId);
-                               if (!told) {
-                                   qCWarning(lcEngine).noquote()
-                                       << "revoking device" << deviceId << "(gateway blocked):"
-                                       << QString::fromStdString(told.error().message)
-                                       << "- retried";
-                                   return; // a later tick retries until the instance took it
-                               }
-                               auto current = m_store.findDevice(deviceId);
-                               if (current && current->credentialEpoch == epoch &&
-                                   current->state != Store::DeviceState::Failed)
-                                   failDevice(*current, reason);
-                           });
-    }
-}
-
-void PortalEngine::failDevice(Store::Device device, const QString &reason)
-{
-    // The credential dies with its epoch: whatever the instance was told, the next attach
-    // (after an unblock) gets a new one.
-    device.state = Store::DeviceState::Failed;
-    device.reason = reason;
-    device.credentialSha256.clear();
-    device.credentialEpoch += 1;
-    if (auto updated = m_store.updateDevice(device); !updated) {
-        qCWarning(lcEngine) << "cannot record device" << device.id
-                            << "as failed:" << QString::fromStdString(updated.error().message);
-        return;
-    }
-    audit(QStringLiteral("portald"), QStringLiteral("device.credential_revoked"),
-          QStringLiteral("device:") + device.id, reason);
-}
-
-void PortalEngine::pushDeviceRemovals()
-{
-    auto removals = m_store.deviceRemovals();
-    if (!removals)
-        return;
-    for (const Store::DeviceRemoval &removal : *removals) {
-        const QString key =
-            removal.deviceId + QLatin1Char('/') + QString::number(removal.instanceId);
-        if (m_removing.contains(key))
-            continue;
-        auto instance = m_store.findInstance(removal.instanceId);
-        auto device = m_store.findDevice(removal.deviceId);
-        // Gone or failed, the instance serves nobody; placed there again, the device's new
-        // push replaces what the instance holds (pushPendingDevices waits for this).
-        if ((!instance && instance.error().code == "store.not_found") ||
-            (instance && instance->state == Store::InstanceState::Failed) ||
-            (device && device->instanceId == removal.instanceId)) {
-            (void)m_store.finishDeviceRemoval(removal.deviceId, removal.instanceId);
-            continue;
-        }
-        if (!instance || instance->state != Store::InstanceState::Ready)
-            continue;
-        m_removing.insert(key);
-        const Store::DeviceRemoval told = removal;
-        m_admin->deleteDevice(
-            instance->url, removal.deviceId, [this, key, told](Result<void> done) {
-                m_removing.remove(key);
-                if (!done) {
-                    qCWarning(lcEngine)
-                        << "instance" << told.instanceId << "did not drop device" << told.deviceId
-                        << ":" << QString::fromStdString(done.error().message) << "- retried";
-                    return;
-                }
-                (void)m_store.finishDeviceRemoval(told.deviceId, told.instanceId);
-            });
-    }
-}
-
-void PortalEngine::pushPendingDevices()
-{
-    auto pending = m_store.devicesInState(Store::DeviceState::Pending);
-    if (!pending)
-        return;
-    for (const Store::Device &device : *pending) {
-        if (device.instanceId == 0 || device.gatewayId.isEmpty() || device.revoked ||
-            m_pushing.contains(device.id) ||
-            m_removing.contains(device.id + QLatin1Char('/') + QString::number(device.instanceId)))
-            continue; // a removal on its way to that instance must land before the new push
-        auto instance = m_store.findInstance(device.instanceId);
-        if (!instance)
-            continue;
-        if (instance->state == Store::InstanceState::Failed) {
-            Store::Device failed = device;
-            failed.state = Store::DeviceState::Failed;
-            failed.reason = QStringLiteral("instance failed: ") + instance->reason.left(400);
-            (void)m_store.updateDevice(failed);
-            audit(QStringLiteral("portald"), QStringLiteral("device.failed"),
-                  QStringLiteral("device:") + device.id, failed.reason);
-            continue;
-        }
-        if (instance->state != Store::InstanceState::Ready)
-            continue;
-        const QString credentialSha256 = DeviceCredentials::sha256Hex(
-            m_credentials.credential(device.id, device.credentialEpoch));
-        m_pushing.insert(device.id);
-        const QString deviceId = device.id;
-        const qint64 instanceId = device.instanceId;
-        const int epoch = device.credentialEpoch;
-        m_admin->putDevice(
-            instance->url, device.id, device.publicKey, credentialSha256, false,
-            [this, deviceId, instanceId, epoch, credentialSha256](Result<void> pushed) {
-                m_pushing.remove(deviceId);
-                if (!pushed) {
-                    qCWarning(lcEngine)
-                        << "pushing device" << deviceId
-                        << "failed:" << QString::fromStdString(pushed.error().message);
-                    return; // retried on a later tick
-                }
-                // The device may have been detached or moved meanwhile: only the same
-                // placement and credential become ready.
-                auto current = m_store.findDevice(deviceId);
-                if (current && current->revoked) {
-                    // Revoked while this push (perhaps another portald's) was on its way: the
-                    // instance now holds a key the store refuses, so it is told at once.
-                    auto holder = m_store.findInstance(instanceId);
-                    if (holder)
-                        m_admin->putDevice(holder->url, deviceId, current->publicKey,
-                                           credentialSha256, true, [](Result<void>) {});
-                    return;
-                }
-                if (!current || current->instanceId != instanceId ||
-                    current->credentialEpoch != epoch ||
-                    current->state != Store::DeviceState::Pending)
-                    return;
-                current->state = Store::DeviceState::Ready;
-                current->credentialSha256 = credentialSha256;
-                if (auto updated = m_store.updateDevice(*current); !updated)
-                    return;
-                audit(QStringLiteral("portald"), QStringLiteral("device.ready"),
-                      QStringLiteral("device:") + deviceId,
-                      QStringLiteral("instance %1").arg(instanceId));
-            },
-            device.counterFloor);
     }
 }
 

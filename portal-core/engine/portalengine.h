@@ -49,6 +49,7 @@ class QTimer;
 namespace Portal::Engine {
 
 class InstanceAdminClient;
+class InstancePusher;
 
 struct EngineConfig
 {
@@ -156,7 +157,6 @@ private:
     // The instance an `instance:<id>` request names, when this portal's backend has it;
     // otherwise the request is finished as failed with the reason, and nullopt.
     std::optional<Store::Instance> instanceOfRequest(const Store::AdminRequest &request);
-    void tellRevokedDevices(const Store::Instance &instance);
     // How long a revocation waits for the device's instance to be ready before it finishes
     // with that said (the instance is still told when it is ready again).
     static constexpr qint64 kRevokeWaitS = 600;
@@ -168,20 +168,6 @@ private:
     void deleteInstance(const Store::AdminRequest &request);
     void onRunOutput(qint64 instanceId, const QString &line);
     void flushProgress();
-    void pushPendingDevices();
-    // Tells each instance in the store's device removals to drop the device, every tick until
-    // it acknowledges (204, or 404: it has none).
-    void pushDeviceRemovals();
-    // Every device of a blocked gateway, or of one whose certificate lapsed more than
-    // kLapsedGatewayGraceMs ago without a renewal, whose credential an instance holds is
-    // revoked there (retried each tick until the instance acknowledges), then failed with a
-    // new epoch.
-    void revokeUntrustedGatewaysDevices();
-    static constexpr qint64 kLapsedGatewayGraceMs = 10 * 60 * 1000;
-    void failDevice(Store::Device device, const QString &reason);
-    // Every ready instance gets the store's access policies (and loses the deleted ones)
-    // whenever the set differs from what it was last given.
-    void pushPolicies();
     // The leader copies each ready instance's failed authentications into the portal's
     // (Store::mergeAuthFailures), every authFailurePullMs, from where it last got to.
     void pullAuthFailures();
@@ -195,11 +181,7 @@ private:
     InstanceAdminClient *m_admin;
     InstanceConfigurator *m_configurator;
     QTimer *m_timer;
-    QSet<QString> m_pushing;
-    QSet<QString> m_revoking; // devices of blocked gateways whose revocation is on its way
-    QSet<QString> m_removing; // "<device id>/<instance id>" removals on their way
-    QHash<qint64, QByteArray> m_policiesPushed; // instance id → digest of the policies it holds
-    QSet<qint64> m_policiesPushing;
+    InstancePusher *m_pusher;
     QHash<qint64, qint64> m_authFailuresPulledMs;  // instance id → newest last_ms copied
     QHash<qint64, QDateTime> m_authFailuresPullAt; // instance id → next pull (in flight: absent)
     QSet<qint64> m_authFailuresPulling;

@@ -22,6 +22,7 @@
 #include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 #include <csignal>
 #include <memory>
@@ -421,7 +422,23 @@ void TestAttach::reattachedOpenDeviceNeverGetsAnOldCredential()
     const QString path = QStringLiteral("/m2m/") + request.deviceId;
     const QByteArray originator = "C" + request.deviceId.toLatin1();
     QVERIFY(retrieveAs(first.instanceUrl, path, originator, first.credential) != 401);
+    // gw1's command socket, open while it held the device.
+    QSslConfiguration anonymous = m_adminTls;
+    anonymous.setLocalCertificate(QSslCertificate());
+    anonymous.setPrivateKey(QSslKey());
+    QWebSocket oldSocket;
+    oldSocket.setSslConfiguration(anonymous);
+    QNetworkRequest handshake(
+        QUrl(QString(first.instanceUrl).replace(QLatin1String("https:"), QLatin1String("wss:")) +
+             path + QStringLiteral("/commands/ws")));
+    handshake.setRawHeader("Authorization", "Bearer " + first.credential);
+    QSignalSpy connected(&oldSocket, &QWebSocket::connected);
+    QSignalSpy oldMessages(&oldSocket, &QWebSocket::textMessageReceived);
+    oldSocket.open(handshake);
+    QVERIFY(connected.wait(10000));
     QVERIFY(m_engine->detach(QStringLiteral("gw1"), request.deviceId));
+    QTRY_COMPARE_WITH_TIMEOUT(oldSocket.state(), QAbstractSocket::UnconnectedState, 10000);
+    QCOMPARE(oldSocket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
 
     QVERIFY(m_engine->attach(QStringLiteral("gw2"), request));
     const Engine::DeviceView again = waitUntilSettled(QStringLiteral("gw2"), request.deviceId);
@@ -431,6 +448,7 @@ void TestAttach::reattachedOpenDeviceNeverGetsAnOldCredential()
     QTRY_COMPARE_WITH_TIMEOUT(retrieveAs(again.instanceUrl, path, originator, first.credential),
                               401, kReadyTimeoutMs);
     QVERIFY(retrieveAs(again.instanceUrl, path, originator, again.credential) != 401);
+    QCOMPARE(oldMessages.count(), 0); // no command ever reached gw1's socket
 }
 
 void TestAttach::killedInstanceIsRestarted()

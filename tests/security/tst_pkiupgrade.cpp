@@ -425,10 +425,11 @@ void TestPkiUpgrade::firstLayoutGatewayReenrolsAndItsDeviceKeepsReporting()
             60000),
         (m_gateway->output().right(3000) + "\n" + m_portald->output().right(3000)).constData());
     QCOMPARE(now.status, 200);
-    QVERIFY2(qint64(now.oldest.value(QStringLiteral("st")).toDouble(-1)) <=
-                 lastCounterBeforeUpgrade,
+    // st is the reading's counter; -1 when the instance answered no reading.
+    const qint64 oldestCounter = now.oldest.value(QStringLiteral("st")).toInteger(-1);
+    QVERIFY2(oldestCounter >= 0 && oldestCounter <= lastCounterBeforeUpgrade,
              QJsonDocument(now.oldest).toJson().constData());
-    QVERIFY(qint64(now.latest.value(QStringLiteral("st")).toDouble(-1)) > lastCounterBeforeUpgrade);
+    QVERIFY(now.latest.value(QStringLiteral("st")).toInteger(-1) > lastCounterBeforeUpgrade);
     for (const QJsonObject &reading : {now.oldest, now.latest})
         QVERIFY(
             reading.value(QStringLiteral("lbl")).toArray().contains(QStringLiteral("verified")));

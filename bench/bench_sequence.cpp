@@ -67,6 +67,7 @@ public:
 
     QTemporaryDir m_dir;
     std::optional<Crypto::LabPkiPaths> m_pki;
+    QByteArray authorityKey; // base64 of the device-authority point, for provisioning
     std::unique_ptr<Testing::DaemonProcess> m_bsf;
     std::unique_ptr<Testing::DaemonProcess> m_portald;
     quint16 m_nafPort = 0;
@@ -85,6 +86,11 @@ bool Lab::start()
     if (!pki)
         return false;
     m_pki = *pki;
+    if (!run(portald,
+             {QStringLiteral("pki"), QStringLiteral("authority-key"), QStringLiteral("--pki-dir"),
+              file(QStringLiteral("pki"))},
+             &authorityKey))
+        return false;
     const auto path = [](const std::string &text) { return QString::fromStdString(text); };
     m_operatorCa =
         QSslCertificate::fromData(Testing::readFile(path(m_pki->operatorCa.certificatePath)));
@@ -229,7 +235,8 @@ bool benchAttach(Lab &lab, std::vector<double> &attachMs)
                  {QStringLiteral("init"), QStringLiteral("--state"), state,
                   QStringLiteral("--device-id"), id, QStringLiteral("--vendor"),
                   QStringLiteral("acme"), QStringLiteral("--type"), QStringLiteral("bench"),
-                  QStringLiteral("--subscriber"), QStringLiteral("lab")},
+                  QStringLiteral("--subscriber"), QStringLiteral("lab"),
+                  QStringLiteral("--authority-key"), QString::fromLatin1(lab.authorityKey)},
                  &ignored))
             return false;
         Testing::DaemonProcess device(sim, {QStringLiteral("serve"), QStringLiteral("--state"),

@@ -2,7 +2,9 @@
 
 #include <portal-core/crypto/es256.h>
 #include <portal-core/crypto/signedreading.h>
+#include <portal-core/protocol/attachexchange.h>
 
+#include <QDateTime>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSerialPort>
@@ -17,6 +19,8 @@ namespace Portal::Gateway {
 namespace {
 
 constexpr int kReconnectMs = 1000;
+// An exchange the portal or the device left unfinished this long is dropped at the next HELLO.
+constexpr qint64 kExchangeTimeoutMs = 30'000;
 
 QString text(const char *data, size_t size)
 {
@@ -134,7 +138,9 @@ void DeviceLink::onLinkLost()
     m_io.release()->deleteLater();
     const bool wasAttached = m_attached;
     m_attached = false;
-    m_nonce.clear();
+    m_mac.reset();
+    m_exchange = Exchange::None;
+    m_gatewayKey.reset();
     if (wasAttached)
         emit detached();
     m_reconnect.start();
@@ -153,23 +159,45 @@ void DeviceLink::onReadyRead()
                 handleFrame(m_reader.frame());
         }
     }
+    if (!m_versionLogged && m_reader.drops().badVersion > 0) {
+        m_versionLogged = true;
+        qCWarning(lcLink).noquote()
+            << "link" << m_address.toString()
+            << "carries frames of another device-link version (this gateway speaks version"
+            << Protocol::kLinkVersion << "); they are dropped and counted - flash the device's"
+            << "new firmware (avrdude -D keeps its EEPROM)";
+    }
+}
+
+bool DeviceLink::sendPayload(Protocol::MessageType type, const Protocol::Payload &payload)
+{
+    if (!m_io)
+        return false;
+    uint8_t frame[Protocol::kMaxFrameBytes];
+    Protocol::FrameEncodeResult encoded;
+    if (m_attached && m_mac && Protocol::isSealedType(uint8_t(type))) {
+        if (m_txCounter == 0xFFFFFFFFu)
+            return false; // exhausted: the device attaches again after its resends
+        encoded = Protocol::encodeSealedFrame(
+            uint8_t(type), m_seq++, payload.bytes, payload.size, ++m_txCounter,
+            Protocol::LinkDirection::GatewayToDevice, *m_mac, frame, sizeof frame);
+    } else {
+        encoded = Protocol::encodeFrame(uint8_t(type), m_seq++, payload.bytes, payload.size, frame,
+                                        sizeof frame);
+    }
+    if (encoded.size == 0)
+        return false;
+    return m_io->write(reinterpret_cast<const char *>(frame), qint64(encoded.size)) ==
+           qint64(encoded.size);
 }
 
 template<typename Message>
 bool DeviceLink::send(const Message &message)
 {
-    if (!m_io)
-        return false;
     Protocol::Payload payload{};
     if (message.encode(payload) != Protocol::MessageError::None)
         return false;
-    uint8_t frame[Protocol::kMaxFrameBytes];
-    const auto encoded = Protocol::encodeFrame(uint8_t(Message::kType), m_seq++, payload.bytes,
-                                               payload.size, frame, sizeof frame);
-    if (encoded.size == 0)
-        return false;
-    return m_io->write(reinterpret_cast<const char *>(frame), qint64(encoded.size)) ==
-           qint64(encoded.size);
+    return sendPayload(Message::kType, payload);
 }
 
 void DeviceLink::sendError(Protocol::ErrorCode code, quint16 refersToSeq)
@@ -181,8 +209,19 @@ void DeviceLink::sendError(Protocol::ErrorCode code, quint16 refersToSeq)
     send(error);
 }
 
+void DeviceLink::dropSealFailure(const char *why, quint16 seq)
+{
+    ++m_counters.sealFailures;
+    qCWarning(lcLink).noquote() << "dropped a frame (seq" << seq << ") on" << m_address.toString()
+                                << ":" << why;
+}
+
 void DeviceLink::handleFrame(const Protocol::Frame &frame)
 {
+    if (frame.type & Protocol::kSealedTypeFlag) {
+        handleSealed(frame);
+        return;
+    }
     switch (Protocol::MessageType(frame.type)) {
     case Protocol::MessageType::Hello:
         handleHello(frame);
@@ -191,16 +230,56 @@ void DeviceLink::handleFrame(const Protocol::Frame &frame)
         handleAttachProof(frame);
         return;
     case Protocol::MessageType::Reading:
-        handleReading(frame);
+    case Protocol::MessageType::CommandStatus:
+    case Protocol::MessageType::Ack:
+    case Protocol::MessageType::Error:
+        // Unsealed: an attached device seals these, so this came from someone else. A device
+        // that is not attached gets BadState for a READING and attaches again.
+        if (m_attached)
+            dropSealFailure("unsealed frame on an attached link", frame.seq);
+        else if (Protocol::MessageType(frame.type) == Protocol::MessageType::Reading)
+            sendError(Protocol::ErrorCode::BadState, frame.seq);
+        return;
+    default:
+        sendError(Protocol::ErrorCode::UnknownMessageType, frame.seq);
+        return;
+    }
+}
+
+void DeviceLink::handleSealed(const Protocol::Frame &frame)
+{
+    if (!m_attached || !m_mac) {
+        // A device that still holds a link key while this gateway holds none (it restarted).
+        sendError(Protocol::ErrorCode::BadState, frame.seq);
+        return;
+    }
+    Protocol::OpenedFrame opened{};
+    switch (Protocol::openSealedFrame(frame, Protocol::LinkDirection::DeviceToGateway, *m_mac,
+                                      m_rxCounter, opened)) {
+    case Protocol::SealError::None:
+        break;
+    case Protocol::SealError::Replayed:
+        dropSealFailure("replayed counter", frame.seq);
+        return;
+    case Protocol::SealError::BadTag:
+    case Protocol::SealError::TooShort:
+    case Protocol::SealError::NotSealed:
+        dropSealFailure("bad tag", frame.seq);
+        return;
+    }
+    m_rxCounter = opened.counter;
+    switch (Protocol::MessageType(opened.type)) {
+    case Protocol::MessageType::Reading:
+        handleReading(opened.seq, opened.message);
         return;
     case Protocol::MessageType::CommandStatus:
-        handleCommandStatus(frame);
+        handleCommandStatus(opened.seq, opened.message);
         return;
     case Protocol::MessageType::Ack:
     case Protocol::MessageType::Error:
         return;
     default:
-        sendError(Protocol::ErrorCode::UnknownMessageType, frame.seq);
+        sendError(Protocol::ErrorCode::UnknownMessageType, opened.seq);
         return;
     }
 }
@@ -212,110 +291,183 @@ void DeviceLink::handleHello(const Protocol::Frame &frame)
         sendError(Protocol::ErrorCode::Malformed, frame.seq);
         return;
     }
-    const QByteArray deviceId(reinterpret_cast<const char *>(hello.deviceId),
-                              qsizetype(Protocol::kDeviceIdBytes));
-    if (m_attached && deviceId != m_identity.deviceId) {
-        m_attached = false;
-        emit detached();
-    }
-    m_identity.deviceId = deviceId;
-    m_identity.publicKey = QByteArray(reinterpret_cast<const char *>(hello.publicKey),
-                                      qsizetype(Protocol::kPublicKeyBytes));
-    m_identity.firmwareVersion = text(hello.firmwareVersion.data, hello.firmwareVersion.size);
-    m_identity.vendor = text(hello.classAttributes.vendor.data, hello.classAttributes.vendor.size);
-    m_identity.type = text(hello.classAttributes.type.data, hello.classAttributes.type.size);
-    m_identity.subscriber =
+    // The device repeats HELLO until a challenge arrives; one exchange at a time, and a
+    // stuck one (the portal did not answer) is dropped after kExchangeTimeoutMs.
+    if (m_exchange != Exchange::None &&
+        QDateTime::currentMSecsSinceEpoch() - m_exchangeStartedMs < kExchangeTimeoutMs)
+        return;
+    m_attachWanted = true; // until an ATTACH_ACCEPT, also while a resumed link is up
+    DeviceIdentity &identity = m_pendingIdentity;
+    identity.deviceId = QByteArray(reinterpret_cast<const char *>(hello.deviceId),
+                                   qsizetype(Protocol::kDeviceIdBytes));
+    identity.publicKey = QByteArray(reinterpret_cast<const char *>(hello.publicKey),
+                                    qsizetype(Protocol::kPublicKeyBytes));
+    identity.firmwareVersion = text(hello.firmwareVersion.data, hello.firmwareVersion.size);
+    identity.vendor = text(hello.classAttributes.vendor.data, hello.classAttributes.vendor.size);
+    identity.type = text(hello.classAttributes.type.data, hello.classAttributes.type.size);
+    identity.subscriber =
         text(hello.classAttributes.subscriber.data, hello.classAttributes.subscriber.size);
+    startExchange();
+}
 
-    Protocol::AttachChallengeMessage challenge{};
-    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(challenge.nonce),
-                                         reinterpret_cast<quint32 *>(challenge.nonce) +
-                                             Protocol::kAttachNonceBytes / 4);
-    m_nonce = QByteArray(reinterpret_cast<const char *>(challenge.nonce),
-                         qsizetype(Protocol::kAttachNonceBytes));
-    send(challenge);
+void DeviceLink::restartAttach()
+{
+    if (m_exchange != Exchange::None || !m_attachWanted || m_pendingIdentity.deviceId.isEmpty() ||
+        !m_io)
+        return;
+    startExchange();
+}
+
+void DeviceLink::startExchange()
+{
+    auto key = Crypto::PrivateKey::generateP256();
+    if (!key) {
+        qCWarning(lcLink) << "cannot make an ephemeral key:" << key.error().message.c_str();
+        return;
+    }
+    const auto point = key->publicKeyUncompressedPoint();
+    m_gatewayKey.emplace(std::move(*key));
+    m_gatewayPoint =
+        QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()));
+    m_challenge.clear();
+    m_deviceKey.clear();
+    m_exchange = Exchange::WaitingForChallenge;
+    m_exchangeStartedMs = QDateTime::currentMSecsSinceEpoch();
+    emit attachRequested(m_pendingIdentity, m_gatewayPoint);
+}
+
+void DeviceLink::challenge(const QByteArray &challenge)
+{
+    if (m_exchange != Exchange::WaitingForChallenge ||
+        challenge.size() != qsizetype(Protocol::kAttachChallengeBytes))
+        return;
+    Protocol::AttachChallengeMessage message{};
+    std::memcpy(message.challenge, challenge.constData(), Protocol::kAttachChallengeBytes);
+    std::memcpy(message.gatewayKey, m_gatewayPoint.constData(), Protocol::kPublicKeyBytes);
+    m_challenge = challenge;
+    m_exchange = Exchange::Challenged;
+    send(message);
 }
 
 void DeviceLink::handleAttachProof(const Protocol::Frame &frame)
 {
     Protocol::AttachProofMessage proof{};
-    if (proof.decode(frame.payload) != Protocol::MessageError::None || m_nonce.isEmpty()) {
-        sendError(m_nonce.isEmpty() ? Protocol::ErrorCode::BadState
-                                    : Protocol::ErrorCode::Malformed,
-                  frame.seq);
+    if (proof.decode(frame.payload) != Protocol::MessageError::None) {
+        sendError(Protocol::ErrorCode::Malformed, frame.seq);
         return;
     }
-    uint8_t input[Protocol::kAttachProofInputBytes];
-    Protocol::buildAttachProofInput(
-        reinterpret_cast<const uint8_t *>(m_nonce.constData()),
-        reinterpret_cast<const uint8_t *>(m_identity.deviceId.constData()), input);
-    m_nonce.clear(); // single use
-    auto key = Crypto::Es256PublicKey::fromUncompressedPoint(
-        Crypto::ByteView(reinterpret_cast<const uint8_t *>(m_identity.publicKey.constData()),
-                         size_t(m_identity.publicKey.size())));
-    if (!key || !key->verifyRaw(Crypto::ByteView(input, sizeof input),
-                                Crypto::ByteView(proof.signature, sizeof proof.signature))) {
-        ++m_counters.attachFailures;
-        qCWarning(lcLink) << "attach proof does not verify for device"
-                          << m_identity.deviceId.toHex();
-        sendError(Protocol::ErrorCode::InvalidArgument, frame.seq);
-        return;
-    }
-    m_key.emplace(std::move(*key));
-    Protocol::AckMessage ack{};
-    ack.ackedSeq = frame.seq;
-    send(ack);
-    const bool wasAttached = m_attached;
-    m_attached = true;
-    qCInfo(lcLink) << "device" << m_identity.deviceId.toHex() << "proved its key on"
-                   << m_address.toString();
-    if (!wasAttached)
-        emit attached(m_identity);
-}
-
-void DeviceLink::handleReading(const Protocol::Frame &frame)
-{
-    if (!m_attached || !m_key) {
+    if (m_exchange != Exchange::Challenged) {
         sendError(Protocol::ErrorCode::BadState, frame.seq);
         return;
     }
+    m_deviceKey = QByteArray(reinterpret_cast<const char *>(proof.deviceKey),
+                             qsizetype(Protocol::kPublicKeyBytes));
+    m_exchange = Exchange::Proving;
+    emit proofReceived(m_pendingIdentity.deviceId, m_challenge, m_deviceKey,
+                       QByteArray(reinterpret_cast<const char *>(proof.signature),
+                                  qsizetype(sizeof proof.signature)));
+}
+
+void DeviceLink::accept(const QString &gatewayId, const QByteArray &authorisation)
+{
+    if (m_exchange != Exchange::Proving || !m_gatewayKey ||
+        authorisation.size() != qsizetype(Protocol::kEs256SignatureBytes))
+        return;
+    const QByteArray gateway = gatewayId.toUtf8();
+    Protocol::AttachAcceptMessage message{};
+    if (!message.gatewayId.assign(gateway.constData(), size_t(gateway.size()))) {
+        abandonAttach(QStringLiteral("gateway id too long for ATTACH_ACCEPT"));
+        return;
+    }
+    std::memcpy(message.authorisation, authorisation.constData(), sizeof message.authorisation);
+    auto linkKey = Crypto::deriveLinkKey(
+        *m_gatewayKey,
+        Crypto::ByteView(reinterpret_cast<const uint8_t *>(m_deviceKey.constData()),
+                         size_t(m_deviceKey.size())),
+        Crypto::ByteView(reinterpret_cast<const uint8_t *>(m_challenge.constData()),
+                         size_t(m_challenge.size())));
+    if (!linkKey) {
+        abandonAttach(QString::fromStdString(linkKey.error().message));
+        return;
+    }
+    auto key = Crypto::Es256PublicKey::fromUncompressedPoint(
+        Crypto::ByteView(reinterpret_cast<const uint8_t *>(m_pendingIdentity.publicKey.constData()),
+                         size_t(m_pendingIdentity.publicKey.size())));
+    if (!key) {
+        abandonAttach(QStringLiteral("the device's key is not a P-256 point"));
+        return;
+    }
+    // ATTACH_ACCEPT itself is unsealed: the device verifies the portal's signature on it.
+    const bool wasAttached = m_attached;
+    m_attached = false;
+    send(message);
+    const bool sameDevice = wasAttached && m_identity.deviceId == m_pendingIdentity.deviceId;
+    if (wasAttached && !sameDevice)
+        emit detached();
+    m_identity = m_pendingIdentity;
+    m_key.emplace(std::move(*key));
+    m_mac = std::make_unique<Crypto::LinkMac>(linkKey->view());
+    m_txCounter = 0;
+    m_rxCounter = 0;
+    m_attached = true;
+    m_attachWanted = false;
+    m_exchange = Exchange::None;
+    m_gatewayKey.reset();
+    qCInfo(lcLink) << "device" << m_identity.deviceId.toHex() << "attached on"
+                   << m_address.toString() << "(possession proven to the portal)";
+    if (!sameDevice)
+        emit attached(m_identity);
+}
+
+void DeviceLink::abandonAttach(const QString &why)
+{
+    if (m_exchange == Exchange::None)
+        return;
+    ++m_counters.attachFailures;
+    qCWarning(lcLink).noquote() << "attach of device" << m_pendingIdentity.deviceId.toHex() << "on"
+                                << m_address.toString() << "abandoned:" << why;
+    m_exchange = Exchange::None;
+    m_gatewayKey.reset();
+}
+
+void DeviceLink::handleReading(quint16 seq, Protocol::ByteView message)
+{
     Protocol::ReadingMessage reading{};
-    if (reading.decode(frame.payload) != Protocol::MessageError::None ||
+    if (reading.decode(message) != Protocol::MessageError::None ||
         std::memcmp(reading.reading.deviceId, m_identity.deviceId.constData(),
                     Protocol::kDeviceIdBytes) != 0) {
-        sendError(Protocol::ErrorCode::Malformed, frame.seq);
+        sendError(Protocol::ErrorCode::Malformed, seq);
         return;
     }
     uint8_t deviceId[Protocol::kDeviceIdBytes];
     std::memcpy(deviceId, m_identity.deviceId.constData(), sizeof deviceId);
-    if (auto verified = Crypto::verifySignedReading(
-            Crypto::ByteView(frame.payload.data, frame.payload.size), *m_key, deviceId);
+    if (auto verified = Crypto::verifySignedReading(Crypto::ByteView(message.data, message.size),
+                                                    *m_key, deviceId);
         !verified) {
         ++m_counters.readingsRefused;
         qCWarning(lcLink).noquote() << "refused reading" << reading.reading.counter << "of device"
                                     << m_identity.deviceId.toHex() << ":"
                                     << QString::fromStdString(verified.error().message);
-        sendError(Protocol::ErrorCode::InvalidArgument, frame.seq);
+        sendError(Protocol::ErrorCode::InvalidArgument, seq);
         return;
     }
     // Forwarded unchanged: the bytes the device signed, as it sent them.
-    const QByteArray message(reinterpret_cast<const char *>(frame.payload.data),
-                             qsizetype(frame.payload.size));
-    if (!m_sink(m_identity.deviceId, reading.reading.counter, message))
+    const QByteArray bytes(reinterpret_cast<const char *>(message.data), qsizetype(message.size));
+    if (!m_sink(m_identity.deviceId, reading.reading.counter, bytes))
         return; // not durable: no ACK, the device resends
     Protocol::AckMessage ack{};
-    ack.ackedSeq = frame.seq;
+    ack.ackedSeq = seq;
     ack.hasReadingCounter = true;
     ack.readingCounter = reading.reading.counter;
     if (send(ack))
         ++m_counters.readingsAcked;
 }
 
-void DeviceLink::handleCommandStatus(const Protocol::Frame &frame)
+void DeviceLink::handleCommandStatus(quint16 seq, Protocol::ByteView message)
 {
     Protocol::CommandStatusMessage status{};
-    if (status.decode(frame.payload) != Protocol::MessageError::None) {
-        sendError(Protocol::ErrorCode::Malformed, frame.seq);
+    if (status.decode(message) != Protocol::MessageError::None) {
+        sendError(Protocol::ErrorCode::Malformed, seq);
         return;
     }
     emit commandStatus(status.commandId, int(status.status), status.value);

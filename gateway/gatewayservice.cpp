@@ -15,6 +15,21 @@ namespace {
 constexpr int kMinBootstrapBackoffMs = 1000;
 constexpr int kMaxBootstrapBackoffMs = 30'000;
 constexpr int kAttachRetryMs = 3000;
+// A proof is sent again every kProofRetryMs for at most kProofRetryForS (its challenge lives
+// 60 s at the portal).
+constexpr int kProofRetryMs = 500;
+constexpr int kProofRetryForS = 50;
+// Longer than any portal request takes (PortalClient's transfer timeout is 15 s).
+constexpr int kFormerClientLingerMs = 30'000;
+
+// Whether an attach step failed for a reason a later attempt can overcome: the portal was
+// unreachable, answered badly, or refused this gateway's certificate (it lapsed; a new one is
+// on its way). A refusal of the device itself (class, enrolment, proof) is final.
+bool isTransient(const Error &error)
+{
+    return error.code == "portal.unreachable" || error.code == "portal.bad_response" ||
+           error.code == "portal.certificate" || error.code == "portal.timeout";
+}
 
 Result<Crypto::PrivateKey> loadOrCreateKey(const QString &path)
 {
@@ -92,7 +107,20 @@ Result<void> GatewayService::start()
                 return acceptReading(deviceId, counter, message);
             });
         DeviceLink *raw = link.get();
-        connect(raw, &DeviceLink::attached, this, [this, raw] { attachDevice(raw); });
+        connect(raw, &DeviceLink::attachRequested, this,
+                [this, raw](const DeviceIdentity &identity, const QByteArray &gatewayKey) {
+                    requestChallenge(raw, identity, gatewayKey);
+                });
+        connect(raw, &DeviceLink::proofReceived, this,
+                [this, raw](const QByteArray &deviceId, const QByteArray &challenge,
+                            const QByteArray &deviceKey, const QByteArray &signature) {
+                    submitProof(raw, deviceId, challenge, deviceKey, signature);
+                });
+        connect(raw, &DeviceLink::attached, this, [this, raw](const DeviceIdentity &identity) {
+            DeviceUplink &uplink = uplinkFor(identity.deviceId);
+            uplink.setLink(raw);
+            uplink.noteSeen();
+        });
         m_links.push_back(std::move(link));
         raw->start();
     }
@@ -188,6 +216,12 @@ void GatewayService::onEnrolled(Result<Gba::Enrolment> result)
                 QSsl::Ec));
     m_instanceTls = QSslConfiguration::defaultConfiguration();
     m_instanceTls.setCaCertificates(QSslCertificate::fromData(result->portalCaPem));
+    // The former client finishes what it has in flight (an attach exchange's step) before it
+    // goes; its callbacks continue with the new one.
+    if (m_portal) {
+        PortalClient *former = m_portal.release();
+        QTimer::singleShot(kFormerClientLingerMs, former, &QObject::deleteLater);
+    }
     m_portal = std::make_unique<PortalClient>(result->portalUrl, tls, m_config.gatewayId);
 
     // Renew before the certificate lapses: at 80 % of its remaining life, at least 1 s ahead.
@@ -199,7 +233,8 @@ void GatewayService::onEnrolled(Result<Gba::Enrolment> result)
 
     for (const auto &link : m_links) {
         if (link->isAttached())
-            attachDevice(link.get());
+            followPlacement(link.get());
+        link->restartAttach(); // an exchange refused for want of a (valid) enrolment
     }
     for (auto &[deviceId, uplink] : m_uplinks)
         uplink->flush();
@@ -207,36 +242,120 @@ void GatewayService::onEnrolled(Result<Gba::Enrolment> result)
     m_heartbeat.start();
 }
 
-void GatewayService::attachDevice(DeviceLink *link)
+void GatewayService::requestChallenge(DeviceLink *link, const DeviceIdentity &identity,
+                                      const QByteArray &gatewayKey)
+{
+    if (!m_portal) {
+        link->abandonAttach(QStringLiteral("not enrolled at the portal yet"));
+        return;
+    }
+    QPointer<DeviceLink> guard(link);
+    m_portal->requestChallenge(
+        identity, gatewayKey, [this, guard, identity](Result<AttachChallenge> challenge) {
+            if (!guard)
+                return;
+            if (!challenge) {
+                guard->abandonAttach(QString::fromStdString(challenge.error().message));
+                if (challenge.error().code == "portal.reenrol")
+                    reenrol(); // enrolment attaches it again
+                else if (isTransient(challenge.error()))
+                    retryAttach(guard);
+                return;
+            }
+            guard->challenge(challenge->challenge);
+        });
+}
+
+void GatewayService::submitProof(DeviceLink *link, const QByteArray &deviceId,
+                                 const QByteArray &challenge, const QByteArray &deviceKey,
+                                 const QByteArray &signature)
+{
+    submitProof(QPointer<DeviceLink>(link), deviceId, challenge, deviceKey, signature,
+                QDateTime::currentDateTimeUtc().addSecs(kProofRetryForS));
+}
+
+void GatewayService::submitProof(QPointer<DeviceLink> link, const QByteArray &deviceId,
+                                 const QByteArray &challenge, const QByteArray &deviceKey,
+                                 const QByteArray &signature, const QDateTime &retryUntil)
+{
+    if (!link)
+        return;
+    if (!m_portal) {
+        link->abandonAttach(QStringLiteral("not enrolled at the portal"));
+        return;
+    }
+    m_portal->prove(
+        deviceId, challenge, deviceKey, signature, m_config.attachWaitMs,
+        [this, link](const QByteArray &authorisation) {
+            if (link)
+                link->accept(m_config.gatewayId, authorisation);
+        },
+        [=, this](Result<DevicePlacement> placement) {
+            if (link && !link->isAttached()) {
+                // Not accepted. A proof that did not reach the portal's check (an unreachable
+                // portal, a certificate that lapsed on the way) is sent again while its
+                // challenge lives: the device signed it once, which on an AVR takes seconds.
+                if (!placement && isTransient(placement.error()) &&
+                    QDateTime::currentDateTimeUtc() < retryUntil) {
+                    QTimer::singleShot(kProofRetryMs, this, [=, this] {
+                        submitProof(link, deviceId, challenge, deviceKey, signature, retryUntil);
+                    });
+                    return;
+                }
+                link->abandonAttach(placement ? QStringLiteral("not accepted")
+                                              : QString::fromStdString(placement.error().message));
+                if (!placement && placement.error().code == "portal.reenrol")
+                    reenrol();
+                else if (!placement && (isTransient(placement.error()) ||
+                                        placement.error().code == "portal.challenge_unknown"))
+                    retryAttach(link); // a new challenge
+                return;
+            }
+            onPlacement(link, deviceId, std::move(placement));
+        });
+}
+
+void GatewayService::retryAttach(QPointer<DeviceLink> link)
+{
+    QTimer::singleShot(kAttachRetryMs, this, [link] {
+        if (link)
+            link->restartAttach();
+    });
+}
+
+void GatewayService::followPlacement(DeviceLink *link)
 {
     if (!m_portal || !link->isAttached())
-        return; // enrolment will attach it
-    const DeviceIdentity identity = link->identity();
-    uplinkFor(identity.deviceId).setLink(link);
-    uplinkFor(identity.deviceId).noteSeen();
+        return; // enrolment follows it
+    const QByteArray deviceId = link->identity().deviceId;
     QPointer<DeviceLink> guard(link);
-    m_portal->attach(identity, m_config.attachWaitMs,
-                     [this, guard, identity](Result<DevicePlacement> placement) {
-                         if (!placement) {
-                             qCWarning(lcGateway).noquote()
-                                 << "attach of" << identity.deviceId.toHex()
-                                 << "failed:" << placement.error().message.c_str();
-                             if (placement.error().code == "portal.reenrol") {
-                                 reenrol(); // enrolment attaches the device again
-                                 return;
-                             }
-                             if (placement.error().code == "portal.refused")
-                                 return; // refused for good (enrolment policy): not retried
-                             QTimer::singleShot(kAttachRetryMs, this, [this, guard] {
-                                 if (guard)
-                                     attachDevice(guard);
-                             });
-                             return;
-                         }
-                         ++m_counters.attaches;
-                         uplinkFor(identity.deviceId).setPlacement(*placement);
-                         emit deviceReady(identity.deviceId);
-                     });
+    m_portal->placement(deviceId, m_config.attachWaitMs,
+                        [this, guard, deviceId](Result<DevicePlacement> placement) {
+                            onPlacement(guard, deviceId, std::move(placement));
+                        });
+}
+
+void GatewayService::onPlacement(QPointer<DeviceLink> link, const QByteArray &deviceId,
+                                 Result<DevicePlacement> placement)
+{
+    if (!placement) {
+        qCWarning(lcGateway).noquote()
+            << "attach of" << deviceId.toHex() << "failed:" << placement.error().message.c_str();
+        if (placement.error().code == "portal.reenrol") {
+            reenrol(); // enrolment follows the attached devices' placements again
+            return;
+        }
+        if (placement.error().code == "portal.refused")
+            return; // refused for good (enrolment policy, a refused proof): not retried
+        QTimer::singleShot(kAttachRetryMs, this, [this, link] {
+            if (link)
+                followPlacement(link);
+        });
+        return;
+    }
+    ++m_counters.attaches;
+    uplinkFor(deviceId).setPlacement(*placement);
+    emit deviceReady(deviceId);
 }
 
 DeviceUplink &GatewayService::uplinkFor(const QByteArray &deviceId)

@@ -1,8 +1,8 @@
 #pragma once
 // The gateway daemon's life (DESIGN §1 steps 1–13): bootstrap with GBA, enrol at the NAF for
-// a portal client certificate, attach every device that proves its key, forward readings
-// unchanged through the durable queue, relay commands, and send heartbeats. When the B-TID —
-// and with it the certificate — lapses, or the NAF refuses it, it bootstraps and enrols again
+// a portal client certificate, attach every device that proves its key to the portal, forward
+// readings unchanged through the durable queue, relay commands, and send heartbeats. When the B-TID
+// — and with it the certificate — lapses, or the NAF refuses it, it bootstraps and enrols again
 // without dropping what is queued.
 
 #include "devicelink.h"
@@ -16,6 +16,7 @@
 #include <portal-core/gba/softusim.h>
 
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <map>
@@ -69,7 +70,19 @@ private:
     void reenrol();
     void onBootstrapped(Result<Gba::GbaBootstrap> result);
     void onEnrolled(Result<Gba::Enrolment> result);
-    void attachDevice(DeviceLink *link);
+    // The attach exchange (devicelink.h) through the portal, then the device's placement.
+    void requestChallenge(DeviceLink *link, const DeviceIdentity &identity,
+                          const QByteArray &gatewayKey);
+    void submitProof(DeviceLink *link, const QByteArray &deviceId, const QByteArray &challenge,
+                     const QByteArray &deviceKey, const QByteArray &signature);
+    void submitProof(QPointer<DeviceLink> link, const QByteArray &deviceId,
+                     const QByteArray &challenge, const QByteArray &deviceKey,
+                     const QByteArray &signature, const QDateTime &retryUntil);
+    void followPlacement(DeviceLink *link);
+    // A new exchange for the link's device after kAttachRetryMs (a transient failure).
+    void retryAttach(QPointer<DeviceLink> link);
+    void onPlacement(QPointer<DeviceLink> link, const QByteArray &deviceId,
+                     Result<DevicePlacement> placement);
     void sendHeartbeat();
     bool acceptReading(const QByteArray &deviceId, quint32 counter, const QByteArray &message);
     DeviceUplink &uplinkFor(const QByteArray &deviceId);

@@ -40,10 +40,21 @@ std::string errorOf(const QByteArray &body, int status)
 }
 
 // 401 portal.reenrol: the gateway enrols again (its certificate is from a former issuer).
+// portal.certificate: the portal refused the certificate this request presented (it lapsed
+// while the request was on its way; the renewal replaces it). portal.challenge_unknown: an
+// attach proof's challenge was used or expired (attach again).
 Error refusalOf(const QByteArray &body, int status)
 {
-    if (status == 401 && errorCodeOf(body) == QLatin1String("portal.reenrol"))
+    const QString code = errorCodeOf(body);
+    if (status == 401 && code == QLatin1String("portal.reenrol"))
         return makeError("portal.reenrol", errorOf(body, status));
+    if (code == QLatin1String("portal.wrong_identity") ||
+        code == QLatin1String("portal.unauthenticated"))
+        return makeError("portal.certificate", errorOf(body, status));
+    if (code == QLatin1String("portal.challenge_unknown"))
+        return makeError("portal.challenge_unknown", errorOf(body, status));
+    if (status >= 500)
+        return makeError("portal.unreachable", errorOf(body, status));
     return makeError("portal.refused", errorOf(body, status));
 }
 
@@ -98,22 +109,87 @@ QNetworkRequest PortalClient::request(const QString &path) const
     return request;
 }
 
-void PortalClient::attach(const DeviceIdentity &device, int maxWaitMs, Done<DevicePlacement> done)
+void PortalClient::requestChallenge(const DeviceIdentity &device, const QByteArray &gatewayKey,
+                                    Done<AttachChallenge> done)
 {
     const QJsonObject body{
         {QStringLiteral("deviceId"), QString::fromLatin1(device.deviceId.toHex())},
         {QStringLiteral("vendor"), device.vendor},
         {QStringLiteral("type"), device.type},
         {QStringLiteral("subscriber"), device.subscriber},
-        {QStringLiteral("publicKey"), QString::fromLatin1(device.publicKey.toBase64())}};
+        {QStringLiteral("publicKey"), QString::fromLatin1(device.publicKey.toBase64())},
+        {QStringLiteral("gatewayKey"), QString::fromLatin1(gatewayKey.toBase64())}};
     QNetworkReply *reply = m_network->post(request(QStringLiteral("/devices")),
                                            QJsonDocument(body).toJson(QJsonDocument::Compact));
     checkServer(reply);
-    const QDateTime deadline = QDateTime::currentDateTimeUtc().addMSecs(maxWaitMs);
-    const QByteArray deviceId = device.deviceId;
-    connect(reply, &QNetworkReply::finished, this, [this, reply, deviceId, deadline, done] {
-        handlePlacement(reply, deviceId, deadline, done, kFirstPollMs);
+    connect(reply, &QNetworkReply::finished, this, [reply, done] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray answer = reply->read(kMaxPortalAnswerBytes + 1);
+        if (status == 0) {
+            done(makeError("portal.unreachable", reply->errorString().toStdString()));
+            return;
+        }
+        if (status != 202 || answer.size() > kMaxPortalAnswerBytes) {
+            done(refusalOf(answer, status));
+            return;
+        }
+        const QJsonObject object = QJsonDocument::fromJson(answer).object();
+        AttachChallenge challenge;
+        challenge.challenge = QByteArray::fromBase64(
+            object.value(QStringLiteral("challenge")).toString().left(64).toLatin1());
+        challenge.expires =
+            QDateTime::fromString(object.value(QStringLiteral("expires")).toString(), Qt::ISODate);
+        if (object.value(QStringLiteral("state")).toString() != QLatin1String("proof_required") ||
+            challenge.challenge.size() != 16) {
+            done(makeError("portal.bad_response", "attach answer without a 16-byte challenge"));
+            return;
+        }
+        done(challenge);
     });
+}
+
+void PortalClient::prove(const QByteArray &deviceId, const QByteArray &challenge,
+                         const QByteArray &deviceKey, const QByteArray &signature, int maxWaitMs,
+                         std::function<void(const QByteArray &)> authorised,
+                         Done<DevicePlacement> done)
+{
+    const QJsonObject body{
+        {QStringLiteral("challenge"), QString::fromLatin1(challenge.toBase64())},
+        {QStringLiteral("deviceKey"), QString::fromLatin1(deviceKey.toBase64())},
+        {QStringLiteral("signature"), QString::fromLatin1(signature.toBase64())}};
+    QNetworkReply *reply = m_network->post(
+        request(QStringLiteral("/devices/%1/proof").arg(QString::fromLatin1(deviceId.toHex()))),
+        QJsonDocument(body).toJson(QJsonDocument::Compact));
+    checkServer(reply);
+    const QDateTime deadline = QDateTime::currentDateTimeUtc().addMSecs(maxWaitMs);
+    connect(
+        reply, &QNetworkReply::finished, this, [this, reply, deviceId, deadline, authorised, done] {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray answer = reply->peek(kMaxPortalAnswerBytes + 1);
+            if (status == 200 || status == 202) {
+                const QByteArray authorisation =
+                    QByteArray::fromBase64(QJsonDocument::fromJson(answer)
+                                               .object()
+                                               .value(QStringLiteral("authorisation"))
+                                               .toString()
+                                               .left(128)
+                                               .toLatin1());
+                if (authorisation.size() != 64) {
+                    reply->deleteLater();
+                    done(makeError("portal.bad_response", "proof answer without authorisation"));
+                    return;
+                }
+                authorised(authorisation);
+            }
+            handlePlacement(reply, deviceId, deadline, done, kFirstPollMs);
+        });
+}
+
+void PortalClient::placement(const QByteArray &deviceId, int maxWaitMs, Done<DevicePlacement> done)
+{
+    poll(deviceId, QDateTime::currentDateTimeUtc().addMSecs(maxWaitMs), std::move(done),
+         kFirstPollMs);
 }
 
 void PortalClient::poll(const QByteArray &deviceId, QDateTime deadline, Done<DevicePlacement> done,

@@ -1,7 +1,9 @@
 #pragma once
 // The gateway's client of the portal API (docs/api.md, DESIGN §4.4) over mutual TLS with the
-// certificate the NAF issued. Attach polls a pending answer (202 + Retry-After) until the
-// device is ready or failed. Answers are bounded (kMaxPortalAnswerBytes).
+// certificate the NAF issued. Attach is the exchange of docs/api.md "Attach": a challenge for
+// the device's HELLO, then its proof, answered with the authorisation; a pending placement
+// (202 + Retry-After) is polled until the device is ready or failed. Answers are bounded
+// (kMaxPortalAnswerBytes).
 
 #include "devicelink.h"
 
@@ -35,6 +37,12 @@ struct DevicePlacement
     QString reason;
 };
 
+struct AttachChallenge
+{
+    QByteArray challenge; // 16 bytes
+    QDateTime expires;
+};
+
 struct DeviceActivityReport
 {
     QByteArray deviceId; // 8 bytes
@@ -66,12 +74,25 @@ public:
     PortalClient(QUrl apiUrl, QSslConfiguration tls, QString gatewayId, QObject *parent = nullptr);
     ~PortalClient() override;
 
-    // Errors: `portal.unreachable` (network/TLS; also an expired certificate, or a server
-    // without the portal API's typed name), `portal.reenrol` (401: the certificate is from the
-    // portal's former gateway issuer; enrol again), `portal.refused` (other 4xx with the
-    // portal's code in the message), `portal.failed` (the device's placement
-    // failed), `portal.timeout` (still pending after maxWaitMs), `portal.bad_response`.
-    void attach(const DeviceIdentity &device, int maxWaitMs, Done<DevicePlacement> done);
+    // Errors: `portal.unreachable` (network/TLS, a server without the portal API's typed name,
+    // or a 5xx), `portal.reenrol` (401: the certificate is from the portal's former gateway
+    // issuer; enrol again), `portal.certificate` (the portal refused the certificate, e.g. it
+    // lapsed on the way), `portal.challenge_unknown` (a proof's challenge was used or expired),
+    // `portal.refused` (other 4xx with the portal's code in the message),
+    // `portal.failed` (the device's placement failed), `portal.timeout` (still pending after
+    // maxWaitMs), `portal.bad_response`.
+    // POST /devices with the HELLO's data and G: the portal's challenge.
+    void requestChallenge(const DeviceIdentity &device, const QByteArray &gatewayKey,
+                          Done<AttachChallenge> done);
+    // POST /devices/{id}/proof: `authorised` gets the authorisation as soon as the portal
+    // accepts the proof; `done` gets the placement once ready (or the error), polling while
+    // it is pending. Errors as above, and `portal.refused` for a refused proof.
+    void prove(const QByteArray &deviceId, const QByteArray &challenge, const QByteArray &deviceKey,
+               const QByteArray &signature, int maxWaitMs,
+               std::function<void(const QByteArray &authorisation)> authorised,
+               Done<DevicePlacement> done);
+    // Polls GET /devices/{id} until the device is ready or failed (after a new enrolment).
+    void placement(const QByteArray &deviceId, int maxWaitMs, Done<DevicePlacement> done);
     void heartbeat(const GatewayStatus &status, Done<QList<DevicePlacement>> done);
 
 private:

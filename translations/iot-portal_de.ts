@@ -1686,6 +1686,10 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <translation>Ein Klassenattribut ist länger als 24 Byte.</translation>
     </message>
     <message>
+        <source>The portal&apos;s device-authority key is not in the database yet. Start iot-portald once with this database (it stores the key), then try again.</source>
+        <translation>Der Geräte-Autorisierungsschlüssel des Portals ist noch nicht in der Datenbank. Starten Sie iot-portald einmal mit dieser Datenbank (es speichert den Schlüssel) und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
         <source>Step 1 of 3: writing the settings to the device…</source>
         <translation>Schritt 1 von 3: Die Einstellungen werden auf das Gerät geschrieben…</translation>
     </message>

@@ -1686,6 +1686,10 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <translation>Luokkaominaisuus on yli 24 tavua pitkä.</translation>
     </message>
     <message>
+        <source>The portal&apos;s device-authority key is not in the database yet. Start iot-portald once with this database (it stores the key), then try again.</source>
+        <translation>Portaalin laitevaltuutusavain ei ole vielä tietokannassa. Käynnistä iot-portald kerran tällä tietokannalla (se tallentaa avaimen) ja yritä sitten uudelleen.</translation>
+    </message>
+    <message>
         <source>Step 1 of 3: writing the settings to the device…</source>
         <translation>Vaihe 1/3: asetuksia kirjoitetaan laitteeseen…</translation>
     </message>

@@ -545,6 +545,17 @@ protected:
             fail(ProvisioningWizard::tr("A class attribute is longer than 24 bytes."));
             return;
         }
+        // The device attaches only through gateways the portal authorises with this key.
+        const Result<QByteArray> authority =
+            m_wizard.store().portalKey(QStringLiteral("device-authority"));
+        if (!authority || authority->size() != qsizetype(sizeof config.authorityKey) ||
+            authority->at(0) != '\x04') {
+            fail(ProvisioningWizard::tr(
+                "The portal's device-authority key is not in the database yet. Start "
+                "iot-portald once with this database (it stores the key), then try again."));
+            return;
+        }
+        std::memcpy(config.authorityKey, authority->constData(), sizeof config.authorityKey);
         m_phase = Phase::Config;
         step(ProvisioningWizard::tr("Step 1 of 3: writing the settings to the device…"));
         m_wizard.link().request(config, P::MessageType::Ack, m_wizard.timeouts().answerMs);

@@ -377,6 +377,7 @@ Result<PortaldConfig> serveConfig(Runtime::ProgramOptions &options)
     config.gatewayCaCertificatePath = path(pki->gatewayCa.certificatePath);
     config.gatewayCaKeyPath = path(pki->gatewayCa.keyPath);
     config.adminCaCertificatePath = path(pki->adminCa.certificatePath);
+    config.deviceAuthorityKeyPath = path(pki->deviceAuthorityKeyPath);
     for (const std::string &name : Crypto::reservedIdentityNames())
         config.reservedGatewayIds.append(QString::fromStdString(name));
     config.adminCertificatePath = path(pki->portalAdmin.certificatePath);
@@ -652,6 +653,20 @@ Result<void> PortaldProgram::start()
     auto credentials = Engine::DeviceCredentials::loadOrCreate(m_config.credentialKeyPath);
     if (!credentials)
         return credentials.error();
+    auto authority =
+        Crypto::PrivateKey::fromPem(readSmallFile(m_config.deviceAuthorityKeyPath).toStdString());
+    if (!authority)
+        return authority.error();
+    const auto authorityPoint = authority->publicKeyUncompressedPoint();
+    // For the provisioning wizard, which writes it into every device it provisions.
+    if (auto stored =
+            m_store->setPortalKey(QStringLiteral("device-authority"),
+                                  QByteArray(reinterpret_cast<const char *>(authorityPoint.data()),
+                                             qsizetype(authorityPoint.size())));
+        !stored)
+        return stored.error();
+    m_config.engine.deviceAuthority =
+        std::make_shared<const Crypto::PrivateKey>(std::move(*authority));
     auto adminTls = Cloud::makeAdminTlsConfiguration(
         {m_config.adminCertificatePath, m_config.adminKeyPath, m_config.portalCaCertificatePath});
     if (!adminTls)
@@ -792,7 +807,8 @@ int runPortaldProgram(const QStringList &arguments, BackendDecorator decorateBac
         "  iot-portald reconcile                         compare the store with the cloud now\n"
         "  iot-portald ssh trust --ssh-target U@H[:P] --pki-dir DIR [--fingerprint SHA256:…]\n"
         "  iot-portald secret set|remove --name N --pki-dir DIR   (value on standard input)\n"
-        "  iot-portald pki init --pki-dir DIR            create the lab PKI (once)"));
+        "  iot-portald pki init --pki-dir DIR            create the lab PKI (once)\n"
+        "  iot-portald pki authority-key --pki-dir DIR   print the device-authority public key"));
     auto &parser = options.parser();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("serve (default), template, class, device, "
@@ -909,13 +925,26 @@ int runPortaldProgram(const QStringList &arguments, BackendDecorator decorateBac
     if (command == QLatin1String("secret"))
         return runSecretCommand(options);
     if (command == QLatin1String("pki")) {
-        if (options.positionalArguments().value(1) != QLatin1String("init") ||
+        const QString action = options.positionalArguments().value(1);
+        if ((action != QLatin1String("init") && action != QLatin1String("authority-key")) ||
             !options.isSet(QStringLiteral("pki-dir")))
-            return fail(ExitUsage, usage("use: pki init --pki-dir DIR"));
+            return fail(ExitUsage, usage("use: pki init|authority-key --pki-dir DIR"));
         auto pki = Crypto::LabPki::ensure(options.value(QStringLiteral("pki-dir")).toStdString());
         if (!pki)
             return fail(ExitFailure, pki.error());
         QTextStream out(stdout);
+        if (action == QLatin1String("authority-key")) {
+            // What provisioning writes into a device (sensor-node-sim --authority-key).
+            auto key = Crypto::PrivateKey::fromPem(
+                readSmallFile(QString::fromStdString(pki->deviceAuthorityKeyPath)).toStdString());
+            if (!key)
+                return fail(ExitFailure, key.error());
+            const auto point = key->publicKeyUncompressedPoint();
+            out << QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()))
+                       .toBase64()
+                << '\n';
+            return ExitOk;
+        }
         for (const std::string &step : pki->upgraded)
             out << QString::fromStdString(step) << '\n';
         out << (pki->created            ? "created"

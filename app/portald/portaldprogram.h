@@ -43,6 +43,7 @@ struct PortaldConfig
     QString adminKeyPath;
     QStringList reservedGatewayIds; // the names of the portal's own certificates
     QString credentialKeyPath;
+    QString deviceAuthorityKeyPath; // LabPki's device-authority.key
     QString instancesDir;
     QString m2mServicePath;
     QString cloudBackend = QStringLiteral("local"); // or "openstack"

@@ -37,6 +37,8 @@ bool isRecordConsistent(const DeviceRecord &record)
     }
     if (record.hasKey && !FirmwareCrypto::validatePrivateKey(record.privateKey))
         return false;
+    if (record.hasAuthority && !FirmwareCrypto::validatePublicKey(record.authorityKey))
+        return false;
     if (record.locked && !(record.hasConfig && record.hasKey))
         return false;
     return true;

@@ -5,6 +5,7 @@
 #include <portal-core/protocol/cose.h>
 #include <portal-core/protocol/messages.h>
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace Portal {
@@ -33,7 +34,15 @@ struct DeviceRecord
     // Every counter below this value may already have signed a reading; after a reset the
     // device continues here. Raised a block at a time before a counter is used.
     uint32_t counterLimit;
+    // The portal's device-authority public key x ‖ y (PROV_SET_CONFIG key 7): the device
+    // attaches only when an ATTACH_ACCEPT carries this key's signature. Last in the record, so
+    // a record of the first layout (without it) is this record's prefix.
+    bool hasAuthority;
+    uint8_t authorityKey[64];
 };
+
+// The size of a record of the first layout (before the authority key), for migration.
+constexpr size_t kFirstLayoutRecordBytes = offsetof(DeviceRecord, hasAuthority);
 
 // A record for a device fresh from the factory: only its id.
 void initFactoryRecord(DeviceRecord &record, const uint8_t deviceId[Protocol::kDeviceIdBytes]);

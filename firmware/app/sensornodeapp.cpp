@@ -4,6 +4,8 @@
 
 #include <firmware/crypto/bytes.h>
 #include <firmware/crypto/ecdsa.h>
+#include <firmware/crypto/hmacsha256.h>
+#include <firmware/crypto/p256.h>
 #include <firmware/crypto/sha256.h>
 #include <portal-core/protocol/cose.h>
 
@@ -41,6 +43,29 @@ bool reached(uint32_t nowMs, uint32_t deadlineMs)
     return uint32_t(nowMs - deadlineMs) < 0x80000000u;
 }
 
+// HMAC-SHA-256 under the link key, for encodeSealedFrame / openSealedFrame.
+class LinkHmac final : public Protocol::LinkMac
+{
+public:
+    explicit LinkHmac(const uint8_t key[Protocol::kLinkKeyBytes]) : m_key(key) {}
+    ~LinkHmac() { m_hmac.wipe(); }
+    void begin() override { m_hmac.init(m_key, Protocol::kLinkKeyBytes); }
+    void update(const uint8_t *data, size_t size) override { m_hmac.update(data, size); }
+    void finish(uint8_t tag[32]) override { m_hmac.finish(tag); }
+
+private:
+    const uint8_t *m_key;
+    FirmwareCrypto::HmacSha256 m_hmac;
+};
+
+void hashParts(const Protocol::SignedParts &parts, uint8_t digest[32])
+{
+    FirmwareCrypto::Sha256 sha;
+    for (uint8_t i = 0; i < parts.count; ++i)
+        sha.update(parts.part[i].data, parts.part[i].size);
+    sha.finish(digest);
+}
+
 ProvisioningOutcome success()
 {
     ProvisioningOutcome outcome = {true, ErrorCode::Internal};
@@ -70,6 +95,7 @@ SensorNodeSettings defaultSettings(const char *firmwareVersion, const char *boar
     settings.helloIntervalMs = 3000;
     settings.resendIntervalMs = 2000;
     settings.reportingIntervalMsOverride = 0;
+    settings.attachTimeoutMs = 30000;
     return settings;
 }
 
@@ -78,15 +104,21 @@ SensorNodeApp::SensorNodeApp(ByteLink &link, Clock &clock, DeviceStore &store,
                              const SensorNodeSettings &settings)
     : m_link(link), m_clock(clock), m_store(store), m_entropy(entropy), m_sensors(sensors),
       m_actuators(actuators), m_settings(settings), m_nextCounter(kFirstReadingCounter), m_txSeq(0),
-      m_attached(false), m_readingTimerRunning(false), m_nextHelloMs(0), m_nextReadingMs(0)
+      m_attached(false), m_readingTimerRunning(false), m_nextHelloMs(0), m_nextReadingMs(0),
+      m_attachPending(false), m_reattachWanted(false), m_unansweredResends(0), m_attachStartedMs(0),
+      m_txCounter(0), m_rxCounter(0)
 {
     memset(&m_record, 0, sizeof m_record);
     memset(&m_stats, 0, sizeof m_stats);
+    memset(m_linkKey, 0, sizeof m_linkKey);
+    memset(m_ephemeralPrivateKey, 0, sizeof m_ephemeralPrivateKey);
 }
 
 SensorNodeApp::~SensorNodeApp()
 {
     FirmwareCrypto::wipeSecret(m_record.privateKey, sizeof m_record.privateKey);
+    FirmwareCrypto::wipeSecret(m_linkKey, sizeof m_linkKey);
+    FirmwareCrypto::wipeSecret(m_ephemeralPrivateKey, sizeof m_ephemeralPrivateKey);
 }
 
 bool SensorNodeApp::begin(const uint8_t factoryDeviceId[Protocol::kDeviceIdBytes])
@@ -109,7 +141,15 @@ void SensorNodeApp::linkRestarted()
 {
     m_reader.reset();
     m_attached = false;
+    FirmwareCrypto::wipeSecret(m_linkKey, sizeof m_linkKey);
+    endAttachExchange();
     m_nextHelloMs = m_clock.nowMs();
+}
+
+void SensorNodeApp::endAttachExchange()
+{
+    m_attachPending = false;
+    FirmwareCrypto::wipeSecret(m_ephemeralPrivateKey, sizeof m_ephemeralPrivateKey);
 }
 
 Protocol::ProvisioningState SensorNodeApp::provisioningState() const
@@ -139,6 +179,10 @@ void SensorNodeApp::poll()
 void SensorNodeApp::handleFrame(const Frame &frame)
 {
     bump(m_stats.framesHandled);
+    if (frame.type & Protocol::kSealedTypeFlag) {
+        handleSealed(frame);
+        return;
+    }
     const bool isProvisioningMessage = frame.type >= uint8_t(MessageType::ProvSetConfig) &&
                                        frame.type <= uint8_t(MessageType::ProvLock) &&
                                        frame.type != uint8_t(MessageType::ProvGenKeyResponse) &&
@@ -148,9 +192,17 @@ void SensorNodeApp::handleFrame(const Frame &frame)
         return;
     }
     const bool isOperationalRequest = frame.type == uint8_t(MessageType::AttachChallenge) ||
+                                      frame.type == uint8_t(MessageType::AttachAccept) ||
                                       frame.type == uint8_t(MessageType::Command);
     if (isOperationalRequest && !m_record.locked) {
         sendError(ErrorCode::NotProvisioned, frame.seq);
+        return;
+    }
+    // A locked device takes these only sealed: unsealed, they are someone else's.
+    const bool mustBeSealed = frame.type == uint8_t(MessageType::Command) ||
+                              (frame.type == uint8_t(MessageType::Ack) && m_record.locked);
+    if (mustBeSealed) {
+        bump(m_stats.sealFailures);
         return;
     }
 
@@ -173,14 +225,14 @@ void SensorNodeApp::handleFrame(const Frame &frame)
     case uint8_t(MessageType::AttachChallenge):
         handleAttachChallenge(frame);
         break;
-    case uint8_t(MessageType::Command):
-        handleCommand(frame);
+    case uint8_t(MessageType::AttachAccept):
+        handleAttachAccept(frame);
         break;
     case uint8_t(MessageType::Ack):
-        handleAck(frame);
+        handleAck(frame.seq, frame.payload);
         break;
     case uint8_t(MessageType::Error):
-        handlePeerError(frame);
+        handlePeerError(frame.payload);
         break;
     default:
         // Unknown numbers and the messages a device sends but never receives.
@@ -226,7 +278,7 @@ void SensorNodeApp::handleProvSetConfig(const Frame &frame)
     config.channel = request.channel;
     config.classAttributes = request.classAttributes;
     config.reportingIntervalS = request.reportingIntervalS;
-    const ProvisioningOutcome outcome = configure(config);
+    const ProvisioningOutcome outcome = configure(config, request.authorityKey + 1);
     if (outcome.ok)
         sendAck(frame.seq);
     else
@@ -288,6 +340,39 @@ void SensorNodeApp::handleProvLock(const Frame &frame)
         sendError(outcome.error, frame.seq);
 }
 
+void SensorNodeApp::handleSealed(const Frame &frame)
+{
+    Protocol::OpenedFrame opened;
+    if (!m_attached) {
+        bump(m_stats.sealFailures);
+        return;
+    }
+    LinkHmac mac(m_linkKey);
+    if (Protocol::openSealedFrame(frame, Protocol::LinkDirection::GatewayToDevice, mac, m_rxCounter,
+                                  opened) != Protocol::SealError::None) {
+        bump(m_stats.sealFailures);
+        return;
+    }
+    m_rxCounter = opened.counter;
+    // A genuine frame from the gateway: the link works, whatever it carries.
+    m_unansweredResends = 0;
+    m_reattachWanted = false;
+    switch (opened.type) {
+    case uint8_t(MessageType::Command):
+        handleCommand(opened.seq, opened.message);
+        break;
+    case uint8_t(MessageType::Ack):
+        handleAck(opened.seq, opened.message);
+        break;
+    case uint8_t(MessageType::Error):
+        handlePeerError(opened.message);
+        break;
+    default:
+        sendError(ErrorCode::UnknownMessageType, opened.seq);
+        break;
+    }
+}
+
 void SensorNodeApp::handleAttachChallenge(const Frame &frame)
 {
     Protocol::AttachChallengeMessage challenge;
@@ -295,18 +380,94 @@ void SensorNodeApp::handleAttachChallenge(const Frame &frame)
         sendError(ErrorCode::Malformed, frame.seq);
         return;
     }
-    uint8_t input[Protocol::kAttachProofInputBytes];
-    Protocol::buildAttachProofInput(challenge.nonce, m_record.deviceId, input);
-    Protocol::AttachProofMessage proof;
-    if (!signDigestOf(input, sizeof input, proof.signature)) {
+    if (!m_record.hasAuthority) {
+        sendError(ErrorCode::NotProvisioned, frame.seq);
+        return;
+    }
+    if (!FirmwareCrypto::validatePublicKey(challenge.gatewayKey + 1)) {
+        sendError(ErrorCode::InvalidArgument, frame.seq);
+        return;
+    }
+    // D from the device's entropy, mixed with the challenge and G (public, but fresh).
+    uint8_t entropy[kKeyEntropyBytes];
+    if (!m_entropy.fill(entropy, sizeof entropy)) {
+        sendError(ErrorCode::Busy, frame.seq);
+        return;
+    }
+    uint8_t mix[kKeyEntropyBytes];
+    memcpy(mix, challenge.challenge, Protocol::kAttachChallengeBytes);
+    memcpy(mix + Protocol::kAttachChallengeBytes, challenge.gatewayKey + 1,
+           kKeyEntropyBytes - Protocol::kAttachChallengeBytes);
+    const bool derived = deriveDeviceKey(entropy, mix, m_record.deviceId, m_ephemeralPrivateKey,
+                                         m_ephemeralPublicKey + 1);
+    FirmwareCrypto::wipeSecret(entropy, sizeof entropy);
+    if (!derived) {
         sendError(ErrorCode::Internal, frame.seq);
         return;
     }
-    sendMessage(proof);
+    m_ephemeralPublicKey[0] = 0x04;
+    memcpy(m_challenge, challenge.challenge, sizeof m_challenge);
+    memcpy(m_gatewayKey, challenge.gatewayKey, sizeof m_gatewayKey);
+
+    Protocol::AttachProofMessage proof;
+    memcpy(proof.deviceKey, m_ephemeralPublicKey, sizeof proof.deviceKey);
+    uint8_t digest[FirmwareCrypto::Sha256::DigestBytes];
+    hashParts(Protocol::attachProofParts(m_challenge, m_record.deviceId, m_gatewayKey,
+                                         m_ephemeralPublicKey),
+              digest);
+    if (!FirmwareCrypto::sign(m_record.privateKey, digest, proof.signature)) {
+        endAttachExchange();
+        sendError(ErrorCode::Internal, frame.seq);
+        return;
+    }
+    m_attachPending = true;
+    m_attachStartedMs = m_clock.nowMs();
+    if (sendMessage(proof))
+        bump(m_stats.proofsSent);
+}
+
+void SensorNodeApp::handleAttachAccept(const Frame &frame)
+{
+    Protocol::AttachAcceptMessage accept;
+    if (accept.decode(frame.payload) != MessageError::None) {
+        sendError(ErrorCode::Malformed, frame.seq);
+        return;
+    }
+    if (!m_attachPending) {
+        bump(m_stats.acceptsRefused);
+        return;
+    }
+    uint8_t digest[FirmwareCrypto::Sha256::DigestBytes];
+    hashParts(Protocol::attachAuthorisationParts(m_record.deviceId, m_challenge, m_gatewayKey,
+                                                 m_ephemeralPublicKey, accept.gatewayId.data,
+                                                 accept.gatewayId.size),
+              digest);
+    // A forged ACCEPT changes nothing: the exchange stays pending until a genuine one or its
+    // timeout.
+    if (!FirmwareCrypto::verify(m_record.authorityKey, digest, accept.authorisation)) {
+        bump(m_stats.acceptsRefused);
+        return;
+    }
+    uint8_t sharedX[32];
+    const bool agreed =
+        FirmwareCrypto::sharedSecret(m_ephemeralPrivateKey, m_gatewayKey + 1, sharedX);
+    endAttachExchange();
+    if (!agreed) {
+        bump(m_stats.acceptsRefused);
+        return;
+    }
+    FirmwareCrypto::hkdfSha256(m_challenge, sizeof m_challenge, sharedX, sizeof sharedX,
+                               reinterpret_cast<const uint8_t *>(Protocol::kLinkKeyInfo),
+                               strlen(Protocol::kLinkKeyInfo), m_linkKey);
+    FirmwareCrypto::wipeSecret(sharedX, sizeof sharedX);
+    m_txCounter = 0;
+    m_rxCounter = 0;
+    m_attached = true;
+    m_reattachWanted = false;
+    m_unansweredResends = 0;
     bump(m_stats.attaches);
 
     const uint32_t nowMs = m_clock.nowMs();
-    m_attached = true;
     if (!m_readingTimerRunning) {
         m_readingTimerRunning = true;
         m_nextReadingMs = nowMs + reportingIntervalMs();
@@ -317,11 +478,11 @@ void SensorNodeApp::handleAttachChallenge(const Frame &frame)
     sendOldestPending(nowMs);
 }
 
-void SensorNodeApp::handleCommand(const Frame &frame)
+void SensorNodeApp::handleCommand(uint16_t seq, Protocol::ByteView message)
 {
     Protocol::CommandMessage command;
-    if (command.decode(frame.payload) != MessageError::None) {
-        sendError(ErrorCode::Malformed, frame.seq);
+    if (command.decode(message) != MessageError::None) {
+        sendError(ErrorCode::Malformed, seq);
         return;
     }
     Protocol::CommandStatusMessage status;
@@ -334,31 +495,33 @@ void SensorNodeApp::handleCommand(const Frame &frame)
     sendMessage(status);
 }
 
-void SensorNodeApp::handlePeerError(const Frame &frame)
+void SensorNodeApp::handlePeerError(Protocol::ByteView message)
 {
     // Never answered, whatever it holds: two peers must not trade ERRORs forever.
     bump(m_stats.errorsReceived);
     Protocol::ErrorMessage error;
-    if (error.decode(frame.payload) != MessageError::None)
+    if (error.decode(message) != MessageError::None)
         return;
     // A gateway that has not attached this device refuses its READINGs with BadState; HELLO
-    // (rate-limited by helloIntervalMs) lets it attach, and the pending readings follow.
-    if (error.code == ErrorCode::BadState && m_attached) {
-        m_attached = false;
+    // (rate-limited by helloIntervalMs) lets it attach, and the pending readings follow. The
+    // link key stays until a new ATTACH_ACCEPT verifies: an unsealed BadState may be forged.
+    if (error.code == ErrorCode::BadState && m_attached && !m_reattachWanted) {
+        m_reattachWanted = true;
         m_nextHelloMs = m_clock.nowMs();
     }
 }
 
-void SensorNodeApp::handleAck(const Frame &frame)
+void SensorNodeApp::handleAck(uint16_t seq, Protocol::ByteView message)
 {
     Protocol::AckMessage ack;
-    if (ack.decode(frame.payload) != MessageError::None) {
-        sendError(ErrorCode::Malformed, frame.seq);
+    if (ack.decode(message) != MessageError::None) {
+        sendError(ErrorCode::Malformed, seq);
         return;
     }
     // An ACK naming a counter no longer pending (a duplicate) is harmless.
     if (ack.hasReadingCounter && m_ring.remove(ack.readingCounter)) {
         bump(m_stats.readingsAcked);
+        m_unansweredResends = 0;
         if (m_attached)
             sendOldestPending(m_clock.nowMs());
     }
@@ -366,19 +529,27 @@ void SensorNodeApp::handleAck(const Frame &frame)
 
 // ---- provisioning ------------------------------------------------------------------------
 
-ProvisioningOutcome SensorNodeApp::configure(const DeviceConfig &config)
+ProvisioningOutcome SensorNodeApp::configure(const DeviceConfig &config,
+                                             const uint8_t authorityKey[64])
 {
     if (m_record.locked)
         return failure(ErrorCode::Locked);
-    if (!isConfigValid(config))
+    if (!isConfigValid(config) || !FirmwareCrypto::validatePublicKey(authorityKey))
         return failure(ErrorCode::InvalidArgument);
     const DeviceConfig previous = m_record.config;
     const bool hadConfig = m_record.hasConfig;
+    const bool hadAuthority = m_record.hasAuthority;
+    uint8_t previousAuthority[64];
+    memcpy(previousAuthority, m_record.authorityKey, sizeof previousAuthority);
     m_record.config = config;
     m_record.hasConfig = true;
+    memcpy(m_record.authorityKey, authorityKey, sizeof m_record.authorityKey);
+    m_record.hasAuthority = true;
     if (!saveRecord()) {
         m_record.config = previous;
         m_record.hasConfig = hadConfig;
+        memcpy(m_record.authorityKey, previousAuthority, sizeof m_record.authorityKey);
+        m_record.hasAuthority = hadAuthority;
         return failure(ErrorCode::Internal);
     }
     return success();
@@ -430,7 +601,7 @@ ProvisioningOutcome SensorNodeApp::lock(const uint8_t deviceId[Protocol::kDevice
         return failure(ErrorCode::Locked);
     if (memcmp(deviceId, m_record.deviceId, Protocol::kDeviceIdBytes) != 0)
         return failure(ErrorCode::InvalidArgument);
-    if (!m_record.hasConfig || !m_record.hasKey)
+    if (!m_record.hasConfig || !m_record.hasKey || !m_record.hasAuthority)
         return failure(ErrorCode::BadState);
     m_record.locked = true;
     if (!saveRecord()) {
@@ -448,22 +619,26 @@ void SensorNodeApp::runTimers(uint32_t nowMs)
 {
     if (!m_record.locked)
         return;
-    if (!m_attached) {
-        if (reached(nowMs, m_nextHelloMs)) {
-            sendHello();
-            m_nextHelloMs = nowMs + m_settings.helloIntervalMs;
+    if (m_attachPending && reached(nowMs, m_attachStartedMs + m_settings.attachTimeoutMs)) {
+        endAttachExchange();
+        m_nextHelloMs = nowMs;
+    }
+    if (m_attached) {
+        if (m_readingTimerRunning && reached(nowMs, m_nextReadingMs)) {
+            createReading(nowMs);
+            const uint32_t intervalMs = reportingIntervalMs();
+            m_nextReadingMs += intervalMs;
+            // After a long stall (slow signing, a paused simulator) skip missed slots, no burst.
+            if (reached(nowMs, m_nextReadingMs))
+                m_nextReadingMs = nowMs + intervalMs;
         }
-        return;
+        sendOldestPending(nowMs);
     }
-    if (m_readingTimerRunning && reached(nowMs, m_nextReadingMs)) {
-        createReading(nowMs);
-        const uint32_t intervalMs = reportingIntervalMs();
-        m_nextReadingMs += intervalMs;
-        // After a long stall (slow signing, a paused simulator) skip missed slots, no burst.
-        if (reached(nowMs, m_nextReadingMs))
-            m_nextReadingMs = nowMs + intervalMs;
+    // After the resends: the one that reaches kResendsBeforeReattach asks for HELLO at once.
+    if ((!m_attached || m_reattachWanted) && !m_attachPending && reached(nowMs, m_nextHelloMs)) {
+        sendHello();
+        m_nextHelloMs = nowMs + m_settings.helloIntervalMs;
     }
-    sendOldestPending(nowMs);
 }
 
 uint32_t SensorNodeApp::reportingIntervalMs() const
@@ -525,6 +700,12 @@ void SensorNodeApp::sendOldestPending(uint32_t nowMs)
         if (!reached(nowMs, oldest.lastSentMs + m_settings.resendIntervalMs))
             return;
         bump(m_stats.readingsResent);
+        if (m_unansweredResends < 0xFF)
+            ++m_unansweredResends;
+        if (m_unansweredResends >= kResendsBeforeReattach && !m_reattachWanted) {
+            m_reattachWanted = true; // the gateway may have lost the link key
+            m_nextHelloMs = nowMs;
+        }
     }
     oldest.sent = true;
     oldest.lastSentMs = nowMs;
@@ -630,8 +811,16 @@ bool SensorNodeApp::sendMessage(const Message &message)
 
 bool SensorNodeApp::sendFrame(MessageType type, const uint8_t *payload, size_t payloadSize)
 {
-    const Protocol::FrameEncodeResult encoded = Protocol::encodeFrame(
-        uint8_t(type), m_txSeq++, payload, payloadSize, m_txFrame, sizeof m_txFrame);
+    Protocol::FrameEncodeResult encoded;
+    if (m_attached && Protocol::isSealedType(uint8_t(type))) {
+        LinkHmac mac(m_linkKey);
+        encoded = Protocol::encodeSealedFrame(
+            uint8_t(type), m_txSeq++, payload, payloadSize, ++m_txCounter,
+            Protocol::LinkDirection::DeviceToGateway, mac, m_txFrame, sizeof m_txFrame);
+    } else {
+        encoded = Protocol::encodeFrame(uint8_t(type), m_txSeq++, payload, payloadSize, m_txFrame,
+                                        sizeof m_txFrame);
+    }
     if (encoded.error != Protocol::FrameEncodeError::None)
         return false;
     if (m_link.write(m_txFrame, encoded.size))

@@ -3,29 +3,39 @@
 // simulator. It owns no hardware: a board hands it the interfaces of board.h.
 //
 // Modes:
-// - Provisioning (record not locked): answers PROV_INFO_REQUEST, PROV_SET_CONFIG (ACK),
+// - Provisioning (record not locked): answers PROV_INFO_REQUEST, PROV_SET_CONFIG (ACK; it
+//   carries the portal's device-authority key),
 //   PROV_GENKEY_REQUEST (key from device ‖ host entropy, devicekey.h; answers the public key),
 //   PROV_TEST_READING_REQUEST (one signed reading) and PROV_LOCK (ACK). Operational messages
 //   get ERROR NotProvisioned.
-// - Operational (locked): sends HELLO every helloIntervalMs until an ATTACH_CHALLENGE arrives,
-//   answers it with ATTACH_PROOF (ES256 over nonce ‖ device id) and from then on creates one
+// - Operational (locked): sends HELLO every helloIntervalMs until an ATTACH_CHALLENGE (the
+//   portal's challenge and the gateway's ephemeral key G) arrives, answers it with ATTACH_PROOF
+//   (an ephemeral key D and ES256 over attachProofParts), and attaches when an ATTACH_ACCEPT
+//   verifies with the provisioned authority key: the link key is HKDF(ECDH(D, G)), and every
+//   READING, ACK, COMMAND, COMMAND_STATUS and ERROR is sealed from then on (attachexchange.h);
+//   frames that fail their seal, or come unsealed, are dropped and counted. An exchange with no
+//   ATTACH_ACCEPT within attachTimeoutMs starts again from HELLO. An attached device creates one
 //   READING per reporting interval (COSE_Sign1, counter strictly increasing across resets),
 //   keeps the unacknowledged ones in a ReadingRing and sends them one at a time, oldest
 //   first: the oldest is resent every resendIntervalMs until an ACK names its counter, and
 //   only then does the next go out (so readings reach the gateway in counter order). COMMAND →
 //   Actuators → COMMAND_STATUS. A new ATTACH_CHALLENGE re-attaches at any time, and an ERROR
 //   BadState (the gateway does not know this device: it restarted, and a serial line does not say
-//   so) starts again from HELLO. PROV_* messages other than PROV_INFO get ERROR Locked.
+//   so) or kResendsBeforeReattach resends without an ACK send HELLO again; the old link key
+//   stays in use until a new ATTACH_ACCEPT verifies. PROV_* messages other than PROV_INFO get
+//   ERROR Locked.
 // Frames it cannot use are answered with ERROR (Malformed, UnknownMessageType, …), except
 // ERROR frames, which are only counted (two peers must not trade ERRORs). A well-formed ACK
 // is never answered. Frames the FrameReader drops are counted there (frameDrops()).
 //
-// Memory: fixed, ≈ 1.9 KiB in the object (reader, ring of 8 signed readings, record, one
-// transmit frame) plus one payload and one message on the stack while a frame is handled.
+// Memory: fixed, ≈ 2.2 KiB in the object (reader, ring of 8 signed readings, record, one
+// transmit frame, the attach exchange and link key) plus one payload and one message on the
+// stack while a frame is handled.
 
 #include <firmware/app/board.h>
 #include <firmware/app/devicerecord.h>
 #include <firmware/app/readingring.h>
+#include <portal-core/protocol/attachexchange.h>
 #include <portal-core/protocol/frame.h>
 #include <portal-core/protocol/messages.h>
 
@@ -42,9 +52,15 @@ struct SensorNodeSettings
     uint32_t helloIntervalMs;             // HELLO repeat while no ATTACH_CHALLENGE came
     uint32_t resendIntervalMs;            // per unacknowledged reading
     uint32_t reportingIntervalMsOverride; // 0: the configured reportingIntervalS
+    uint32_t attachTimeoutMs;             // ATTACH_PROOF sent, no ATTACH_ACCEPT: HELLO again
 };
 
-// Settings with the protocol's defaults (HELLO every 3 s, resend every 2 s).
+// Resends of the oldest reading without any ACK after which the device sends HELLO again
+// (the gateway may have lost the link key), keeping its link until a new one is accepted.
+constexpr uint8_t kResendsBeforeReattach = 3;
+
+// Settings with the protocol's defaults (HELLO every 3 s, resend every 2 s, attach timeout
+// 30 s).
 SensorNodeSettings defaultSettings(const char *firmwareVersion, const char *boardName);
 
 // Counters saturate.
@@ -54,7 +70,10 @@ struct SensorNodeStats
     uint32_t errorsSent;     // ERROR answers to frames the device could not use
     uint32_t errorsReceived; // ERROR frames from the peer
     uint32_t hellosSent;
-    uint32_t attaches;        // ATTACH_PROOFs sent
+    uint32_t proofsSent;      // ATTACH_PROOFs sent
+    uint32_t attaches;        // ATTACH_ACCEPTs that verified: links established
+    uint32_t acceptsRefused;  // ATTACH_ACCEPTs that did not verify (or came unasked)
+    uint32_t sealFailures;    // frames dropped: bad tag, replayed counter, unsealed when sealed
     uint32_t readingsCreated; // READINGs signed (not counting resends)
     uint32_t readingsResent;
     uint32_t readingsAcked;
@@ -95,7 +114,8 @@ public:
 
     // Provisioning steps, as the PROV_* handlers run them (a host-side tool may call them
     // directly). Each saves the record and refuses with ErrorCode Locked once locked.
-    ProvisioningOutcome configure(const DeviceConfig &config);
+    // `authorityKey`: the portal's device-authority public key x ‖ y.
+    ProvisioningOutcome configure(const DeviceConfig &config, const uint8_t authorityKey[64]);
     // `publicKey` receives 04 ‖ x ‖ y. Busy/Internal when entropy or storage fails.
     ProvisioningOutcome generateKey(const uint8_t hostEntropy[Protocol::kHostEntropyBytes],
                                     uint8_t publicKey[Protocol::kPublicKeyBytes]);
@@ -118,10 +138,13 @@ private:
     void handleProvGenKey(const Protocol::Frame &frame);
     void handleProvTestReading(const Protocol::Frame &frame);
     void handleProvLock(const Protocol::Frame &frame);
+    void handleSealed(const Protocol::Frame &frame);
     void handleAttachChallenge(const Protocol::Frame &frame);
-    void handleCommand(const Protocol::Frame &frame);
-    void handleAck(const Protocol::Frame &frame);
-    void handlePeerError(const Protocol::Frame &frame);
+    void handleAttachAccept(const Protocol::Frame &frame);
+    void handleCommand(uint16_t seq, Protocol::ByteView message);
+    void handleAck(uint16_t seq, Protocol::ByteView message);
+    void handlePeerError(Protocol::ByteView message);
+    void endAttachExchange();
 
     void runTimers(uint32_t nowMs);
     void sendHello();
@@ -161,6 +184,20 @@ private:
     uint32_t m_nextHelloMs;
     uint32_t m_nextReadingMs;
     uint8_t m_txFrame[Protocol::kMaxFrameBytes];
+
+    // The attach exchange in progress (ATTACH_PROOF sent, ATTACH_ACCEPT awaited).
+    bool m_attachPending;
+    bool m_reattachWanted; // attached, but HELLO again (BadState, unanswered resends)
+    uint8_t m_unansweredResends;
+    uint32_t m_attachStartedMs;
+    uint8_t m_challenge[Protocol::kAttachChallengeBytes];
+    uint8_t m_gatewayKey[Protocol::kPublicKeyBytes];         // G, 04 ‖ x ‖ y
+    uint8_t m_ephemeralPrivateKey[32];                       // d of D (secret)
+    uint8_t m_ephemeralPublicKey[Protocol::kPublicKeyBytes]; // D, 04 ‖ x ‖ y
+    // The attached link.
+    uint8_t m_linkKey[Protocol::kLinkKeyBytes]; // secret
+    uint32_t m_txCounter;
+    uint32_t m_rxCounter;
 };
 
 } // namespace SensorNode

@@ -92,7 +92,11 @@ int16_t readAdc(uint8_t channel)
 // EEPROM layout (ATmega2560: 4 KiB).
 constexpr uint16_t kSlotAddress[2] = {0x000, 0x400};
 constexpr uint16_t kFactoryIdAddress = 0xFF8;
-constexpr uint8_t kLayoutVersion = 1;
+// 2: the record ends with the device-authority key. A slot of layout 1 (the first record,
+// kFirstLayoutRecordBytes) is read as this record without an authority key, so flashing the
+// new image with `avrdude -D` keeps the device's identity, key and counters.
+constexpr uint8_t kLayoutVersion = 2;
+constexpr uint8_t kFirstLayoutVersion = 1;
 
 struct SlotHeader
 {
@@ -106,26 +110,32 @@ struct SlotHeader
 static_assert(sizeof(SlotHeader) + sizeof(SensorNode::DeviceRecord) + 2 <= 0x400,
               "a record slot holds 1 KiB");
 
-uint16_t slotCrc(const SlotHeader &header, const SensorNode::DeviceRecord &record)
+uint16_t slotCrc(const SlotHeader &header, const SensorNode::DeviceRecord &record,
+                 uint16_t recordBytes)
 {
     uint16_t crc = Protocol::crc16CcittFalseUpdate(
         Protocol::kCrc16Initial, reinterpret_cast<const uint8_t *>(&header), sizeof header);
     return Protocol::crc16CcittFalseUpdate(crc, reinterpret_cast<const uint8_t *>(&record),
-                                           sizeof record);
+                                           recordBytes);
 }
 
 bool readSlot(uint8_t slot, SlotHeader &header, SensorNode::DeviceRecord &record)
 {
     const uint16_t address = kSlotAddress[slot];
     eeprom_read_block(&header, reinterpret_cast<const void *>(address), sizeof header);
-    if (header.magic[0] != 'P' || header.magic[1] != 'N' ||
-        header.layoutVersion != kLayoutVersion || header.recordBytes != sizeof record)
+    const bool current =
+        header.layoutVersion == kLayoutVersion && header.recordBytes == sizeof record;
+    const bool firstLayout = header.layoutVersion == kFirstLayoutVersion &&
+                             header.recordBytes == SensorNode::kFirstLayoutRecordBytes;
+    if (header.magic[0] != 'P' || header.magic[1] != 'N' || !(current || firstLayout))
         return false;
+    memset(&record, 0, sizeof record);
+    const uint16_t recordBytes = header.recordBytes;
     eeprom_read_block(&record, reinterpret_cast<const void *>(address + sizeof header),
-                      sizeof record);
-    const uint16_t stored = eeprom_read_word(
-        reinterpret_cast<const uint16_t *>(address + sizeof header + sizeof record));
-    return stored == slotCrc(header, record);
+                      recordBytes);
+    const uint16_t stored =
+        eeprom_read_word(reinterpret_cast<const uint16_t *>(address + sizeof header + recordBytes));
+    return stored == slotCrc(header, record, recordBytes);
 }
 
 } // namespace
@@ -355,11 +365,11 @@ bool AvrEepromStore::save(const SensorNode::DeviceRecord &record)
     const uint16_t address = kSlotAddress[slot];
     // The CRC goes last: until it is written the slot is invalid and the other one counts.
     eeprom_update_word(reinterpret_cast<uint16_t *>(address + sizeof header + sizeof record),
-                       uint16_t(~slotCrc(header, record)));
+                       uint16_t(~slotCrc(header, record, sizeof record)));
     eeprom_update_block(&header, reinterpret_cast<void *>(address), sizeof header);
     eeprom_update_block(&record, reinterpret_cast<void *>(address + sizeof header), sizeof record);
     eeprom_update_word(reinterpret_cast<uint16_t *>(address + sizeof header + sizeof record),
-                       slotCrc(header, record));
+                       slotCrc(header, record, sizeof record));
     SlotHeader readBack;
     SensorNode::DeviceRecord check;
     const bool durable = readSlot(slot, readBack, check) && readBack.sequence == header.sequence &&

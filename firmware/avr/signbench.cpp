@@ -5,6 +5,7 @@
 
 #include <firmware/app/devicekey.h>
 #include <firmware/crypto/ecdsa.h>
+#include <firmware/crypto/p256.h>
 #include <firmware/crypto/p256field.h>
 #include <firmware/crypto/sha256.h>
 
@@ -91,6 +92,14 @@ int main()
         const bool signed_ = FirmwareCrypto::sign(privateKey, digest, signature);
         printCycles(signed_ ? "sign_cycles" : "sign_failed", SensorNodeAvr::cycleCount() - start);
     }
+    // The rest of an attach on the device: verifying the portal's ATTACH_ACCEPT and ECDH.
+    start = SensorNodeAvr::cycleCount();
+    const bool verified = FirmwareCrypto::verify(publicKey, digest, signature);
+    printCycles(verified ? "verify_cycles" : "verify_failed", SensorNodeAvr::cycleCount() - start);
+    uint8_t shared[32];
+    start = SensorNodeAvr::cycleCount();
+    const bool agreed = FirmwareCrypto::sharedSecret(privateKey, publicKey, shared);
+    printCycles(agreed ? "ecdh_cycles" : "ecdh_failed", SensorNodeAvr::cycleCount() - start);
     print("end\n");
     while (!g_link.isDrained()) {
     }

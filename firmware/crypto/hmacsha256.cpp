@@ -57,5 +57,18 @@ void HmacSha256::mac(const uint8_t *key, size_t keyLengthBytes, const uint8_t *d
     hmac.finish(tag);
 }
 
+void hkdfSha256(const uint8_t *salt, size_t saltBytes, const uint8_t *ikm, size_t ikmBytes,
+                const uint8_t *info, size_t infoBytes, uint8_t okm[32])
+{
+    uint8_t prk[HmacSha256::TagBytes];
+    HmacSha256::mac(salt, saltBytes, ikm, ikmBytes, prk);
+    HmacSha256 expand(prk, sizeof prk);
+    expand.update(info, infoBytes);
+    const uint8_t blockIndex = 1;
+    expand.update(&blockIndex, 1);
+    expand.finish(okm);
+    wipeSecret(prk, sizeof prk);
+}
+
 } // namespace FirmwareCrypto
 } // namespace Portal

@@ -34,5 +34,10 @@ private:
     Sha256 m_outer;
 };
 
+// HKDF-SHA-256 (RFC 5869) with one block of output: okm = T(1) = HMAC(PRK, info ‖ 0x01),
+// PRK = HMAC(salt, ikm). Intermediate secrets are wiped.
+void hkdfSha256(const uint8_t *salt, size_t saltBytes, const uint8_t *ikm, size_t ikmBytes,
+                const uint8_t *info, size_t infoBytes, uint8_t okm[32]);
+
 } // namespace FirmwareCrypto
 } // namespace Portal

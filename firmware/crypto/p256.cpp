@@ -38,6 +38,27 @@ bool derivePublicKey(const uint8_t privateKey[32], uint8_t publicKey[64])
     return finite;
 }
 
+bool sharedSecret(const uint8_t privateKey[32], const uint8_t peerPublicKey[64],
+                  uint8_t sharedX[32])
+{
+    memset(sharedX, 0, 32);
+    ProjectivePoint peer;
+    if (!validatePrivateKey(privateKey) || !loadPublicPoint(peer, peerPublicKey))
+        return false;
+    ProjectivePoint point;
+    scalarMultiply(point, privateKey, peer);
+    Limbs x, y, blind;
+    deriveBlind(blind, privateKey, BlindAffineZ, fieldPrime);
+    const bool finite = toAffine(x, y, point, blind);
+    if (finite)
+        storeBigEndian(sharedX, x);
+    wipeSecret(&point, sizeof point);
+    wipeSecret(&x, sizeof x);
+    wipeSecret(&y, sizeof y);
+    wipeSecret(&blind, sizeof blind);
+    return finite;
+}
+
 bool validatePublicKey(const uint8_t publicKey[64])
 {
     ProjectivePoint point;

@@ -22,5 +22,10 @@ bool derivePublicKey(const uint8_t privateKey[32], uint8_t publicKey[64]);
 // lies in the group of order n.
 bool validatePublicKey(const uint8_t publicKey[64]);
 
+// ECDH: sharedX = x(d·Q), 32 bytes big-endian. False (sharedX zeroed) when the private key is
+// invalid or the peer key fails validatePublicKey(). Constant time in d (the ladder).
+bool sharedSecret(const uint8_t privateKey[32], const uint8_t peerPublicKey[64],
+                  uint8_t sharedX[32]);
+
 } // namespace FirmwareCrypto
 } // namespace Portal

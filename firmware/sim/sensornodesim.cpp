@@ -105,8 +105,16 @@ Result<void> provision(Device &device, const SimOptions &options)
     config.reportingIntervalS =
         options.intervalMs ? (*options.intervalMs + 999) / 1000 : kInitDefaultIntervalS;
 
-    if (!device.app.configure(config).ok)
-        return makeError("provision.failed", "storing the configuration failed");
+    if (!options.authorityKey)
+        return makeError("provision.invalid",
+                         "--authority-key is required (iot-portald pki authority-key prints it)");
+    const SensorNode::ProvisioningOutcome configured =
+        device.app.configure(config, options.authorityKey->data() + 1);
+    if (!configured.ok)
+        return makeError("provision.failed",
+                         configured.error == Protocol::ErrorCode::InvalidArgument
+                             ? "the authority key is not a point on P-256"
+                             : "storing the configuration failed");
     uint8_t hostEntropy[Protocol::kHostEntropyBytes];
     if (!device.entropy.fill(hostEntropy, sizeof hostEntropy))
         return makeError("provision.failed", "no system entropy");

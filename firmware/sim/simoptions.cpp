@@ -63,6 +63,9 @@ std::string simUsage()
            "  --port-file F       write the bound port to F\n"
            "  --device-id HEX16   device id for a fresh state (default random)\n"
            "  --vendor V, --type T, --subscriber S   class attributes (≤ 24 bytes each)\n"
+           "  --authority-key B64 the portal's device-authority key (base64 of the 65-byte\n"
+           "                      point; `iot-portald pki authority-key` prints it); needed\n"
+           "                      to provision without a wizard\n"
            "  --pan-id N          802.15.4 PAN id to configure (default 13106)\n"
            "  --channel N         802.15.4 channel 11..26 (default 12)\n"
            "  --interval-ms N     reporting interval (init: rounded up to seconds, default\n"
@@ -113,9 +116,9 @@ Result<SimOptions> parseSimOptions(int argc, const char *const *argv)
             name.resize(equals);
         }
         static const char *const knownOptions[] = {
-            "state",       "listen",    "port",       "port-file",  "device-id",
-            "vendor",      "type",      "subscriber", "pan-id",     "channel",
-            "interval-ms", "resend-ms", "hello-ms",   "sensor-base"};
+            "state",       "listen",    "port",       "port-file",   "device-id",
+            "vendor",      "type",      "subscriber", "pan-id",      "channel",
+            "interval-ms", "resend-ms", "hello-ms",   "sensor-base", "authority-key"};
         bool known = false;
         for (const char *option : knownOptions)
             known = known || name == option;
@@ -131,7 +134,7 @@ Result<SimOptions> parseSimOptions(int argc, const char *const *argv)
                                name == "resend-ms" || name == "hello-ms" || name == "sensor-base";
         const bool provisioning = name == "device-id" || name == "vendor" || name == "type" ||
                                   name == "subscriber" || name == "pan-id" || name == "channel" ||
-                                  name == "interval-ms";
+                                  name == "interval-ms" || name == "authority-key";
         if ((serveOnly && command != SimCommand::Serve) ||
             (provisioning && command == SimCommand::PublicKey))
             return usageError("--" + name + " does not apply to this command");
@@ -158,6 +161,13 @@ Result<SimOptions> parseSimOptions(int argc, const char *const *argv)
             (name == "vendor" ? options.vendor
              : name == "type" ? options.type
                               : options.subscriber) = value;
+        } else if (name == "authority-key") {
+            const auto bytes = fromBase64(value);
+            valid = bytes && bytes->size() == Protocol::kPublicKeyBytes && (*bytes)[0] == 0x04;
+            if (valid) {
+                options.authorityKey.emplace();
+                std::memcpy(options.authorityKey->data(), bytes->data(), bytes->size());
+            }
         } else if (name == "pan-id") {
             valid = parseUnsigned(value, 0, 0xffff, options.panId);
         } else if (name == "channel") {

@@ -36,6 +36,8 @@ struct SimOptions
     std::optional<std::string> vendor;
     std::optional<std::string> type;
     std::optional<std::string> subscriber;
+    // The portal's device-authority key (04 ‖ x ‖ y), for init and serve's provisioning.
+    std::optional<std::array<uint8_t, Protocol::kPublicKeyBytes>> authorityKey;
     uint16_t panId = 0x3332; // XBee's factory PAN id
     uint8_t channel = 12;
     std::optional<uint32_t> intervalMs; // serve: overrides the configured interval

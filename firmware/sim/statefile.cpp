@@ -24,6 +24,9 @@ constexpr int kFormatVersion = 1;
 const char *const kKeys[] = {"format",  "device_id",   "locked",     "has_config",   "pan_id",
                              "channel", "vendor",      "type",       "subscriber",   "interval_s",
                              "has_key", "private_key", "public_key", "counter_limit"};
+// Absent from a state of the first layout (before device-link version 2): such a device has no
+// authority key until PROV_SET_AUTHORITY.
+constexpr const char *kAuthorityKey = "authority_key";
 
 Error malformed(const std::string &what)
 {
@@ -126,7 +129,7 @@ Result<DeviceRecord> loadStateFile(const std::string &path)
         if (equals == std::string_view::npos)
             return malformed("a line without '='");
         const std::string key(line.substr(0, equals));
-        bool known = false;
+        bool known = key == kAuthorityKey;
         for (const char *candidate : kKeys)
             known = known || key == candidate;
         if (!known)
@@ -174,6 +177,14 @@ Result<DeviceRecord> loadStateFile(const std::string &path)
     FirmwareCrypto::wipeSecret(privateKey->data(), privateKey->size());
     std::memcpy(record.publicKey, publicKey->data(), publicKey->size());
     FirmwareCrypto::wipeSecret(values["private_key"].data(), values["private_key"].size());
+    if (const auto authority = values.find(kAuthorityKey);
+        authority != values.end() && !authority->second.empty()) {
+        const auto key = fromHex(authority->second, sizeof record.authorityKey);
+        if (!key)
+            return malformed("authority_key is not 64 bytes of hex");
+        std::memcpy(record.authorityKey, key->data(), key->size());
+        record.hasAuthority = true;
+    }
     if (!SensorNode::isRecordConsistent(record))
         return malformed("inconsistent record");
     return record;
@@ -203,6 +214,8 @@ Result<void> saveStateFile(const std::string &path, const DeviceRecord &record)
     line("private_key", toHex(record.privateKey, sizeof record.privateKey));
     line("public_key", toHex(record.publicKey, sizeof record.publicKey));
     line("counter_limit", std::to_string(record.counterLimit));
+    line(kAuthorityKey, record.hasAuthority ? toHex(record.authorityKey, sizeof record.authorityKey)
+                                            : std::string());
 
     const std::string temporary = path + ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

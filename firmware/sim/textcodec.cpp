@@ -61,6 +61,45 @@ std::string toBase64(const uint8_t *data, size_t size)
     return text;
 }
 
+std::optional<std::vector<uint8_t>> fromBase64(std::string_view text)
+{
+    if (text.size() % 4 != 0 || text.size() > 4096)
+        return std::nullopt;
+    const auto valueOf = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z')
+            return c - 'A';
+        if (c >= 'a' && c <= 'z')
+            return c - 'a' + 26;
+        if (c >= '0' && c <= '9')
+            return c - '0' + 52;
+        if (c == '+')
+            return 62;
+        if (c == '/')
+            return 63;
+        return -1;
+    };
+    std::vector<uint8_t> bytes;
+    for (size_t i = 0; i < text.size(); i += 4) {
+        const bool last = i + 4 == text.size();
+        const int padding = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
+        if (padding == 1 && text[i + 2] == '=')
+            return std::nullopt; // "x=y=" style: '=' only at the end
+        uint32_t group = 0;
+        for (size_t j = 0; j < 4; ++j) {
+            const int value = j >= 4 - size_t(padding) ? 0 : valueOf(text[i + j]);
+            if (value < 0)
+                return std::nullopt;
+            group = group << 6 | uint32_t(value);
+        }
+        bytes.push_back(uint8_t(group >> 16));
+        if (padding < 2)
+            bytes.push_back(uint8_t(group >> 8));
+        if (padding < 1)
+            bytes.push_back(uint8_t(group));
+    }
+    return bytes;
+}
+
 std::string escapeValue(std::string_view value)
 {
     std::string text;

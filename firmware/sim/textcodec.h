@@ -16,6 +16,8 @@ std::string toHex(const uint8_t *data, size_t size);
 std::optional<std::vector<uint8_t>> fromHex(std::string_view text, size_t size);
 
 std::string toBase64(const uint8_t *data, size_t size);
+// Standard padded base64 (at most 4096 characters); nullopt for anything else.
+std::optional<std::vector<uint8_t>> fromBase64(std::string_view text);
 
 // "\\" → "\\\\", newline → "\\n", carriage return → "\\r": a value stays on one line.
 std::string escapeValue(std::string_view value);

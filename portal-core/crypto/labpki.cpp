@@ -213,6 +213,43 @@ Result<void> writePair(const LabPkiFilePair &pair, const Issued &issued)
                                kCertificateFileMode);
 }
 
+Result<void> checkKeyMode(const std::string &keyPath)
+{
+    struct stat status = {};
+    if (::stat(keyPath.c_str(), &status) != 0) {
+        return ioError(keyPath, "cannot stat", errno);
+    }
+    if ((status.st_mode & 0077) != 0) {
+        return makeError("labpki.insecure_key",
+                         "key file is readable or writable by group or others: " + keyPath);
+    }
+    return {};
+}
+
+// The device-authority key signs attach authorisations; devices hold its public half from
+// provisioning, so it is made once and never reissued (rotating it re-provisions every device).
+Result<bool> ensureDeviceAuthorityKey(const std::string &keyPath)
+{
+    std::error_code error;
+    if (fs::exists(keyPath, error)) {
+        Result<void> checked = checkKeyMode(keyPath);
+        if (!checked) {
+            return checked.error();
+        }
+        return false;
+    }
+    Result<PrivateKey> key = PrivateKey::generateP256();
+    if (!key) {
+        return key.error();
+    }
+    const SecretBytes pem = key->toPem();
+    Result<void> written = writeFileAtomically(keyPath, pem.view(), kKeyFileMode);
+    if (!written) {
+        return written.error();
+    }
+    return true;
+}
+
 Result<void> createAll(const LabPkiPaths &paths, const LabPkiOptions &options)
 {
     // Everything is generated before the first file is written, so a refused name leaves
@@ -431,14 +468,9 @@ Result<void> upgrade(const LabPkiPaths &paths, const LabPkiOptions &options,
 Result<void> checkKeyModes(const LabPkiPaths &paths)
 {
     for (const Entry &entry : kEntries) {
-        const std::string &keyPath = (paths.*entry.member).keyPath;
-        struct stat status = {};
-        if (::stat(keyPath.c_str(), &status) != 0) {
-            return ioError(keyPath, "cannot stat", errno);
-        }
-        if ((status.st_mode & 0077) != 0) {
-            return makeError("labpki.insecure_key",
-                             "key file is readable or writable by group or others: " + keyPath);
+        Result<void> checked = checkKeyMode((paths.*entry.member).keyPath);
+        if (!checked) {
+            return checked;
         }
     }
     return {};
@@ -475,6 +507,7 @@ Result<LabPkiPaths> LabPki::ensure(const std::string &directory, const LabPkiOpt
         return directoryReady.error();
     }
     LabPkiPaths paths = pathsIn(fs::path(directory));
+    paths.deviceAuthorityKeyPath = (fs::path(directory) / "device-authority.key").string();
     size_t presentCount = 0;
     std::string firstMissingOfFirstLayout;
     std::string halfPair;
@@ -508,6 +541,13 @@ Result<LabPkiPaths> LabPki::ensure(const std::string &directory, const LabPkiOpt
         if (!upgraded) {
             return upgraded.error();
         }
+        Result<bool> authority = ensureDeviceAuthorityKey(paths.deviceAuthorityKeyPath);
+        if (!authority) {
+            return authority.error();
+        }
+        if (*authority) {
+            paths.upgraded.push_back("created the device-authority key");
+        }
         if (!paths.upgraded.empty()) {
             Result<void> synced = syncDirectory(directory);
             if (!synced) {
@@ -524,6 +564,10 @@ Result<LabPkiPaths> LabPki::ensure(const std::string &directory, const LabPkiOpt
     Result<void> created = createAll(paths, options);
     if (!created) {
         return created.error();
+    }
+    Result<bool> authority = ensureDeviceAuthorityKey(paths.deviceAuthorityKeyPath);
+    if (!authority) {
+        return authority.error();
     }
     Result<void> synced = syncDirectory(directory);
     if (!synced) {

@@ -17,7 +17,8 @@
 //                          policy kAdminPolicyOid (identity.h)
 //
 // Each as <name>.crt (PEM, 0644) and <name>.key (unencrypted PKCS#8 PEM, 0600). A server
-// certificate's CN is its first DNS name.
+// certificate's CN is its first DNS name. Beside them, device-authority.key (0600, no
+// certificate): 21 files in all.
 //
 // Contract:
 // - Idempotent: when all 20 files exist and are current they are reused as they are (only
@@ -81,6 +82,11 @@ struct LabPkiPaths
     LabPkiFilePair gatewayCa;
     LabPkiFilePair adminCa;
     LabPkiFilePair usersCa;
+    // device-authority.key (PKCS#8 PEM, 0600), a P-256 key of its own with no certificate: it
+    // signs attach authorisations, and provisioning writes its public half into every device.
+    // Made once with the PKI, or added by the next call to an older layout ("created the
+    // device-authority key" in `upgraded`), never reissued.
+    std::string deviceAuthorityKeyPath;
     // True when this call created the files, false when it reused or upgraded them.
     bool created = false;
     // What an upgrade of an older layout did, one line per step; empty otherwise.

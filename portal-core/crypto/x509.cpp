@@ -44,6 +44,11 @@ struct X509Access
     }
 };
 
+EVP_PKEY *opensslKey(const PrivateKey &key)
+{
+    return X509Access::handle(key);
+}
+
 } // namespace Internal
 
 using Internal::PkeyPtr;

@@ -45,6 +45,8 @@ inline constexpr size_t kMaxUriBytes = 200;
 // Longer validities are refused as likely unit mistakes (milliseconds for seconds).
 inline constexpr int64_t kMaxValiditySeconds = int64_t(50) * 366 * 24 * 3600;
 
+class PrivateKey;
+
 namespace Internal {
 struct PkeyDeleter
 {
@@ -58,6 +60,9 @@ using PkeyPtr = std::unique_ptr<evp_pkey_st, PkeyDeleter>;
 using X509Ptr = std::unique_ptr<x509_st, X509Deleter>;
 // Wraps and unwraps the OpenSSL handles; defined in x509.cpp only.
 struct X509Access;
+// The OpenSSL key of a PrivateKey, for the other OpenSSL users of this library
+// (attachcrypto.cpp); never null, owned by the PrivateKey.
+evp_pkey_st *opensslKey(const PrivateKey &key);
 } // namespace Internal
 
 // A P-256 public key (no private part). Copies share the immutable OpenSSL object.

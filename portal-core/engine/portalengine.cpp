@@ -65,7 +65,8 @@ PortalEngine::PortalEngine(Store::Store &store, Cloud::CloudBackend &backend,
           store, *m_admin, m_credentials,
           [this](const QString &actor, const QString &action, const QString &subject,
                  const QString &detail) { audit(actor, action, subject, detail); },
-          [this] { return now(); }, this))
+          [this] { return now(); }, this)),
+      m_exchange(store, m_config.deviceAuthority)
 {
     connect(m_configurator, &InstanceConfigurator::finished, this, &PortalEngine::onConfigured);
     connect(m_configurator, &InstanceConfigurator::output, this, &PortalEngine::onRunOutput);
@@ -134,7 +135,18 @@ Result<void> PortalEngine::admitGateway(const QString &gatewayId, const QString 
     return {};
 }
 
-Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const AttachRequest &request)
+Result<Store::DeviceClass> PortalEngine::classFor(const DeviceAttributes &attributes)
+{
+    auto classes = m_store.deviceClasses();
+    if (!classes)
+        return internal(classes.error());
+    const auto deviceClass = matchDeviceClass(*classes, attributes);
+    if (!deviceClass)
+        return portalError("portal.no_class", "no device class matches these attributes");
+    return *deviceClass;
+}
+
+Result<void> PortalEngine::checkAdmissible(const QString &gatewayId, const AttachRequest &request)
 {
     const QString actor = QStringLiteral("gateway:") + gatewayId;
     const QString subject = QStringLiteral("device:") + request.deviceId;
@@ -142,18 +154,49 @@ Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const Attach
     if (!existing && existing.error().code != "store.not_found")
         return internal(existing.error());
     if (!existing) {
-        auto classes = m_store.deviceClasses();
-        if (!classes)
-            return internal(classes.error());
-        const auto deviceClass = matchDeviceClass(*classes, request.attributes);
+        auto deviceClass = classFor(request.attributes);
         if (!deviceClass)
-            return portalError("portal.no_class", "no device class matches these attributes");
+            return deviceClass.error();
         if (deviceClass->enrolment == Store::Enrolment::Preregistered) {
             audit(actor, QStringLiteral("device.enrolment_refused"), subject,
                   QStringLiteral("unknown device in preregistered class ") + deviceClass->name);
             return portalError("portal.enrolment_refused",
                                "this device is not registered with the portal");
         }
+        return {};
+    }
+    if (existing->revoked) {
+        audit(actor, QStringLiteral("device.enrolment_refused"), subject,
+              QStringLiteral("device revoked"));
+        return portalError("portal.enrolment_refused", "this device is revoked");
+    }
+    if (existing->publicKey != request.publicKey) {
+        audit(actor, QStringLiteral("device.enrolment_refused"), subject,
+              QStringLiteral("public key differs from the registered one"));
+        return portalError("portal.enrolment_refused",
+                           "the public key differs from the registered one");
+    }
+    if (!existing->gatewayId.isEmpty() && existing->gatewayId != gatewayId) {
+        audit(actor, QStringLiteral("device.attach_refused"), subject,
+              QStringLiteral("attached to gateway ") + existing->gatewayId);
+        return portalError("portal.forbidden", "the device is attached to another gateway");
+    }
+    return {};
+}
+
+Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const AttachRequest &request)
+{
+    const QString actor = QStringLiteral("gateway:") + gatewayId;
+    const QString subject = QStringLiteral("device:") + request.deviceId;
+    if (auto admissible = checkAdmissible(gatewayId, request); !admissible)
+        return admissible.error();
+    auto existing = m_store.findDevice(request.deviceId);
+    if (!existing && existing.error().code != "store.not_found")
+        return internal(existing.error());
+    if (!existing) {
+        auto deviceClass = classFor(request.attributes);
+        if (!deviceClass)
+            return deviceClass.error();
         Store::Device device;
         device.id = request.deviceId;
         device.publicKey = request.publicKey;
@@ -174,22 +217,6 @@ Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const Attach
         return *stored;
     }
     Store::Device device = *existing;
-    if (device.revoked) {
-        audit(actor, QStringLiteral("device.enrolment_refused"), subject,
-              QStringLiteral("device revoked"));
-        return portalError("portal.enrolment_refused", "this device is revoked");
-    }
-    if (device.publicKey != request.publicKey) {
-        audit(actor, QStringLiteral("device.enrolment_refused"), subject,
-              QStringLiteral("public key differs from the registered one"));
-        return portalError("portal.enrolment_refused",
-                           "the public key differs from the registered one");
-    }
-    if (!device.gatewayId.isEmpty() && device.gatewayId != gatewayId) {
-        audit(actor, QStringLiteral("device.attach_refused"), subject,
-              QStringLiteral("attached to gateway ") + device.gatewayId);
-        return portalError("portal.forbidden", "the device is attached to another gateway");
-    }
     bool changed = false;
     if (device.gatewayId.isEmpty()) {
         device.gatewayId = gatewayId;
@@ -213,6 +240,34 @@ Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const Attach
             return internal(updated.error());
     }
     return device;
+}
+
+Result<AttachChallengeView> PortalEngine::requestAttach(const QString &gatewayId,
+                                                        const AttachRequest &request,
+                                                        const QByteArray &gatewayKey)
+{
+    if (auto ensured = m_store.ensureGateway(gatewayId); !ensured)
+        return internal(ensured.error());
+    if (auto admissible = checkAdmissible(gatewayId, request); !admissible)
+        return admissible.error();
+    return m_exchange.issue(gatewayId, request, gatewayKey);
+}
+
+Result<ProvenAttach> PortalEngine::proveAttach(const QString &gatewayId, const AttachProof &proof)
+{
+    AttachRequest request;
+    auto authorisation = m_exchange.verify(gatewayId, proof, request);
+    if (!authorisation) {
+        if (authorisation.error().code != "portal.internal")
+            audit(QStringLiteral("gateway:") + gatewayId, QStringLiteral("device.proof_refused"),
+                  QStringLiteral("device:") + proof.deviceId,
+                  QString::fromStdString(authorisation.error().message));
+        return authorisation.error();
+    }
+    auto attached = attach(gatewayId, request);
+    if (!attached)
+        return attached.error();
+    return ProvenAttach{*attached, *authorisation};
 }
 
 Result<DeviceView> PortalEngine::attach(const QString &gatewayId, const AttachRequest &request)

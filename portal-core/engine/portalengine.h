@@ -27,6 +27,7 @@
 // configuring or ready is never silently replaced: the instance becomes failed with a reason
 // saying so, and its devices fail on their next push (they re-attach to a new instance).
 
+#include "attachexchange.h"
 #include "classmatcher.h"
 #include "devicecredential.h"
 #include "instanceconfigurator.h"
@@ -63,6 +64,8 @@ struct EngineConfig
     ConfiguratorConfig configuration; // Puppet over SSH for the configuring step
     // The time the life cycle's timeouts are measured with; empty: the system clock (UTC).
     std::function<QDateTime()> clock;
+    // Signs attach authorisations (LabPki's device-authority.key); null: proofs are refused.
+    std::shared_ptr<const Crypto::PrivateKey> deviceAuthority;
 };
 
 struct AttachRequest
@@ -71,6 +74,10 @@ struct AttachRequest
     DeviceAttributes attributes;
     QByteArray publicKey; // 65-byte uncompressed P-256 point
 };
+
+// The answer to a verified proof: the device as placed so far, and the authorisation the
+// gateway hands the device in ATTACH_ACCEPT.
+struct ProvenAttach;
 
 // What one reconciliation found and did. Machines without the portal's owner tag are never
 // listed, so never touched.
@@ -92,6 +99,12 @@ struct DeviceView
     QString instanceName;  // when ready: the typed name its server certificate carries
     QByteArray credential; // when ready
     QString reason;        // when failed
+};
+
+struct ProvenAttach
+{
+    DeviceView view;
+    QByteArray authorisation; // 64 bytes r ‖ s
 };
 
 class PortalEngine : public QObject
@@ -117,6 +130,16 @@ public:
     // The operations behind the routes, for a gateway already authenticated. Errors carry
     // the portal API codes: `portal.invalid`, `portal.no_class`, `portal.enrolment_refused`,
     // `portal.forbidden`, `portal.not_found`, `portal.internal`.
+    // The attach exchange: requestAttach checks the device may be attached through this
+    // gateway and issues a challenge; proveAttach verifies the device's proof (errors of
+    // AttachExchange::verify; a refused proof is audited `device.proof_refused`), then attaches.
+    // gatewayKey: the gateway's ephemeral point G of this attach (65 bytes).
+    Result<AttachChallengeView> requestAttach(const QString &gatewayId,
+                                              const AttachRequest &request,
+                                              const QByteArray &gatewayKey);
+    Result<ProvenAttach> proveAttach(const QString &gatewayId, const AttachProof &proof);
+    // Enrols and places a device whose possession of its key is proven (proveAttach; the
+    // engine's tests call it directly).
     Result<DeviceView> attach(const QString &gatewayId, const AttachRequest &request);
     Result<DeviceView> device(const QString &gatewayId, const QString &deviceId);
     Result<void> detach(const QString &gatewayId, const QString &deviceId);
@@ -133,6 +156,10 @@ public slots:
     void tick();
 
 private:
+    // The class a new device with these attributes belongs to (`portal.no_class`: none).
+    Result<Store::DeviceClass> classFor(const DeviceAttributes &attributes);
+    // Whether the device may be attached through this gateway (refusals audited).
+    Result<void> checkAdmissible(const QString &gatewayId, const AttachRequest &request);
     Result<Store::Device> enrol(const QString &gatewayId, const AttachRequest &request);
     Result<DeviceView> view(const Store::Device &device);
     void superviseInstances();
@@ -182,6 +209,7 @@ private:
     InstanceConfigurator *m_configurator;
     QTimer *m_timer;
     InstancePusher *m_pusher;
+    AttachExchange m_exchange;
     QHash<qint64, qint64> m_authFailuresPulledMs;  // instance id → newest last_ms copied
     QHash<qint64, QDateTime> m_authFailuresPullAt; // instance id → next pull (in flight: absent)
     QSet<qint64> m_authFailuresPulling;

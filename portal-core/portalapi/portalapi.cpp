@@ -30,8 +30,10 @@ int statusFor(const Error &error)
     if (code == "portal.unauthenticated" || code == "portal.reenrol")
         return 401;
     if (code == "portal.forbidden" || code == "portal.enrolment_refused" ||
-        code == "portal.wrong_identity")
+        code == "portal.wrong_identity" || code == "portal.proof_refused")
         return 403;
+    if (code == "portal.challenge_unknown")
+        return 409;
     if (code == "portal.not_found")
         return 404;
     if (code == "portal.too_large")
@@ -106,9 +108,44 @@ Result<QJsonObject> parseObject(const QByteArray &body)
     return document.object();
 }
 
-Result<Engine::AttachRequest> parseAttach(const QJsonObject &object)
+// A base64 text field of exactly `size` bytes.
+Result<QByteArray> parseBase64(const QJsonObject &object, const char *name, qsizetype size)
+{
+    const QJsonValue value = object.value(QLatin1String(name));
+    const std::string what =
+        std::string(name) + " must be base64 of " + std::to_string(size) + " bytes";
+    if (!value.isString() || value.toString().size() > 4 * size)
+        return portalError("portal.invalid", what);
+    auto decoded = QByteArray::fromBase64Encoding(value.toString().toLatin1(),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.size() != size)
+        return portalError("portal.invalid", what);
+    return decoded.decoded;
+}
+
+// A P-256 point, SEC1 uncompressed (65 bytes), in base64.
+Result<QByteArray> parsePoint(const QJsonObject &object, const char *name)
+{
+    auto point = parseBase64(object, name, 65);
+    if (!point)
+        return point.error();
+    const auto *bytes = reinterpret_cast<const uint8_t *>(point->constData());
+    if (!Crypto::Es256PublicKey::fromUncompressedPoint(Crypto::ByteView(bytes, 65)))
+        return portalError("portal.invalid", std::string(name) + " is not a point on P-256");
+    return *point;
+}
+
+// An attach request and the gateway's ephemeral point G that comes with it.
+struct AttachCall
 {
     Engine::AttachRequest request;
+    QByteArray gatewayKey;
+};
+
+Result<AttachCall> parseAttach(const QJsonObject &object)
+{
+    AttachCall call;
+    Engine::AttachRequest &request = call.request;
     const QJsonValue id = object.value(QStringLiteral("deviceId"));
     if (!id.isString() || !Store::isValidDeviceId(id.toString()))
         return portalError("portal.invalid", "deviceId must be 16 lowercase hex digits");
@@ -124,18 +161,34 @@ Result<Engine::AttachRequest> parseAttach(const QJsonObject &object)
                                std::string(name) + " must be text of at most 64 printable chars");
         *target = value.toString();
     }
-    const QJsonValue key = object.value(QStringLiteral("publicKey"));
-    if (!key.isString() || key.toString().size() > 200)
-        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
-    auto decoded = QByteArray::fromBase64Encoding(key.toString().toLatin1(),
-                                                  QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded || decoded.decoded.size() != 65)
-        return portalError("portal.invalid", "publicKey must be base64 of a 65-byte point");
-    const auto *bytes = reinterpret_cast<const uint8_t *>(decoded.decoded.constData());
-    if (!Crypto::Es256PublicKey::fromUncompressedPoint(Crypto::ByteView(bytes, 65)))
-        return portalError("portal.invalid", "publicKey is not a point on P-256");
-    request.publicKey = decoded.decoded;
-    return request;
+    auto publicKey = parsePoint(object, "publicKey");
+    if (!publicKey)
+        return publicKey.error();
+    request.publicKey = *publicKey;
+    auto gatewayKey = parsePoint(object, "gatewayKey");
+    if (!gatewayKey)
+        return gatewayKey.error();
+    call.gatewayKey = *gatewayKey;
+    return call;
+}
+
+Result<Engine::AttachProof> parseProof(const QString &deviceId, const QJsonObject &object)
+{
+    Engine::AttachProof proof;
+    proof.deviceId = deviceId;
+    auto challenge = parseBase64(object, "challenge", 16);
+    if (!challenge)
+        return challenge.error();
+    proof.challenge = *challenge;
+    auto deviceKey = parsePoint(object, "deviceKey");
+    if (!deviceKey)
+        return deviceKey.error();
+    proof.deviceKey = *deviceKey;
+    auto signature = parseBase64(object, "signature", 64);
+    if (!signature)
+        return signature.error();
+    proof.signature = *signature;
+    return proof;
 }
 
 constexpr int kMaxGatewayClockAheadS = 300;
@@ -292,6 +345,7 @@ Http::HttpAnswer PortalApi::handle(const Http::HttpRequest &request)
     static const QRegularExpression heartbeatPath(
         QStringLiteral("^/api/v1/gateways/([^/]+)/heartbeat$"));
     static const QRegularExpression devicePath(QStringLiteral("^/api/v1/devices/([^/]+)$"));
+    static const QRegularExpression proofPath(QStringLiteral("^/api/v1/devices/([^/]+)/proof$"));
     const auto methodNotAllowed = [] {
         return errorAnswer(portalError("portal.invalid", "method not allowed"));
     };
@@ -338,15 +392,41 @@ Http::HttpAnswer PortalApi::handle(const Http::HttpRequest &request)
         auto parsed = parseAttach(*object);
         if (!parsed)
             return errorAnswer(parsed.error());
-        auto result = m_engine.attach(gatewayId, *parsed);
-        if (!result)
-            return errorAnswer(result.error());
-        if (result->state == Store::DeviceState::Pending) {
-            Http::HttpAnswer answer = Http::jsonAnswer(202, QJsonDocument(toJson(*result)));
+        auto challenge = m_engine.requestAttach(gatewayId, parsed->request, parsed->gatewayKey);
+        if (!challenge)
+            return errorAnswer(challenge.error());
+        return Http::jsonAnswer(
+            202,
+            QJsonDocument(QJsonObject{
+                {QStringLiteral("deviceId"), challenge->deviceId},
+                {QStringLiteral("state"), QStringLiteral("proof_required")},
+                {QStringLiteral("challenge"), QString::fromLatin1(challenge->challenge.toBase64())},
+                {QStringLiteral("expires"), challenge->expires.toString(Qt::ISODate)}}));
+    }
+    if (const auto match = proofPath.match(request.path); match.hasMatch()) {
+        if (request.method != "POST")
+            return methodNotAllowed();
+        const QString deviceId = match.captured(1);
+        if (!Store::isValidDeviceId(deviceId))
+            return errorAnswer(portalError("portal.not_found", "no such device"));
+        auto object = parseObject(request.body);
+        if (!object)
+            return errorAnswer(object.error());
+        auto proof = parseProof(deviceId, *object);
+        if (!proof)
+            return errorAnswer(proof.error());
+        auto proven = m_engine.proveAttach(gatewayId, *proof);
+        if (!proven)
+            return errorAnswer(proven.error());
+        QJsonObject body = toJson(proven->view);
+        body.insert(QStringLiteral("authorisation"),
+                    QString::fromLatin1(proven->authorisation.toBase64()));
+        if (proven->view.state == Store::DeviceState::Pending) {
+            Http::HttpAnswer answer = Http::jsonAnswer(202, QJsonDocument(body));
             answer.headers.append({"Retry-After", QByteArray::number(m_config.retryAfterS)});
             return answer;
         }
-        return Http::jsonAnswer(200, QJsonDocument(toJson(*result)));
+        return Http::jsonAnswer(200, QJsonDocument(body));
     }
     if (const auto match = devicePath.match(request.path); match.hasMatch()) {
         const QString deviceId = match.captured(1);

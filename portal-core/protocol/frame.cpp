@@ -27,7 +27,14 @@ void increment(uint32_t &counter)
 FrameEncodeResult encodeFrame(uint8_t type, uint16_t seq, const uint8_t *payload,
                               size_t payloadSize, uint8_t *output, size_t outputCapacity)
 {
-    if (payloadSize > kMaxPayloadBytes)
+    return encodeFrameParts(type, seq, payload, payloadSize, nullptr, 0, output, outputCapacity);
+}
+
+FrameEncodeResult encodeFrameParts(uint8_t type, uint16_t seq, const uint8_t *payload,
+                                   size_t payloadSize, const uint8_t *trailer, size_t trailerSize,
+                                   uint8_t *output, size_t outputCapacity)
+{
+    if (payloadSize > kMaxPayloadBytes || trailerSize > kMaxPayloadBytes - payloadSize)
         return encodeFailure(FrameEncodeError::PayloadTooLarge);
     uint8_t body[kMaxBodyBytes];
     body[0] = kLinkVersion;
@@ -36,7 +43,9 @@ FrameEncodeResult encodeFrame(uint8_t type, uint16_t seq, const uint8_t *payload
     body[3] = static_cast<uint8_t>(seq & 0xFF);
     if (payloadSize > 0)
         memcpy(body + kBodyHeaderBytes, payload, payloadSize);
-    const size_t crcOffset = kBodyHeaderBytes + payloadSize;
+    if (trailerSize > 0)
+        memcpy(body + kBodyHeaderBytes + payloadSize, trailer, trailerSize);
+    const size_t crcOffset = kBodyHeaderBytes + payloadSize + trailerSize;
     const uint16_t crc = crc16CcittFalse(body, crcOffset);
     body[crcOffset] = static_cast<uint8_t>(crc >> 8);
     body[crcOffset + 1] = static_cast<uint8_t>(crc & 0xFF);

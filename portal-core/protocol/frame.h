@@ -27,6 +27,11 @@ struct FrameEncodeResult
 // when `payloadSize` is 0. Uses kMaxBodyBytes of stack.
 FrameEncodeResult encodeFrame(uint8_t type, uint16_t seq, const uint8_t *payload,
                               size_t payloadSize, uint8_t *output, size_t outputCapacity);
+// The same with the frame's payload given as payload ‖ trailer (either may be empty), so a
+// caller that appends a few bytes (a sealed frame's counter and tag) needs no copy of its own.
+FrameEncodeResult encodeFrameParts(uint8_t type, uint16_t seq, const uint8_t *payload,
+                                   size_t payloadSize, const uint8_t *trailer, size_t trailerSize,
+                                   uint8_t *output, size_t outputCapacity);
 
 // A frame delivered by FrameReader. `payload` points into the reader and stays valid until
 // the next call to feed().

@@ -9,7 +9,7 @@ namespace Portal {
 namespace Protocol {
 
 // The version byte at the start of every frame body. A reader drops other versions.
-constexpr uint8_t kLinkVersion = 1;
+constexpr uint8_t kLinkVersion = 2;
 
 // Largest CBOR payload of one frame.
 constexpr size_t kMaxPayloadBytes = 200;

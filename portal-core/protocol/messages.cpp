@@ -8,6 +8,7 @@ namespace Protocol {
 constexpr MessageType HelloMessage::kType;
 constexpr MessageType AttachChallengeMessage::kType;
 constexpr MessageType AttachProofMessage::kType;
+constexpr MessageType AttachAcceptMessage::kType;
 constexpr MessageType ReadingMessage::kType;
 constexpr MessageType CommandMessage::kType;
 constexpr MessageType CommandStatusMessage::kType;
@@ -230,7 +231,7 @@ private:
 bool isKnownMessageType(uint8_t type)
 {
     return (type >= static_cast<uint8_t>(MessageType::Hello) &&
-            type <= static_cast<uint8_t>(MessageType::Error)) ||
+            type <= static_cast<uint8_t>(MessageType::AttachAccept)) ||
            (type >= static_cast<uint8_t>(MessageType::ProvInfoRequest) &&
             type <= static_cast<uint8_t>(MessageType::ProvLock));
 }
@@ -254,6 +255,8 @@ const char *messageTypeName(MessageType type)
         return "ACK";
     case MessageType::Error:
         return "ERROR";
+    case MessageType::AttachAccept:
+        return "ATTACH_ACCEPT";
     case MessageType::ProvInfoRequest:
         return "PROV_INFO_REQUEST";
     case MessageType::ProvInfoResponse:
@@ -386,30 +389,102 @@ MessageError decodeSingleBytes(ByteView payload, uint8_t *out, size_t size)
 
 MessageError AttachChallengeMessage::encode(Payload &payload) const
 {
-    return encodeSingleBytes(payload, nonce, kAttachNonceBytes);
+    if (gatewayKey[0] != kSec1Uncompressed)
+        return MessageError::OutOfRange;
+    MapEncoder encoder(payload, 2);
+    encoder.bytesField(1, challenge, kAttachChallengeBytes);
+    encoder.bytesField(2, gatewayKey, kPublicKeyBytes);
+    return encoder.finish();
 }
 
 MessageError AttachChallengeMessage::decode(ByteView payload)
 {
-    return decodeSingleBytes(payload, nonce, kAttachNonceBytes);
+    MapDecoder decoder(payload);
+    PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.begin());
+    for (;;) {
+        uint8_t key = 0;
+        bool more = false;
+        PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.nextKey(key, more));
+        if (!more)
+            break;
+        if (key == 1) {
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.fixedBytes(challenge, kAttachChallengeBytes));
+        } else if (key == 2) {
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.fixedBytes(gatewayKey, kPublicKeyBytes));
+            if (gatewayKey[0] != kSec1Uncompressed)
+                return MessageError::OutOfRange;
+        } else {
+            return MessageError::UnknownKey;
+        }
+    }
+    return decoder.end(keyBit(1) | keyBit(2));
 }
 
 MessageError AttachProofMessage::encode(Payload &payload) const
 {
-    return encodeSingleBytes(payload, signature, kEs256SignatureBytes);
+    if (deviceKey[0] != kSec1Uncompressed)
+        return MessageError::OutOfRange;
+    MapEncoder encoder(payload, 2);
+    encoder.bytesField(1, deviceKey, kPublicKeyBytes);
+    encoder.bytesField(2, signature, kEs256SignatureBytes);
+    return encoder.finish();
 }
 
 MessageError AttachProofMessage::decode(ByteView payload)
 {
-    return decodeSingleBytes(payload, signature, kEs256SignatureBytes);
+    MapDecoder decoder(payload);
+    PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.begin());
+    for (;;) {
+        uint8_t key = 0;
+        bool more = false;
+        PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.nextKey(key, more));
+        if (!more)
+            break;
+        if (key == 1) {
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.fixedBytes(deviceKey, kPublicKeyBytes));
+            if (deviceKey[0] != kSec1Uncompressed)
+                return MessageError::OutOfRange;
+        } else if (key == 2) {
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.fixedBytes(signature, kEs256SignatureBytes));
+        } else {
+            return MessageError::UnknownKey;
+        }
+    }
+    return decoder.end(keyBit(1) | keyBit(2));
 }
 
-void buildAttachProofInput(const uint8_t nonce[kAttachNonceBytes],
-                           const uint8_t deviceId[kDeviceIdBytes],
-                           uint8_t input[kAttachProofInputBytes])
+MessageError AttachAcceptMessage::encode(Payload &payload) const
 {
-    memcpy(input, nonce, kAttachNonceBytes);
-    memcpy(input + kAttachNonceBytes, deviceId, kDeviceIdBytes);
+    if (gatewayId.size == 0 || !isValidText(gatewayId))
+        return MessageError::OutOfRange;
+    MapEncoder encoder(payload, 2);
+    encoder.textField(1, gatewayId);
+    encoder.bytesField(2, authorisation, kEs256SignatureBytes);
+    return encoder.finish();
+}
+
+MessageError AttachAcceptMessage::decode(ByteView payload)
+{
+    MapDecoder decoder(payload);
+    PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.begin());
+    for (;;) {
+        uint8_t key = 0;
+        bool more = false;
+        PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.nextKey(key, more));
+        if (!more)
+            break;
+        if (key == 1) {
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.text(gatewayId));
+            if (gatewayId.size == 0)
+                return MessageError::OutOfRange;
+        } else if (key == 2) {
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(
+                decoder.fixedBytes(authorisation, kEs256SignatureBytes));
+        } else {
+            return MessageError::UnknownKey;
+        }
+    }
+    return decoder.end(keyBit(1) | keyBit(2));
 }
 
 // ---- READING / PROV_TEST_READING_RESPONSE
@@ -676,13 +751,15 @@ MessageError ProvSetConfigMessage::encode(Payload &payload) const
 {
     if (channel < kMinChannel || channel > kMaxChannel ||
         reportingIntervalS < kMinReportingIntervalS ||
-        reportingIntervalS > kMaxReportingIntervalS || !isValidClassAttributes(classAttributes))
+        reportingIntervalS > kMaxReportingIntervalS || !isValidClassAttributes(classAttributes) ||
+        authorityKey[0] != kSec1Uncompressed)
         return MessageError::OutOfRange;
-    MapEncoder encoder(payload, 6);
+    MapEncoder encoder(payload, 7);
     encoder.unsignedField(1, panId);
     encoder.unsignedField(2, channel);
     encoder.classAttributes(classAttributes);
     encoder.unsignedField(6, reportingIntervalS);
+    encoder.bytesField(7, authorityKey, kPublicKeyBytes);
     return encoder.finish();
 }
 
@@ -717,11 +794,16 @@ MessageError ProvSetConfigMessage::decode(ByteView payload)
                 decoder.unsignedInRange(kMinReportingIntervalS, kMaxReportingIntervalS, number));
             reportingIntervalS = static_cast<uint32_t>(number);
             break;
+        case 7:
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.fixedBytes(authorityKey, kPublicKeyBytes));
+            if (authorityKey[0] != kSec1Uncompressed)
+                return MessageError::OutOfRange;
+            break;
         default:
             return MessageError::UnknownKey;
         }
     }
-    return decoder.end(0x7E); // keys 1..6
+    return decoder.end(0xFE); // keys 1..7
 }
 
 // ---- PROV_GENKEY / PROV_TEST_READING_REQUEST / PROV_LOCK

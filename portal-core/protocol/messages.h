@@ -31,6 +31,7 @@ enum class MessageType : uint8_t {
     CommandStatus = 0x06,   // device → gateway
     Ack = 0x07,             // either way
     Error = 0x08,           // either way
+    AttachAccept = 0x09,    // gateway → device
     ProvInfoRequest = 0x20, // wizard → device; the rest of 0x2x likewise request/response
     ProvInfoResponse = 0x21,
     ProvSetConfig = 0x22, // answered with ACK or ERROR
@@ -79,9 +80,10 @@ constexpr uint16_t kCapabilityReadings = 0x0001;
 constexpr uint16_t kCapabilityCommands = 0x0002;
 constexpr uint16_t kCapabilityProvisioning = 0x0004;
 
-constexpr size_t kAttachNonceBytes = 16;
-// ATTACH_PROOF signs nonce ‖ device id with ES256.
-constexpr size_t kAttachProofInputBytes = kAttachNonceBytes + kDeviceIdBytes;
+// The portal's single-use attach challenge (attachexchange.h).
+constexpr size_t kAttachChallengeBytes = 16;
+// Gateway ids as the portal names them ([a-z0-9-]{1,40}).
+constexpr size_t kMaxGatewayIdBytes = 40;
 constexpr size_t kHostEntropyBytes = 32;
 // SEC1 uncompressed point 04 ‖ x ‖ y: what OpenSSL and the portal store import directly.
 constexpr size_t kPublicKeyBytes = 65;
@@ -141,6 +143,7 @@ struct BoundedText
 typedef BoundedText<kMaxFirmwareVersionBytes> FirmwareVersionText;
 typedef BoundedText<kMaxBoardNameBytes> BoardNameText;
 typedef BoundedText<kMaxClassAttributeBytes> ClassAttributeText;
+typedef BoundedText<kMaxGatewayIdBytes> GatewayIdText;
 
 // Matched by the portal's device classes (DESIGN §5). Keys 3, 4, 5 wherever they appear.
 struct ClassAttributes
@@ -165,29 +168,40 @@ struct HelloMessage
     MessageError decode(ByteView payload);
 };
 
-// {1: nonce bstr(16)}
+// {1: challenge bstr(16), 2: gateway's ephemeral P-256 key G bstr(65, 04‖x‖y)}
 struct AttachChallengeMessage
 {
     static constexpr MessageType kType = MessageType::AttachChallenge;
-    uint8_t nonce[kAttachNonceBytes];
+    uint8_t challenge[kAttachChallengeBytes];
+    uint8_t gatewayKey[kPublicKeyBytes];
 
     MessageError encode(Payload &payload) const;
     MessageError decode(ByteView payload);
 };
 
-// {1: signature bstr(64)}: ES256 r‖s over buildAttachProofInput().
+// {1: device's ephemeral P-256 key D bstr(65), 2: signature bstr(64)}: ES256 r‖s with the
+// device key over attachProofParts() (attachexchange.h).
 struct AttachProofMessage
 {
     static constexpr MessageType kType = MessageType::AttachProof;
+    uint8_t deviceKey[kPublicKeyBytes];
     uint8_t signature[kEs256SignatureBytes];
 
     MessageError encode(Payload &payload) const;
     MessageError decode(ByteView payload);
 };
 
-void buildAttachProofInput(const uint8_t nonce[kAttachNonceBytes],
-                           const uint8_t deviceId[kDeviceIdBytes],
-                           uint8_t input[kAttachProofInputBytes]);
+// {1: gateway id text(1..40), 2: authorisation bstr(64)}: the portal's ES256 r‖s with the
+// device-authority key over attachAuthorisationParts().
+struct AttachAcceptMessage
+{
+    static constexpr MessageType kType = MessageType::AttachAccept;
+    GatewayIdText gatewayId;
+    uint8_t authorisation[kEs256SignatureBytes];
+
+    MessageError encode(Payload &payload) const;
+    MessageError decode(ByteView payload);
+};
 
 // Payload = COSE_Sign1_Tagged bytes. encode copies `sign1`; decode sets `sign1` to the
 // payload view (valid while it is), and fills `view` and `reading` (kid == device id checked).
@@ -282,7 +296,8 @@ struct ProvInfoResponseMessage
 };
 
 // {1: PAN id u16, 2: channel u8 (11..26), 3: vendor, 4: type, 5: subscriber,
-//  6: reporting interval s u32 (1..86400)}
+//  6: reporting interval s u32 (1..86400), 7: the portal's device-authority public key
+//  bstr(65, 04‖x‖y)}
 struct ProvSetConfigMessage
 {
     static constexpr MessageType kType = MessageType::ProvSetConfig;
@@ -290,6 +305,7 @@ struct ProvSetConfigMessage
     uint8_t channel;
     ClassAttributes classAttributes;
     uint32_t reportingIntervalS;
+    uint8_t authorityKey[kPublicKeyBytes];
 
     MessageError encode(Payload &payload) const;
     MessageError decode(ByteView payload);

@@ -164,6 +164,15 @@ const char *const kMigrations[] = {
     "CREATE TABLE device_removals ("
     " device_id TEXT NOT NULL, instance_id BIGINT NOT NULL, requested_ms BIGINT NOT NULL,"
     " PRIMARY KEY (device_id, instance_id))",
+
+    // Single-use attach challenges (the device proves its key to the portal), base64 text
+    // so that SQLite and PostgreSQL store them alike.
+    "CREATE TABLE attach_challenges ("
+    " challenge TEXT PRIMARY KEY NOT NULL, device_id TEXT NOT NULL, gateway_id TEXT NOT NULL,"
+    " request TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
+
+    // Public halves of the portal's own keys (base64), e.g. the device-authority key.
+    "CREATE TABLE portal_keys (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
 };
 
 constexpr int kPlacementAttempts = 8;
@@ -873,6 +882,64 @@ Result<QList<DeviceRemoval>> Store::deviceRemovals() const
     while (query.query().next())
         removals.append({query.query().value(0).toString(), query.query().value(1).toLongLong()});
     return removals;
+}
+
+Result<void> Store::addAttachChallenge(const AttachChallenge &challenge)
+{
+    StoreQuery purge(m_connectionName,
+                     QStringLiteral("DELETE FROM attach_challenges WHERE expires_ms < ?"));
+    if (!purge.exec({nowMs()}))
+        return sqlError("store.sql", purge.error());
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO attach_challenges (challenge, device_id,"
+                                    " gateway_id, request, expires_ms) VALUES (?, ?, ?, ?, ?)"));
+    if (!query.exec({QString::fromLatin1(challenge.challenge.toBase64()), challenge.deviceId,
+                     challenge.gatewayId, QString::fromUtf8(challenge.request),
+                     toMs(challenge.expires)}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<AttachChallenge> Store::takeAttachChallenge(const QByteArray &challenge)
+{
+    // One statement, so two proofs with the same challenge cannot both take it.
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("DELETE FROM attach_challenges WHERE challenge = ?"
+                                    " RETURNING device_id, gateway_id, request, expires_ms"));
+    if (!query.exec({QString::fromLatin1(challenge.toBase64())}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such attach challenge");
+    AttachChallenge taken;
+    taken.challenge = challenge;
+    taken.deviceId = query.query().value(0).toString();
+    taken.gatewayId = query.query().value(1).toString();
+    taken.request = query.query().value(2).toString().toUtf8();
+    taken.expires = fromMs(query.query().value(3));
+    if (!taken.expires.isValid() || taken.expires < QDateTime::currentDateTimeUtc())
+        return makeError("store.not_found", "the attach challenge expired");
+    return taken;
+}
+
+Result<void> Store::setPortalKey(const QString &name, const QByteArray &value)
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("INSERT INTO portal_keys (name, value) VALUES (?, ?)"
+                                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value"));
+    if (!query.exec({name, QString::fromLatin1(value.toBase64())}))
+        return sqlError("store.sql", query.error());
+    return {};
+}
+
+Result<QByteArray> Store::portalKey(const QString &name) const
+{
+    StoreQuery query(m_connectionName,
+                     QStringLiteral("SELECT value FROM portal_keys WHERE name = ?"));
+    if (!query.exec({name}))
+        return sqlError("store.sql", query.error());
+    if (!query.query().next())
+        return makeError("store.not_found", "no such portal key");
+    return QByteArray::fromBase64(query.query().value(0).toString().toLatin1());
 }
 
 Result<QList<Device>> Store::devicesOfGateway(const QString &gatewayId) const

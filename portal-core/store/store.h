@@ -80,6 +80,15 @@ public:
     Result<void> addDeviceRemoval(const QString &deviceId, qint64 instanceId);
     Result<void> finishDeviceRemoval(const QString &deviceId, qint64 instanceId);
     Result<QList<DeviceRemoval>> deviceRemovals() const;
+    // Attach challenges: stored by any portald, taken once by whichever answers the proof.
+    // takeAttachChallenge deletes the row and returns it (`store.not_found`: unknown, already
+    // taken, or expired); adding one also drops the expired ones.
+    Result<void> addAttachChallenge(const AttachChallenge &challenge);
+    Result<AttachChallenge> takeAttachChallenge(const QByteArray &challenge);
+    // Public values of the portal's own keys (the device-authority key's point, for the
+    // provisioning wizard), by name; `store.not_found` when none is stored.
+    Result<void> setPortalKey(const QString &name, const QByteArray &value);
+    Result<QByteArray> portalKey(const QString &name) const;
     Result<QList<Device>> devicesOfGateway(const QString &gatewayId) const;
     Result<QList<Device>> devicesOfInstance(qint64 instanceId) const;
     // Devices not failed yet of gateways that are blocked or whose certificate (its B-TID, as

@@ -80,6 +80,16 @@ struct DeviceRemoval
     qint64 instanceId = 0;
 };
 
+// A single-use attach challenge the portal gave a gateway (Store::addAttachChallenge).
+struct AttachChallenge
+{
+    QByteArray challenge; // 16 random bytes
+    QString deviceId;
+    QString gatewayId;
+    QByteArray request; // what the engine needs at the proof (its own JSON)
+    QDateTime expires;
+};
+
 // One device's line of a heartbeat (see Device's read-only fields).
 struct DeviceActivity
 {

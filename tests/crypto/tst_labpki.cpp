@@ -110,11 +110,12 @@ void tst_LabPki::createsAllFilesWithModes()
 {
     QCOMPARE(permissionsOf(m_pkiDirectory.toStdString()), mode_t(0700));
     const QStringList expected{
-        "admin-ca.crt",     "admin-ca.key",     "bsf.crt",         "bsf.key",
-        "gateway-ca.crt",   "gateway-ca.key",   "naf-zn.crt",      "naf-zn.key",
-        "naf.crt",          "naf.key",          "operator-ca.crt", "operator-ca.key",
-        "portal-admin.crt", "portal-admin.key", "portal-api.crt",  "portal-api.key",
-        "portal-ca.crt",    "portal-ca.key",    "users-ca.crt",    "users-ca.key"};
+        "admin-ca.crt",         "admin-ca.key",     "bsf.crt",          "bsf.key",
+        "device-authority.key", "gateway-ca.crt",   "gateway-ca.key",   "naf-zn.crt",
+        "naf-zn.key",           "naf.crt",          "naf.key",          "operator-ca.crt",
+        "operator-ca.key",      "portal-admin.crt", "portal-admin.key", "portal-api.crt",
+        "portal-api.key",       "portal-ca.crt",    "portal-ca.key",    "users-ca.crt",
+        "users-ca.key"};
     // No temporaries left behind either.
     QCOMPARE(QDir(m_pkiDirectory).entryList(QDir::Files | QDir::Hidden, QDir::Name), expected);
     for (const LabPkiFilePair *pair : allPairs(m_paths)) {
@@ -126,6 +127,12 @@ void tst_LabPki::createsAllFilesWithModes()
     }
     QCOMPARE(QFileInfo(QString::fromStdString(m_paths.bsf.keyPath)).fileName(),
              QStringLiteral("bsf.key"));
+    // The device-authority key: a P-256 key of its own, 0600, no certificate.
+    QCOMPARE(permissionsOf(m_paths.deviceAuthorityKeyPath), mode_t(0600));
+    const ToolResult authority = runOpenssl(
+        {"pkey", "-in", QString::fromStdString(m_paths.deviceAuthorityKeyPath), "-noout", "-text"});
+    QCOMPARE(authority.exitCode, 0);
+    QVERIFY(authority.output.contains("prime256v1"));
 }
 
 void tst_LabPki::keysMatchCertificates()
@@ -247,6 +254,9 @@ void tst_LabPki::secondCallReusesFilesUnchanged()
                       Testing::readFile(pair->certificatePath));
         before.insert(QString::fromStdString(pair->keyPath), Testing::readFile(pair->keyPath));
     }
+    // Never reissued: every device holds its public half.
+    before.insert(QString::fromStdString(m_paths.deviceAuthorityKeyPath),
+                  Testing::readFile(m_paths.deviceAuthorityKeyPath));
     const std::string bsfFingerprint =
         loadCertificate(m_paths.bsf.certificatePath).fingerprintSha256();
 
@@ -359,8 +369,9 @@ void tst_LabPki::upgradesTheFirstLayout()
     Result<LabPkiPaths> upgraded = LabPki::ensure(directory.path().toStdString());
     QVERIFY2(upgraded.ok(), upgraded.ok() ? "" : upgraded.error().message.c_str());
     QVERIFY(!upgraded.value().created);
-    QCOMPARE(upgraded.value().upgraded.size(), size_t(5));
-    QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 20);
+    QCOMPARE(upgraded.value().upgraded.size(), size_t(6));
+    QCOMPARE(upgraded.value().upgraded.back(), std::string("created the device-authority key"));
+    QCOMPARE(QDir(directory.path()).entryList(QDir::Files).size(), 21);
     QCOMPARE(Testing::readFile(paths.operatorCa.keyPath), operatorCaBefore);
     QCOMPARE(Testing::readFile(paths.portalCa.keyPath), portalCaBefore);
     QCOMPARE(Testing::readFile(paths.bsf.certificatePath), bsfBefore);

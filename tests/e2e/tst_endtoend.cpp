@@ -34,6 +34,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <cstring>
 
@@ -78,9 +79,11 @@ struct Container
 };
 
 // A misbehaving device, in this process: attaches properly (valve class, trusted on first
-// attach), then sends the readings a test asks for — valid, tampered, signed with another
-// key, replayed. The gateway refuses what does not verify with the key the device proved and
-// forwards the rest unchanged; only the M2M service can tell a replay.
+// attach; the attach exchange with OpenSSL for D and the link key, FirmwareCrypto for the
+// device key's proof), then sends the readings a test asks for — valid, tampered, signed with
+// another key, replayed — sealed on the link. The gateway refuses what does not verify with
+// the key the device proved and forwards the rest unchanged; only the M2M service can tell a
+// replay.
 class RogueDevice : public QObject
 {
 public:
@@ -95,6 +98,16 @@ public:
             m_socket = m_server.nextPendingConnection();
             connect(m_socket, &QTcpSocket::readyRead, this, &RogueDevice::onReadyRead);
             sendHello();
+            m_hello.start();
+        });
+        // As a device does: HELLO every 3 s until an ATTACH_ACCEPT (the gateway may not be
+        // enrolled yet when the first one arrives).
+        m_hello.setInterval(3000);
+        connect(&m_hello, &QTimer::timeout, this, [this] {
+            if (m_attached)
+                m_hello.stop();
+            else
+                sendHello();
         });
     }
     quint16 port() const { return m_server.serverPort(); }
@@ -137,7 +150,11 @@ private:
     {
         uint8_t frame[Protocol::kMaxFrameBytes];
         const auto encoded =
-            Protocol::encodeFrame(uint8_t(type), m_seq++, payload, size, frame, sizeof frame);
+            m_mac && Protocol::isSealedType(uint8_t(type))
+                ? Protocol::encodeSealedFrame(uint8_t(type), m_seq++, payload, size, ++m_txCounter,
+                                              Protocol::LinkDirection::DeviceToGateway, *m_mac,
+                                              frame, sizeof frame)
+                : Protocol::encodeFrame(uint8_t(type), m_seq++, payload, size, frame, sizeof frame);
         m_socket->write(reinterpret_cast<const char *>(frame), qint64(encoded.size));
     }
 
@@ -167,20 +184,33 @@ private:
             if (Protocol::MessageType(frame.type) == Protocol::MessageType::AttachChallenge) {
                 Protocol::AttachChallengeMessage challenge{};
                 challenge.decode(frame.payload);
-                uint8_t input[Protocol::kAttachProofInputBytes];
-                Protocol::buildAttachProofInput(
-                    challenge.nonce,
-                    reinterpret_cast<const uint8_t *>(QByteArray::fromHex(kId).constData()), input);
-                uint8_t hash[32];
-                FirmwareCrypto::Sha256::hash(input, sizeof input, hash);
+                m_challenge = LinkCheck::bytesOf(challenge.challenge, 16);
+                m_gatewayPoint = LinkCheck::bytesOf(challenge.gatewayKey, 65);
+                m_ephemeral.emplace(std::move(*Crypto::PrivateKey::generateP256()));
                 Protocol::AttachProofMessage proof{};
+                std::memcpy(proof.deviceKey, LinkCheck::pointOf(*m_ephemeral).constData(), 65);
+                const QByteArray id = QByteArray::fromHex(kId);
+                const auto parts = Protocol::attachProofParts(
+                    challenge.challenge, LinkCheck::u8(id), challenge.gatewayKey, proof.deviceKey);
+                FirmwareCrypto::Sha256 sha;
+                for (uint8_t i = 0; i < parts.count; ++i)
+                    sha.update(parts.part[i].data, parts.part[i].size);
+                uint8_t hash[32];
+                sha.finish(hash);
                 FirmwareCrypto::sign(reinterpret_cast<const uint8_t *>(m_key.constData()), hash,
                                      proof.signature);
                 Protocol::Payload payload{};
                 proof.encode(payload);
                 sendFrame(Protocol::MessageType::AttachProof, payload.bytes, payload.size);
-            } else if (Protocol::MessageType(frame.type) == Protocol::MessageType::Ack &&
-                       m_seq >= 2) {
+            } else if (Protocol::MessageType(frame.type) == Protocol::MessageType::AttachAccept &&
+                       m_ephemeral) {
+                auto linkKey =
+                    Crypto::deriveLinkKey(*m_ephemeral, LinkCheck::cryptoView(m_gatewayPoint),
+                                          LinkCheck::cryptoView(m_challenge));
+                if (!linkKey)
+                    continue;
+                m_mac = std::make_unique<Crypto::LinkMac>(linkKey->view());
+                m_txCounter = 0;
                 m_attached = true;
             }
         }
@@ -193,6 +223,12 @@ private:
     QByteArray m_otherKey;
     quint16 m_seq = 0;
     bool m_attached = false;
+    QByteArray m_challenge;
+    QByteArray m_gatewayPoint;
+    std::optional<Crypto::PrivateKey> m_ephemeral;
+    std::unique_ptr<Crypto::LinkMac> m_mac;
+    quint32 m_txCounter = 0;
+    QTimer m_hello;
 };
 
 } // namespace
@@ -238,6 +274,7 @@ private:
     quint16 m_bsfPort = 0;
     quint16 m_nafPort = 0;
     RogueDevice m_rogue;
+    QByteArray m_authorityKey; // base64 of the portal's device-authority point
 };
 
 void TestEndToEnd::run(const QString &program, const QStringList &arguments, QByteArray *output)
@@ -304,6 +341,7 @@ QByteArray TestEndToEnd::provisionAvr()
     request.vendor = "acme";
     request.type = "thermometer";
     request.subscriber = "lab";
+    request.authorityKey = QByteArray::fromBase64(m_authorityKey);
     QString failure;
     const QByteArray publicKey = LinkCheck::provisionOverLink(wizard, request, failure);
     if (publicKey.isEmpty())
@@ -404,6 +442,12 @@ void TestEndToEnd::initTestCase()
     auto pki = Crypto::LabPki::ensure(file(QStringLiteral("pki")).toStdString());
     QVERIFY(pki.ok() && !pki->created);
     m_pki = *pki;
+    // What provisioning writes into every device: the portal's device-authority key.
+    run(kPortald,
+        {QStringLiteral("pki"), QStringLiteral("authority-key"), QStringLiteral("--pki-dir"),
+         file(QStringLiteral("pki"))},
+        &m_authorityKey);
+    QCOMPARE(QByteArray::fromBase64(m_authorityKey).size(), 65);
     const auto path = [](const std::string &text) { return QString::fromStdString(text); };
     m_adminTls = QSslConfiguration::defaultConfiguration();
     {
@@ -454,7 +498,8 @@ void TestEndToEnd::initTestCase()
         run(kSim,
             {QStringLiteral("init"), QStringLiteral("--state"), file(id + QStringLiteral(".state")),
              QStringLiteral("--device-id"), id, QStringLiteral("--vendor"), QStringLiteral("acme"),
-             QStringLiteral("--type"), type, QStringLiteral("--subscriber"), QStringLiteral("lab")},
+             QStringLiteral("--type"), type, QStringLiteral("--subscriber"), QStringLiteral("lab"),
+             QStringLiteral("--authority-key"), QString::fromLatin1(m_authorityKey)},
             &publicKey);
         if (type == QLatin1String("thermometer"))
             run(kPortald,
@@ -665,7 +710,8 @@ void TestEndToEnd::preregisteredClassRefusesAnotherKey()
         {QStringLiteral("init"), QStringLiteral("--state"), file(QStringLiteral("impostor.state")),
          QStringLiteral("--device-id"), kThermo2, QStringLiteral("--vendor"),
          QStringLiteral("acme"), QStringLiteral("--type"), QStringLiteral("thermometer"),
-         QStringLiteral("--subscriber"), QStringLiteral("lab")},
+         QStringLiteral("--subscriber"), QStringLiteral("lab"), QStringLiteral("--authority-key"),
+         QString::fromLatin1(m_authorityKey)},
         &ignored);
     const quint16 port = startSim(QStringLiteral("impostor.state"));
     QVERIFY(port != 0);

@@ -191,6 +191,13 @@ void TestScaleOut::initTestCase()
     auto pki = Crypto::LabPki::ensure(file(QStringLiteral("pki")).toStdString());
     QVERIFY(pki.ok() && !pki->created);
     m_pki = *pki;
+    QByteArray authority;
+    QCOMPARE(Testing::runCommand(kPortald,
+                                 {QStringLiteral("pki"), QStringLiteral("authority-key"),
+                                  QStringLiteral("--pki-dir"), file(QStringLiteral("pki"))},
+                                 &authority, 30000, true),
+             0);
+    authority = authority.trimmed();
 
     // The operator's HSS and BSF serve both cases; every gateway has its own subscriber.
     const QString hss = file(QStringLiteral("hss.sqlite"));
@@ -221,7 +228,8 @@ void TestScaleOut::initTestCase()
                    file(QStringLiteral("sims/%1.state").arg(deviceId(device))),
                    QStringLiteral("--device-id"), deviceId(device), QStringLiteral("--vendor"),
                    QStringLiteral("acme"), QStringLiteral("--type"), QStringLiteral("meter"),
-                   QStringLiteral("--subscriber"), QStringLiteral("lab")});
+                   QStringLiteral("--subscriber"), QStringLiteral("lab"),
+                   QStringLiteral("--authority-key"), QString::fromLatin1(authority)});
     qInfo("lab prepared (PKI, %d subscribers, %d devices provisioned) in %lld ms", kGateways,
           kDevices, elapsed.elapsed());
 }

@@ -190,6 +190,7 @@ class TestEcdsa : public QObject
 private slots:
     void wycheproofP1363();
     void agreesWithOpenSsl();
+    void sharedSecretAgreesWithOpenSsl();
     void privateKeyValidation_data();
     void privateKeyValidation();
     void publicKeyValidation_data();
@@ -244,6 +245,47 @@ void TestEcdsa::wycheproofP1363()
     QCOMPARE(passed, root.value(QStringLiteral("numberOfTests")).toInt());
     qInfo("Wycheproof ECDSA P-256 SHA-256 P1363: %d cases passed (%d valid, %d invalid)", passed,
           validCount, passed - validCount);
+}
+
+// ECDH (the link key's input) against OpenSSL's EVP_PKEY_derive, both ways, for random keys
+// and the extreme scalars; a point off the curve or an invalid scalar is refused.
+void TestEcdsa::sharedSecretAgreesWithOpenSsl()
+{
+    QRandomGenerator random(0xecd4);
+    const QByteArray order = QByteArray::fromHex(orderHex);
+    QList<QByteArray> privateKeys{addSmall(QByteArray(32, '\0'), 1), addSmall(order, -1)};
+    while (privateKeys.size() < 40) {
+        const QByteArray candidate = randomBytes(random, 32);
+        if (FC::validatePrivateKey(bytes(candidate)))
+            privateKeys << candidate;
+    }
+    for (const QByteArray &ours : std::as_const(privateKeys)) {
+        QByteArray theirs;
+        do
+            theirs = randomBytes(random, 32);
+        while (!FC::validatePrivateKey(bytes(theirs)));
+        const QByteArray ourPublic = opensslPublicKey(ours);
+        const QByteArray theirPublic = opensslPublicKey(theirs);
+        QByteArray shared(32, '\0');
+        QVERIFY(FC::sharedSecret(bytes(ours), bytes(theirPublic), bytes(shared)));
+        const Pkey theirKey = opensslKey(theirs, theirPublic);
+        const Pkey ourPublicKey = opensslKey(QByteArray(), ourPublic);
+        EVP_PKEY_CTX *context = EVP_PKEY_CTX_new(theirKey.get(), nullptr);
+        size_t length = 32;
+        QByteArray expected(32, '\0');
+        QVERIFY(EVP_PKEY_derive_init(context) == 1 &&
+                EVP_PKEY_derive_set_peer(context, ourPublicKey.get()) == 1 &&
+                EVP_PKEY_derive(context, bytes(expected), &length) == 1 && length == 32);
+        EVP_PKEY_CTX_free(context);
+        QCOMPARE(shared.toHex(), expected.toHex());
+    }
+    QByteArray shared(32, '\x55');
+    QByteArray offCurve = opensslPublicKey(privateKeys.first());
+    offCurve[63] = char(offCurve[63] ^ 0x01);
+    QVERIFY(!FC::sharedSecret(bytes(privateKeys.first()), bytes(offCurve), bytes(shared)));
+    QCOMPARE(shared, QByteArray(32, '\0'));
+    const QByteArray peer = opensslPublicKey(privateKeys.last());
+    QVERIFY(!FC::sharedSecret(bytes(order), bytes(peer), bytes(shared)));
 }
 
 void TestEcdsa::agreesWithOpenSsl()

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+using Portal::FirmwareCrypto::hkdfSha256;
 using Portal::FirmwareCrypto::HmacSha256;
 
 namespace {
@@ -34,6 +35,7 @@ private slots:
     void rfc4231();
     void wycheproof();
     void incrementalAndRandomMatchOpenSsl();
+    void hkdfRfc5869();
 };
 
 void TestHmacSha256::rfc4231_data()
@@ -135,6 +137,24 @@ void TestHmacSha256::incrementalAndRandomMatchOpenSsl()
         hmac.finish(reinterpret_cast<uint8_t *>(tag.data()));
         QCOMPARE(tag.toHex(), expected.toHex());
     }
+}
+
+// RFC 5869 appendix A.1 (the first 32 of its 42 output bytes) and A.3 (no salt, no info).
+void TestHmacSha256::hkdfRfc5869()
+{
+    const QByteArray ikm(22, '\x0b');
+    const QByteArray salt = QByteArray::fromHex("000102030405060708090a0b0c");
+    const QByteArray info = QByteArray::fromHex("f0f1f2f3f4f5f6f7f8f9");
+    uint8_t okm[32];
+    hkdfSha256(reinterpret_cast<const uint8_t *>(salt.constData()), size_t(salt.size()),
+               reinterpret_cast<const uint8_t *>(ikm.constData()), size_t(ikm.size()),
+               reinterpret_cast<const uint8_t *>(info.constData()), size_t(info.size()), okm);
+    QCOMPARE(QByteArray(reinterpret_cast<const char *>(okm), 32).toHex(),
+             QByteArray("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"));
+    hkdfSha256(nullptr, 0, reinterpret_cast<const uint8_t *>(ikm.constData()), size_t(ikm.size()),
+               nullptr, 0, okm);
+    QCOMPARE(QByteArray(reinterpret_cast<const char *>(okm), 32).toHex(),
+             QByteArray("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"));
 }
 
 QTEST_APPLESS_MAIN(TestHmacSha256)

@@ -7,6 +7,7 @@
 #include <tests/support/avrharnessprocess.h>
 #include <tests/support/childwidget.h>
 
+#include <portal-core/crypto/x509.h>
 #include <portal-core/store/store.h>
 
 #include <QAbstractButton>
@@ -72,6 +73,13 @@ void TestProvisioningWizard::initTestCase()
     thermometers.type = QStringLiteral("thermo");
     thermometers.templateName = QStringLiteral("small");
     QVERIFY(m_store->upsertDeviceClass(thermometers));
+    // What iot-portald stores at start: the device-authority key's point, which the wizard
+    // writes into each device with PROV_SET_CONFIG.
+    auto authority = Crypto::PrivateKey::generateP256();
+    QVERIFY(authority);
+    const auto point = authority->publicKeyUncompressedPoint();
+    QVERIFY(m_store->setPortalKey(QStringLiteral("device-authority"),
+                                  QByteArray(reinterpret_cast<const char *>(point.data()), 65)));
     m_portLink = m_dir.filePath(QStringLiteral("ttyACM-sensor-node"));
 }
 

@@ -7,6 +7,7 @@
 #include "tests/support/fakecloudbackend.h"
 #include "tests/support/gatewaytls.h"
 
+#include <portal-core/crypto/attachcrypto.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/portalapi/portalapi.h>
 #include <portal-core/store/store.h>
@@ -47,6 +48,8 @@ private:
                           const QByteArray &body = QByteArray());
     static QString codeOf(const Http::HttpAnswer &answer);
     QByteArray attachBody() const;
+    // A proof for the last challenge, signed by the device's key (or an unrelated one).
+    QByteArray proofBody(bool impostor) const;
 
     QTemporaryDir m_dir;
     Crypto::LabPkiPaths m_pki;
@@ -56,6 +59,9 @@ private:
     std::unique_ptr<PortalApi::PortalApi> m_api;
     QMap<Caller, QSslCertificate> m_certificates;
     QByteArray m_deviceKey;
+    std::shared_ptr<const Crypto::PrivateKey> m_authority;
+    QByteArray m_gatewayPoint; // G of every attach here
+    QByteArray m_challenge;    // from the last proof_required answer
 };
 
 void TestPortalApi::initTestCase()
@@ -76,9 +82,15 @@ void TestPortalApi::initTestCase()
     QVERIFY(m_store->upsertDeviceClass(meters));
 
     // The engine is never started: no tick, so its instances stay requested.
+    m_authority =
+        std::make_shared<const Crypto::PrivateKey>(std::move(*Crypto::PrivateKey::generateP256()));
+    Engine::EngineConfig engineConfig;
+    engineConfig.deviceAuthority = m_authority;
     m_engine = std::make_unique<Engine::PortalEngine>(
         *m_store, m_backend, QSslConfiguration(), Engine::DeviceCredentials(QByteArray(32, 'k')),
-        Engine::EngineConfig());
+        engineConfig);
+    const auto gatewayPoint = Crypto::PrivateKey::generateP256()->publicKeyUncompressedPoint();
+    m_gatewayPoint = QByteArray(reinterpret_cast<const char *>(gatewayPoint.data()), 65);
     PortalApi::PortalApiConfig config;
     config.gatewayCaPem = Testing::readFile(m_pki.gatewayCa.certificatePath);
     config.legacyGatewayCaPem = Testing::readFile(m_pki.portalCa.certificatePath);
@@ -127,10 +139,37 @@ QString TestPortalApi::codeOf(const Http::HttpAnswer &answer)
 QByteArray TestPortalApi::attachBody() const
 {
     return QJsonDocument(
-               QJsonObject{{QStringLiteral("deviceId"), kDeviceId},
-                           {QStringLiteral("vendor"), QStringLiteral("acme")},
-                           {QStringLiteral("type"), QStringLiteral("meter")},
-                           {QStringLiteral("publicKey"), QString::fromLatin1(m_deviceKey)}})
+               QJsonObject{
+                   {QStringLiteral("deviceId"), kDeviceId},
+                   {QStringLiteral("vendor"), QStringLiteral("acme")},
+                   {QStringLiteral("type"), QStringLiteral("meter")},
+                   {QStringLiteral("publicKey"), QString::fromLatin1(m_deviceKey)},
+                   {QStringLiteral("gatewayKey"), QString::fromLatin1(m_gatewayPoint.toBase64())}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray TestPortalApi::proofBody(bool impostor) const
+{
+    auto ephemeral = Crypto::PrivateKey::generateP256();
+    const auto point = ephemeral->publicKeyUncompressedPoint();
+    const QByteArray devicePoint(reinterpret_cast<const char *>(point.data()), 65);
+    const QByteArray proven = QByteArray("iot-portal attach proof v2") + m_challenge +
+                              QByteArray::fromHex(kDeviceId.toLatin1()) + m_gatewayPoint +
+                              devicePoint;
+    auto unrelated = Crypto::PrivateKey::generateP256();
+    const Crypto::PrivateKey &signer =
+        impostor ? *unrelated : Testing::deviceKeys().at(m_deviceKey);
+    const auto signature = Crypto::signParts(
+        signer, {Crypto::ByteView(reinterpret_cast<const uint8_t *>(proven.constData()),
+                                  size_t(proven.size()))});
+    return QJsonDocument(
+               QJsonObject{
+                   {QStringLiteral("challenge"), QString::fromLatin1(m_challenge.toBase64())},
+                   {QStringLiteral("deviceKey"), QString::fromLatin1(devicePoint.toBase64())},
+                   {QStringLiteral("signature"),
+                    QString::fromLatin1(
+                        QByteArray(reinterpret_cast<const char *>(signature->data()), 64)
+                            .toBase64())}})
         .toJson(QJsonDocument::Compact);
 }
 
@@ -139,11 +178,14 @@ void TestPortalApi::answers_data()
     QTest::addColumn<Caller>("caller");
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QString>("path");
-    QTest::addColumn<QByteArray>("body"); // "attach": a valid attach of kDeviceId
+    // "attach": a valid attach of kDeviceId; "proof" / "impostor": a proof for the last
+    // challenge signed by the device's key / by another key.
+    QTest::addColumn<QByteArray>("body");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("code"); // empty: a success
     const QString devices = QStringLiteral("/api/v1/devices");
     const QString device = devices + QLatin1Char('/') + kDeviceId;
+    const QString proof = device + QStringLiteral("/proof");
     const QString heartbeat = QStringLiteral("/api/v1/gateways/gw-a/heartbeat");
     // Rows run in order: the attach comes before the rows that need the device.
     QTest::newRow("no certificate") << Caller::None << QByteArray("POST") << heartbeat
@@ -187,17 +229,45 @@ void TestPortalApi::answers_data()
         << Caller::Gateway << QByteArray("POST") << devices
         << QByteArray("{\"deviceId\":\"00000000000000a1\",\"publicKey\":\"AAAA\"}") << 400
         << "portal.invalid";
+    QTest::newRow("attach without a gateway key (link version 1)")
+        << Caller::Gateway << QByteArray("POST") << devices
+        << QJsonDocument(QJsonObject{{QStringLiteral("deviceId"), kDeviceId},
+                                     {QStringLiteral("vendor"), QStringLiteral("acme")},
+                                     {QStringLiteral("publicKey"),
+                                      QString::fromLatin1(Testing::newDeviceKeyBase64())}})
+               .toJson(QJsonDocument::Compact)
+        << 400 << "portal.invalid";
     QTest::newRow("attach with no class")
         << Caller::Gateway << QByteArray("POST") << devices
         << QJsonDocument(
                QJsonObject{{QStringLiteral("deviceId"), QStringLiteral("00000000000000b1")},
                            {QStringLiteral("vendor"), QStringLiteral("other")},
                            {QStringLiteral("publicKey"),
+                            QString::fromLatin1(Testing::newDeviceKeyBase64())},
+                           {QStringLiteral("gatewayKey"),
                             QString::fromLatin1(Testing::newDeviceKeyBase64())}})
                .toJson(QJsonDocument::Compact)
         << 422 << "portal.no_class";
-    QTest::newRow("attach: pending")
+    QTest::newRow("attach: a challenge")
         << Caller::Gateway << QByteArray("POST") << devices << QByteArray("attach") << 202 << "";
+    QTest::newRow("proof signed by another key")
+        << Caller::Gateway << QByteArray("POST") << proof << QByteArray("impostor") << 403
+        << "portal.proof_refused";
+    QTest::newRow("proof with a used challenge")
+        << Caller::Gateway << QByteArray("POST") << proof << QByteArray("proof") << 409
+        << "portal.challenge_unknown";
+    QTest::newRow("device: not attached by a refused proof")
+        << Caller::Gateway << QByteArray("GET") << device << QByteArray() << 404
+        << "portal.not_found";
+    QTest::newRow("attach: another challenge")
+        << Caller::Gateway << QByteArray("POST") << devices << QByteArray("attach") << 202 << "";
+    QTest::newRow("proof from another gateway")
+        << Caller::OtherGateway << QByteArray("POST") << proof << QByteArray("proof") << 409
+        << "portal.challenge_unknown";
+    QTest::newRow("attach: a third challenge")
+        << Caller::Gateway << QByteArray("POST") << devices << QByteArray("attach") << 202 << "";
+    QTest::newRow("proof: pending")
+        << Caller::Gateway << QByteArray("POST") << proof << QByteArray("proof") << 202 << "";
     QTest::newRow("device: pending")
         << Caller::Gateway << QByteArray("GET") << device << QByteArray() << 200 << "";
     QTest::newRow("heartbeat raises the counter floor")
@@ -230,14 +300,36 @@ void TestPortalApi::answers()
     QFETCH(QByteArray, body);
     QFETCH(int, status);
     QFETCH(QString, code);
-    const Http::HttpAnswer answer =
-        send(caller, method, path, body == "attach" ? attachBody() : body);
+    const QByteArray request = body == "attach"     ? attachBody()
+                               : body == "proof"    ? proofBody(false)
+                               : body == "impostor" ? proofBody(true)
+                                                    : body;
+    const Http::HttpAnswer answer = send(caller, method, path, request);
     QVERIFY2(answer.status == status, answer.body.constData());
     QCOMPARE(codeOf(answer), code);
-    if (status == 202) {
-        const QJsonObject json = QJsonDocument::fromJson(answer.body).object();
+    const QJsonObject json = QJsonDocument::fromJson(answer.body).object();
+    if (status == 202 && body == "attach") {
+        QCOMPARE(json.value(QStringLiteral("state")).toString(), QStringLiteral("proof_required"));
+        m_challenge =
+            QByteArray::fromBase64(json.value(QStringLiteral("challenge")).toString().toLatin1());
+        QCOMPARE(m_challenge.size(), 16);
+        QVERIFY(QDateTime::fromString(json.value(QStringLiteral("expires")).toString(),
+                                      Qt::ISODate) > QDateTime::currentDateTimeUtc());
+    } else if (status == 202) {
         QCOMPARE(json.value(QStringLiteral("state")).toString(), QStringLiteral("pending"));
         QVERIFY(answer.headers.contains({"Retry-After", "3"}));
+        // The authorisation verifies with the device-authority key.
+        const QByteArray authorisation = QByteArray::fromBase64(
+            json.value(QStringLiteral("authorisation")).toString().toLatin1());
+        QCOMPARE(authorisation.size(), 64);
+    }
+    if (QByteArray(QTest::currentDataTag()).startsWith("proof signed by another key")) {
+        auto log = m_store->auditLog(20);
+        QVERIFY(log);
+        QVERIFY(std::any_of(log->cbegin(), log->cend(), [](const Store::AuditEntry &entry) {
+            return entry.action == QLatin1String("device.proof_refused") &&
+                   entry.subject == QStringLiteral("device:") + kDeviceId;
+        }));
     }
     if (QByteArray(QTest::currentDataTag()) == "heartbeat raises the counter floor")
         QCOMPARE(m_store->findDevice(kDeviceId)->counterFloor, qint64(41));

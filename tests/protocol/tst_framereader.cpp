@@ -91,9 +91,9 @@ void TestFrameReader::encodeMatchesReference_data()
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<QByteArray>("frame");
     QTest::newRow("ACK seq 0x0102") << 0x07 << 0x0102 << QByteArray::fromHex("a10107")
-                                    << QByteArray::fromHex("0a01070102a101070fad00");
+                                    << QByteArray::fromHex("0a02070102a10107d72f00");
     QTest::newRow("PROV_INFO_REQUEST seq 0, zeros in the body")
-        << 0x20 << 0 << QByteArray::fromHex("a0") << QByteArray::fromHex("0301200104a039f900");
+        << 0x20 << 0 << QByteArray::fromHex("a0") << QByteArray::fromHex("0302200104a0d72b00");
 }
 
 void TestFrameReader::encodeMatchesReference()
@@ -190,7 +190,7 @@ void TestFrameReader::garbageBeforeAndBetweenFrames()
 
 void TestFrameReader::eachDropCounter()
 {
-    const QByteArray good = QByteArray::fromHex("0a01070102a101070fad00");
+    const QByteArray good = QByteArray::fromHex("0a02070102a10107d72f00");
     QByteArray badCrc = good;
     badCrc[5] = char(0xA2); // payload byte changed, COBS structure intact
 
@@ -205,7 +205,7 @@ void TestFrameReader::eachDropCounter()
          &FrameDropCounters::oversize},
         {"bad COBS", QByteArray::fromHex("05110000"), &FrameDropCounters::badCobs},
         {"bad CRC", badCrc, &FrameDropCounters::badCrc},
-        {"bad version", frameFromBody(QByteArray::fromHex("020701a0"), true),
+        {"bad version", frameFromBody(QByteArray::fromHex("010701a0"), true),
          &FrameDropCounters::badVersion},
         {"too short: empty body", QByteArray::fromHex("0100"), &FrameDropCounters::tooShort},
         {"too short: 5 bytes", frameFromBody(QByteArray::fromHex("0107000102"), false),

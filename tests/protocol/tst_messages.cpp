@@ -17,6 +17,7 @@ private slots:
     void typeNumbers();
     void helloCapture();
     void attachChallengeCapture();
+    void attachProofAndAcceptCapture();
     void commandCapture();
     void commandStatusCapture();
     void ackCapture();
@@ -80,6 +81,7 @@ void TestMessages::typeNumbers()
         {CommandStatusMessage::kType, 0x06, "COMMAND_STATUS"},
         {AckMessage::kType, 0x07, "ACK"},
         {ErrorMessage::kType, 0x08, "ERROR"},
+        {AttachAcceptMessage::kType, 0x09, "ATTACH_ACCEPT"},
         {ProvInfoRequestMessage::kType, 0x20, "PROV_INFO_REQUEST"},
         {ProvInfoResponseMessage::kType, 0x21, "PROV_INFO_RESPONSE"},
         {ProvSetConfigMessage::kType, 0x22, "PROV_SET_CONFIG"},
@@ -143,18 +145,51 @@ void TestMessages::helloCapture()
 void TestMessages::attachChallengeCapture()
 {
     AttachChallengeMessage challenge;
-    for (uint8_t i = 0; i < kAttachNonceBytes; ++i)
-        challenge.nonce[i] = i;
-    const QByteArray capture = "a10150000102030405060708090a0b0c0d0e0f";
+    for (uint8_t i = 0; i < kAttachChallengeBytes; ++i)
+        challenge.challenge[i] = i;
+    memcpy(challenge.gatewayKey, QByteArray::fromHex(kPublicKeyHex).constData(), kPublicKeyBytes);
+    const QByteArray capture =
+        QByteArray("a20150000102030405060708090a0b0c0d0e0f025841") + kPublicKeyHex;
     QCOMPARE(encodedHex(challenge), capture);
     AttachChallengeMessage decoded;
     QCOMPARE(decoded.decode(viewOf(QByteArray::fromHex(capture))), MessageError::None);
-    QVERIFY(memcmp(decoded.nonce, challenge.nonce, kAttachNonceBytes) == 0);
+    QVERIFY(memcmp(decoded.challenge, challenge.challenge, kAttachChallengeBytes) == 0);
+    QVERIFY(memcmp(decoded.gatewayKey, challenge.gatewayKey, kPublicKeyBytes) == 0);
+    // Only uncompressed points; both keys are required.
+    QByteArray compressed = QByteArray::fromHex(capture);
+    compressed[22] = 0x02;
+    QCOMPARE(decoded.decode(viewOf(compressed)), MessageError::OutOfRange);
+    QCOMPARE(decoded.decode(viewOf(QByteArray::fromHex("a10150000102030405060708090a0b0c0d0e0f"))),
+             MessageError::MissingKey);
+}
 
-    uint8_t input[kAttachProofInputBytes];
-    buildAttachProofInput(challenge.nonce, kDeviceId, input);
-    QCOMPARE(QByteArray(reinterpret_cast<const char *>(input), int(sizeof input)).toHex(),
-             QByteArray("000102030405060708090a0b0c0d0e0f0102030405060708"));
+void TestMessages::attachProofAndAcceptCapture()
+{
+    AttachProofMessage proof;
+    memcpy(proof.deviceKey, QByteArray::fromHex(kPublicKeyHex).constData(), kPublicKeyBytes);
+    memset(proof.signature, 0x11, sizeof proof.signature);
+    const QByteArray proofCapture =
+        QByteArray("a2015841") + kPublicKeyHex + "025840" + QByteArray(128, '1');
+    QCOMPARE(encodedHex(proof), proofCapture);
+    AttachProofMessage decodedProof;
+    QCOMPARE(decodedProof.decode(viewOf(QByteArray::fromHex(proofCapture))), MessageError::None);
+    QCOMPARE(decodedProof.signature[63], uint8_t(0x11));
+
+    AttachAcceptMessage accept;
+    setText(accept.gatewayId, "test-gw");
+    memset(accept.authorisation, 0x22, sizeof accept.authorisation);
+    const QByteArray acceptCapture = "a20167746573742d6777025840" + QByteArray(128, '2');
+    QCOMPARE(encodedHex(accept), acceptCapture);
+    AttachAcceptMessage decodedAccept;
+    QCOMPARE(decodedAccept.decode(viewOf(QByteArray::fromHex(acceptCapture))), MessageError::None);
+    QVERIFY(decodedAccept.gatewayId.equals("test-gw", 7));
+    // A gateway id is 1..40 bytes.
+    QCOMPARE(
+        decodedAccept.decode(viewOf(QByteArray::fromHex("a20160025840" + QByteArray(128, '2')))),
+        MessageError::OutOfRange);
+    Payload payload;
+    accept.gatewayId.size = 0;
+    QCOMPARE(accept.encode(payload), MessageError::OutOfRange);
 }
 
 void TestMessages::commandCapture()
@@ -267,7 +302,9 @@ void TestMessages::provSetConfigCapture()
     setText(config.classAttributes.type, "thermo");
     setText(config.classAttributes.subscriber, "");
     config.reportingIntervalS = 60;
-    const QByteArray capture = "a601191a2b020f036461636d650466746865726d6f056006183c";
+    memcpy(config.authorityKey, QByteArray::fromHex(kPublicKeyHex).constData(), kPublicKeyBytes);
+    const QByteArray capture =
+        QByteArray("a701191a2b020f036461636d650466746865726d6f056006183c075841") + kPublicKeyHex;
     QCOMPARE(encodedHex(config), capture);
     ProvSetConfigMessage decoded;
     QCOMPARE(decoded.decode(viewOf(QByteArray::fromHex(capture))), MessageError::None);
@@ -277,6 +314,8 @@ void TestMessages::provSetConfigCapture()
              QByteArray("thermo"));
     QCOMPARE(decoded.classAttributes.subscriber.size, uint8_t(0));
     QCOMPARE(decoded.reportingIntervalS, 60u);
+    QCOMPARE(QByteArray(reinterpret_cast<const char *>(decoded.authorityKey), 65).toHex(),
+             QByteArray(kPublicKeyHex));
 }
 
 void TestMessages::provGenKeyRequestCapture()
@@ -319,6 +358,8 @@ void TestMessages::roundTripRest()
 {
     bool ok = false;
     AttachProofMessage proof;
+    memset(proof.deviceKey, 0x33, sizeof proof.deviceKey);
+    proof.deviceKey[0] = 0x04;
     for (size_t i = 0; i < kEs256SignatureBytes; ++i)
         proof.signature[i] = uint8_t(0xFF - i);
     const AttachProofMessage proofBack = roundTrip(proof, ok);
@@ -368,6 +409,7 @@ void TestMessages::roundTripRest()
     config.panId = 0xFFFF;
     config.channel = kMaxChannel;
     config.reportingIntervalS = kMaxReportingIntervalS;
+    config.authorityKey[0] = 0x04;
     const ProvSetConfigMessage configBack = roundTrip(config, ok);
     QVERIFY(ok);
     QCOMPARE(configBack.reportingIntervalS, kMaxReportingIntervalS);

@@ -2,9 +2,10 @@
 // iot-gateway enrolled under the first layout holds a portal CA certificate with no typed name;
 // `iot-portald pki init` upgrades the PKI; the upgraded iot-portald, on the same portal API and
 // NAF ports, answers that certificate 401 portal.reenrol; the gateway bootstraps at the real
-// iot-bsf and enrols at the new NAF by itself, and its sensor-node-sim device keeps reporting:
-// the readings taken before the upgrade, queued at the gateway, and those after are stored as
-// verified by the iot-m2m-service instance.
+// iot-bsf and enrols at the new NAF by itself, and its sensor-node-sim device, provisioned with
+// the device-authority key the upgrade made, attaches through it: its readings are stored as
+// verified by the iot-m2m-service instance. (Before the upgrade nothing can attach: a device
+// proves its key to the portal itself since device-link version 2, and the portal is down.)
 //
 // The one stand-in is the first layout's NAF (FirstLayoutNaf below), which no build of this
 // tree can run any more.
@@ -27,8 +28,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,7 +51,7 @@ const QString kImpi = QStringLiteral("001010000000004@ims.mnc001.mcc001.3gppnetw
 const QString kGatewayId = QStringLiteral("gw-first");
 const QString kDeviceId = QStringLiteral("00000000000000d1");
 constexpr int kIntervalMs = 400;
-constexpr int kQueuedBeforeUpgrade = 5;
+constexpr int kStoredAfterUpgrade = 5;
 
 // The NAF as it was before the gateway CA (the first layout), standing in for a build that no
 // longer exists: it sends a Digest challenge, then answers the CSR with what that NAF issued, a
@@ -201,8 +200,6 @@ private slots:
 private:
     QString file(const QString &name) const { return m_dir.filePath(name); }
     void run(const QString &program, const QStringList &arguments, QByteArray *output = nullptr);
-    // The gateway's durable queue: how many readings wait, and the highest counter among them.
-    std::pair<int, qint64> queued();
     QString instanceUrl();
     Stored stored();
     QJsonObject adminGet(const QUrl &url, int *status);
@@ -224,24 +221,6 @@ void TestPkiUpgrade::run(const QString &program, const QStringList &arguments, Q
         *output = text;
     QVERIFY2(code == 0, (program + QLatin1Char(' ') + arguments.join(QLatin1Char(' '))).toUtf8() +
                             ": " + text);
-}
-
-std::pair<int, qint64> TestPkiUpgrade::queued()
-{
-    std::pair<int, qint64> result{-1, -1};
-    {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("queue"));
-        db.setDatabaseName(QDir(file(kGatewayId)).filePath(QStringLiteral("queue.sqlite")));
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
-        QSqlQuery query(db);
-        if (db.open() &&
-            query.exec(QStringLiteral("SELECT COUNT(*), MAX(counter) FROM readings")) &&
-            query.next())
-            result = {query.value(0).toInt(), query.value(1).toLongLong()};
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("queue"));
-    return result;
 }
 
 QString TestPkiUpgrade::instanceUrl()
@@ -317,14 +296,6 @@ void TestPkiUpgrade::initTestCase()
                     QStringLiteral("shared"), QStringLiteral("--enrolment"),
                     QStringLiteral("open")} +
             db);
-    const QString state = file(QStringLiteral("meter.state"));
-    QByteArray publicKey;
-    run(kSim,
-        {QStringLiteral("init"), QStringLiteral("--state"), state, QStringLiteral("--device-id"),
-         kDeviceId, QStringLiteral("--vendor"), QStringLiteral("acme"), QStringLiteral("--type"),
-         QStringLiteral("meter"), QStringLiteral("--subscriber"), QStringLiteral("lab")},
-        &publicKey);
-
     m_bsf = Testing::startTlsBsf(kBsf, m_pki, file(QStringLiteral("hss.sqlite")), {kImpi});
     QVERIFY(m_bsf.process);
     QVERIFY(Testing::writeFile(
@@ -334,10 +305,6 @@ void TestPkiUpgrade::initTestCase()
                                   {QStringLiteral("opc"), QString::fromLatin1(Testing::kLabOpcHex)},
                                   {QStringLiteral("sqn"), 0}})
             .toJson()));
-    m_sim = std::make_unique<Testing::DaemonProcess>(
-        kSim, QStringList{QStringLiteral("serve"), QStringLiteral("--state"), state,
-                          QStringLiteral("--interval-ms"), QString::number(kIntervalMs)});
-    QVERIFY2(m_sim->start(), m_sim->output().constData());
 }
 
 void TestPkiUpgrade::cleanupTestCase()
@@ -357,6 +324,10 @@ void TestPkiUpgrade::firstLayoutGatewayReenrolsAndItsDeviceKeepsReporting()
     // Before the upgrade: the first layout's NAF enrols the gateway; the portal API is down.
     PortReservation portalPort;
     QVERIFY(portalPort.port() != 0);
+    // The device's port, known to the gateway from the start; the device is provisioned once
+    // the upgrade made the authority key.
+    PortReservation simPort;
+    QVERIFY(simPort.port() != 0);
     FirstLayoutNaf firstNaf(
         m_pki, QUrl(QStringLiteral("https://localhost:%1/api/v1").arg(portalPort.port())));
     auto nafPort = firstNaf.listen();
@@ -372,12 +343,9 @@ void TestPkiUpgrade::firstLayoutGatewayReenrolsAndItsDeviceKeepsReporting()
                               QString::fromStdString(m_pki.operatorCa.certificatePath),
                               QStringLiteral("--heartbeat-interval"), QStringLiteral("1"),
                               QStringLiteral("--device"),
-                              QStringLiteral("tcp:127.0.0.1:%1").arg(m_sim->port())});
+                              QStringLiteral("tcp:127.0.0.1:%1").arg(simPort.port())});
     QVERIFY(m_gateway->startWithoutPort());
     QTRY_COMPARE_WITH_TIMEOUT(firstNaf.issued(), 1, 20000);
-    QTRY_VERIFY2_WITH_TIMEOUT(queued().first >= kQueuedBeforeUpgrade,
-                              m_gateway->output().right(3000).constData(), 20000);
-    const qint64 lastCounterBeforeUpgrade = queued().second;
 
     // The upgrade, by the portal's own command.
     QByteArray printed;
@@ -386,7 +354,8 @@ void TestPkiUpgrade::firstLayoutGatewayReenrolsAndItsDeviceKeepsReporting()
          file(QStringLiteral("pki"))},
         &printed);
     QVERIFY2(printed.contains("upgraded the lab PKI"), printed.constData());
-    QCOMPARE(QDir(file(QStringLiteral("pki"))).entryList(QDir::Files).size(), 20);
+    QVERIFY2(printed.contains("created the device-authority key"), printed.constData());
+    QCOMPARE(QDir(file(QStringLiteral("pki"))).entryList(QDir::Files).size(), 21);
 
     // The upgraded portald takes over the NAF's and the portal API's ports.
     firstNaf.close();
@@ -404,6 +373,25 @@ void TestPkiUpgrade::firstLayoutGatewayReenrolsAndItsDeviceKeepsReporting()
     QVERIFY2(m_portald->start(), m_portald->output().constData());
     QCOMPARE(m_portald->port(), portalPort.port());
 
+    // The device, provisioned with the authority key, on the port the gateway knows.
+    QByteArray authority;
+    run(kPortald,
+        {QStringLiteral("pki"), QStringLiteral("authority-key"), QStringLiteral("--pki-dir"),
+         file(QStringLiteral("pki"))},
+        &authority);
+    const QString state = file(QStringLiteral("meter.state"));
+    run(kSim,
+        {QStringLiteral("init"), QStringLiteral("--state"), state, QStringLiteral("--device-id"),
+         kDeviceId, QStringLiteral("--vendor"), QStringLiteral("acme"), QStringLiteral("--type"),
+         QStringLiteral("meter"), QStringLiteral("--subscriber"), QStringLiteral("lab"),
+         QStringLiteral("--authority-key"), QString::fromLatin1(authority.trimmed())});
+    simPort.release();
+    m_sim = std::make_unique<Testing::DaemonProcess>(
+        kSim, QStringList{QStringLiteral("serve"), QStringLiteral("--state"), state,
+                          QStringLiteral("--interval-ms"), QString::number(kIntervalMs),
+                          QStringLiteral("--port"), QString::number(simPort.port())});
+    QVERIFY2(m_sim->start(), m_sim->output().constData());
+
     m_adminTls = QSslConfiguration::defaultConfiguration();
     m_adminTls.setCaCertificates(
         QSslCertificate::fromData(Testing::readFile(m_pki.portalCa.certificatePath)));
@@ -411,8 +399,8 @@ void TestPkiUpgrade::firstLayoutGatewayReenrolsAndItsDeviceKeepsReporting()
         QSslCertificate(Testing::readFile(m_pki.portalAdmin.certificatePath)));
     m_adminTls.setPrivateKey(QSslKey(Testing::readFile(m_pki.portalAdmin.keyPath), QSsl::Ec));
 
-    // The gateway is told to enrol again, does so at the new NAF, and nothing was lost: the
-    // oldest stored reading is one the device took before the upgrade, and readings go on.
+    // The gateway is told to enrol again, does so at the new NAF, and attaches the device: its
+    // readings from the first one on are stored as verified.
     QTRY_VERIFY2_WITH_TIMEOUT(m_gateway->output().contains("the portal asks for a new enrolment"),
                               m_gateway->output().right(3000).constData(), 30000);
     Stored now;
@@ -420,16 +408,16 @@ void TestPkiUpgrade::firstLayoutGatewayReenrolsAndItsDeviceKeepsReporting()
         QTest::qWaitFor(
             [&] {
                 now = stored();
-                return now.currentInstances >= kQueuedBeforeUpgrade + 5;
+                return now.currentInstances >= kStoredAfterUpgrade;
             },
             60000),
         (m_gateway->output().right(3000) + "\n" + m_portald->output().right(3000)).constData());
     QCOMPARE(now.status, 200);
     // st is the reading's counter; -1 when the instance answered no reading.
     const qint64 oldestCounter = now.oldest.value(QStringLiteral("st")).toInteger(-1);
-    QVERIFY2(oldestCounter >= 0 && oldestCounter <= lastCounterBeforeUpgrade,
-             QJsonDocument(now.oldest).toJson().constData());
-    QVERIFY(now.latest.value(QStringLiteral("st")).toInteger(-1) > lastCounterBeforeUpgrade);
+    // Counter 1, the device's first reading: nothing was lost while the gateway re-enrolled.
+    QVERIFY2(oldestCounter == 1, QJsonDocument(now.oldest).toJson().constData());
+    QVERIFY(now.latest.value(QStringLiteral("st")).toInteger(-1) > oldestCounter);
     for (const QJsonObject &reading : {now.oldest, now.latest})
         QVERIFY(
             reading.value(QStringLiteral("lbl")).toArray().contains(QStringLiteral("verified")));

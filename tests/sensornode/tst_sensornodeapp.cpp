@@ -1,6 +1,7 @@
 // The sensor-node application driven through in-memory fakes of its board. Every signature the
 // device produces (test reading, attach proof, readings) is verified with OpenSSL over bytes
-// assembled by the test (linkcheck.h), and every frame goes through the real frame codec.
+// assembled by the test (linkcheck.h), the link key and seals are OpenSSL's against the
+// firmware's, and every frame goes through the real frame codec.
 #include "linkcheck.h"
 
 #include <firmware/app/sensornodeapp.h>
@@ -150,6 +151,24 @@ struct Node
         : store(memory), app(link, clock, store, entropy, thermometer, led, settings)
     {
         app.begin(kDeviceId);
+        collector.setSession(&session);
+    }
+
+    // A frame to the device, sealed once the link is open (for the types that are sealed).
+    template<typename Message>
+    QByteArray toDevice(const Message &message, uint16_t seq)
+    {
+        if (session.isOpen() && P::isSealedType(uint8_t(Message::kType)))
+            return session.sealMessage(message, seq);
+        return messageFrame(message, seq);
+    }
+    QByteArray ack(uint32_t counter, uint16_t seq)
+    {
+        P::AckMessage message;
+        message.ackedSeq = 0;
+        message.hasReadingCounter = true;
+        message.readingCounter = counter;
+        return toDevice(message, seq);
     }
 
     // Feeds bytes from the peer, runs one poll and returns the frames the device sent.
@@ -178,29 +197,27 @@ struct Node
     // Provisioned and locked through the app's API (the wire flow has its own test).
     void provision(uint8_t hostEntropySeed = 7)
     {
-        QVERIFY(app.configure(testConfig()).ok);
+        QVERIFY(app.configure(testConfig(), u8(testAuthorityPoint()) + 1).ok);
         uint8_t hostEntropy[P::kHostEntropyBytes];
         std::memset(hostEntropy, hostEntropySeed, sizeof hostEntropy);
         uint8_t publicKey[P::kPublicKeyBytes];
         QVERIFY(app.generateKey(hostEntropy, publicKey).ok);
         QVERIFY(app.lock(kDeviceId).ok);
     }
-    // ATTACH_CHALLENGE → verified ATTACH_PROOF first. Returns the frames sent after the proof
-    // in the same poll (the resends that waited for an attach).
-    QList<LinkFrame> attach(uint8_t nonceByte = 0x5a)
+    // ATTACH_CHALLENGE → ATTACH_PROOF (checked with OpenSSL) → ATTACH_ACCEPT. Returns the
+    // frames sent after the ACCEPT in the same poll (the resends that waited for an attach).
+    QList<LinkFrame> attach()
     {
         sent();
-        P::AttachChallengeMessage challenge;
-        std::memset(challenge.nonce, nonceByte, sizeof challenge.nonce);
-        QList<LinkFrame> frames = exchange(messageFrame(challenge, 900));
-        P::AttachProofMessage proof;
-        if (frames.isEmpty() || !decodeAs(frames.takeFirst(), proof)) {
+        session.restart();
+        QList<LinkFrame> frames = exchange(messageFrame(session.challenge(), 900));
+        if (frames.isEmpty()) {
             QTest::qFail("no ATTACH_PROOF", __FILE__, __LINE__);
             return frames;
         }
-        QCOMPARE_OR_FAIL(
-            verifyAttachProof(proof, bytesOf(challenge.nonce, 16), kDeviceIdBytes, publicKey()),
-            QString(), frames);
+        QCOMPARE_OR_FAIL(session.checkProof(frames.takeFirst(), kDeviceIdBytes, publicKey()),
+                         QString(), frames);
+        frames += exchange(messageFrame(session.accept(kDeviceIdBytes), 901));
         if (!app.isAttached())
             QTest::qFail("not attached", __FILE__, __LINE__);
         return frames;
@@ -214,6 +231,7 @@ struct Node
     FakeLed led;
     SensorNodeApp app;
     FrameCollector collector;
+    GatewaySession session;
 };
 
 QList<LinkFrame> ofType(const QList<LinkFrame> &frames, P::MessageType type)
@@ -236,15 +254,6 @@ uint32_t verifiedCounter(const LinkFrame &frame, const QByteArray &publicKey)
     return reading.counter;
 }
 
-QByteArray ackFor(uint32_t counter, uint16_t seq)
-{
-    P::AckMessage ack;
-    ack.ackedSeq = 0;
-    ack.hasReadingCounter = true;
-    ack.readingCounter = counter;
-    return messageFrame(ack, seq);
-}
-
 bool isError(const LinkFrame &frame, P::ErrorCode code, uint16_t refersToSeq)
 {
     P::ErrorMessage error;
@@ -265,6 +274,9 @@ private slots:
     void genKeyStorageFailureKeepsState();
     void helloRepeatsUntilChallenge();
     void attachProofAndReattach();
+    void forgedAcceptChangesNothing();
+    void sealedLinkDropsInjectedFrames();
+    void unansweredResendsOrTimeoutAttachAgain();
     void gatewayThatForgotTheDeviceGetsHello();
     void readingsAtIntervalWithIncreasingCounters();
     void resendUntilAcknowledged();
@@ -308,6 +320,7 @@ void TestSensorNodeApp::provisioningOverTheLink()
     setConfig.channel = config.channel;
     setConfig.classAttributes = config.classAttributes;
     setConfig.reportingIntervalS = config.reportingIntervalS;
+    std::memcpy(setConfig.authorityKey, testAuthorityPoint().constData(), 65);
     QList<LinkFrame> frames = node.exchange(messageFrame(setConfig, 10));
     QCOMPARE(frames.size(), 1);
     P::AckMessage ack;
@@ -398,11 +411,12 @@ void TestSensorNodeApp::provisioningRefusals()
     node.provision();
     node.sent();
     // Already locked by provision(): every step refuses now.
-    QCOMPARE(node.app.configure(testConfig()).error, P::ErrorCode::Locked);
+    QCOMPARE(node.app.configure(testConfig(), u8(testAuthorityPoint()) + 1).error,
+             P::ErrorCode::Locked);
 
     MemoryStore otherStore;
     Node unlocked(otherStore);
-    QVERIFY(unlocked.app.configure(testConfig()).ok);
+    QVERIFY(unlocked.app.configure(testConfig(), u8(testAuthorityPoint()) + 1).ok);
     uint8_t hostEntropy[P::kHostEntropyBytes] = {};
     uint8_t publicKey[P::kPublicKeyBytes];
     QVERIFY(unlocked.app.generateKey(hostEntropy, publicKey).ok);
@@ -417,7 +431,12 @@ void TestSensorNodeApp::provisioningRefusals()
                 P::ErrorCode::Malformed, 4));
     DeviceConfig config = testConfig();
     config.channel = 27;
-    QCOMPARE(unlocked.app.configure(config).error, P::ErrorCode::InvalidArgument);
+    QCOMPARE(unlocked.app.configure(config, u8(testAuthorityPoint()) + 1).error,
+             P::ErrorCode::InvalidArgument);
+    // An authority key that is not a point on P-256 is refused too.
+    uint8_t offCurve[64] = {};
+    offCurve[63] = 1;
+    QCOMPARE(unlocked.app.configure(testConfig(), offCurve).error, P::ErrorCode::InvalidArgument);
 }
 
 void TestSensorNodeApp::keyDependsOnDeviceAndHostEntropy()
@@ -449,7 +468,7 @@ void TestSensorNodeApp::genKeyStorageFailureKeepsState()
 {
     MemoryStore store;
     Node node(store);
-    QVERIFY(node.app.configure(testConfig()).ok);
+    QVERIFY(node.app.configure(testConfig(), u8(testAuthorityPoint()) + 1).ok);
     store.failSaves = true;
     P::ProvGenKeyRequestMessage genKey;
     std::memset(genKey.hostEntropy, 3, sizeof genKey.hostEntropy);
@@ -493,19 +512,141 @@ void TestSensorNodeApp::attachProofAndReattach()
     MemoryStore store;
     Node node(store);
     node.provision();
-    node.attach(0x11);
-    // A fresh challenge at any time is answered with a proof over the new nonce.
-    node.attach(0x22);
+    node.attach();
+    // A fresh challenge at any time is answered with a proof over the new challenge and G.
+    node.attach();
     QCOMPARE(node.app.stats().attaches, 2u);
+    QCOMPARE(node.app.stats().proofsSent, 2u);
 
-    // A proof over another nonce must not verify (the check can fail).
-    P::AttachChallengeMessage challenge;
-    std::memset(challenge.nonce, 0x33, sizeof challenge.nonce);
-    const QList<LinkFrame> frames = node.exchange(messageFrame(challenge, 7));
-    P::AttachProofMessage proof;
-    QVERIFY(decodeAs(frames.value(0), proof));
-    QVERIFY(!verifyAttachProof(proof, QByteArray(16, char(0x34)), kDeviceIdBytes, node.publicKey())
-                 .isEmpty());
+    // A proof checked against another challenge and G must not verify (the check can fail).
+    const QList<LinkFrame> frames = node.exchange(messageFrame(node.session.challenge(), 7));
+    node.session.restart();
+    QVERIFY(!node.session.checkProof(frames.value(0), kDeviceIdBytes, node.publicKey()).isEmpty());
+}
+
+void TestSensorNodeApp::forgedAcceptChangesNothing()
+{
+    MemoryStore store;
+    Node node(store);
+    node.provision();
+    node.sent();
+    QList<LinkFrame> frames = node.exchange(messageFrame(node.session.challenge(), 1));
+    QCOMPARE(node.session.checkProof(frames.value(0), kDeviceIdBytes, node.publicKey()), QString());
+
+    // Signed by a key that is not the provisioned authority, or naming another gateway than
+    // the one signed for: refused, counted, the exchange still pending.
+    const auto impostor = std::move(*Portal::Crypto::PrivateKey::generateP256());
+    QCOMPARE(
+        node.exchange(messageFrame(node.session.accept(kDeviceIdBytes, "test-gw", impostor), 2))
+            .size(),
+        0);
+    P::AttachAcceptMessage renamed = node.session.accept(kDeviceIdBytes, "test-gw");
+    renamed.gatewayId.assign("other-gw", 8);
+    QCOMPARE(node.exchange(messageFrame(renamed, 3)).size(), 0);
+    QVERIFY(!node.app.isAttached());
+    QCOMPARE(node.app.stats().acceptsRefused, 2u);
+    QCOMPARE(node.app.stats().attaches, 0u);
+
+    // The genuine ACCEPT still attaches, and the first reading comes sealed.
+    node.exchange(messageFrame(node.session.accept(kDeviceIdBytes), 4));
+    QVERIFY(node.app.isAttached());
+    frames = node.advance(10000);
+    QCOMPARE(frames.size(), 1);
+    QVERIFY(frames[0].sealed);
+    QCOMPARE(frames[0].counter, 1u);
+    QVERIFY(verifiedCounter(frames[0], node.publicKey()) != 0);
+    // An ACCEPT with no exchange pending is refused too.
+    QCOMPARE(node.exchange(messageFrame(node.session.accept(kDeviceIdBytes), 5)).size(), 0);
+    QCOMPARE(node.app.stats().acceptsRefused, 3u);
+}
+
+void TestSensorNodeApp::sealedLinkDropsInjectedFrames()
+{
+    MemoryStore store;
+    SensorNodeSettings settings = testSettings();
+    settings.reportingIntervalMsOverride = 60000;
+    Node node(store, settings);
+    node.provision();
+    node.attach();
+    const QList<LinkFrame> first = node.advance(60000);
+    const uint32_t counter = verifiedCounter(first.value(0), node.publicKey());
+    QVERIFY(counter != 0);
+
+    // An unsealed ACK, a sealed one with a flipped tag bit, and one replaying a used counter:
+    // all dropped and counted; the reading stays pending.
+    P::AckMessage ack;
+    ack.ackedSeq = 0;
+    ack.hasReadingCounter = true;
+    ack.readingCounter = counter;
+    QCOMPARE(node.exchange(messageFrame(ack, 50)).size(), 0);
+    QByteArray tampered = node.session.sealMessage(ack, 51);
+    P::FrameReader reader;
+    QByteArray decoded;
+    {
+        // Flip one bit of the tag inside the COBS-decoded body, then encode it again.
+        const auto *bytes = u8(tampered);
+        for (int i = 0; i < tampered.size(); ++i) {
+            if (reader.feed(bytes[i])) {
+                const P::Frame &frame = reader.frame();
+                decoded = bytesOf(frame.payload.data, frame.payload.size);
+                decoded[decoded.size() - 1] = char(decoded[decoded.size() - 1] ^ 0x01);
+                tampered = frameBytes(frame.type, frame.seq, decoded);
+            }
+        }
+    }
+    QCOMPARE(node.exchange(tampered).size(), 0);
+    // A genuine ACK for a counter not pending (harmless), then the same bytes again.
+    const QByteArray harmless = node.ack(counter + 1000, 52);
+    QCOMPARE(node.exchange(harmless).size(), 0);
+    QCOMPARE(node.exchange(harmless).size(), 0);
+    QCOMPARE(node.app.stats().sealFailures, 3u);
+    QCOMPARE(node.app.stats().readingsAcked, 0u);
+    QCOMPARE(node.app.pendingReadings().count(), uint8_t(1));
+
+    // An unsealed COMMAND does not switch the LED; a replayed sealed one does not either.
+    P::CommandMessage command;
+    command.commandId = 5;
+    command.actuatorIndex = 0;
+    command.value = 1;
+    QCOMPARE(node.exchange(messageFrame(command, 53)).size(), 0);
+    QCOMPARE(node.led.value, 0);
+    const QByteArray sealedCommand = node.toDevice(command, 54);
+    QCOMPARE(node.exchange(sealedCommand).size(), 1);
+    QCOMPARE(node.led.value, 1);
+    node.led.value = 0;
+    QCOMPARE(node.exchange(sealedCommand).size(), 0);
+    QCOMPARE(node.led.value, 0);
+    QCOMPARE(node.app.stats().sealFailures, 5u);
+
+    // The genuine ACK still works.
+    QCOMPARE(node.exchange(node.ack(counter, 55)).size(), 0);
+    QCOMPARE(node.app.stats().readingsAcked, 1u);
+}
+
+void TestSensorNodeApp::unansweredResendsOrTimeoutAttachAgain()
+{
+    MemoryStore store;
+    SensorNodeSettings settings = testSettings();
+    settings.reportingIntervalMsOverride = 60000;
+    Node node(store, settings);
+    node.provision();
+    node.attach();
+    QCOMPARE(ofType(node.advance(60000), P::MessageType::Reading).size(), 1);
+    // kResendsBeforeReattach resends without an ACK: HELLO, the link still in use.
+    QList<LinkFrame> frames;
+    for (uint8_t i = 0; i < kResendsBeforeReattach; ++i)
+        frames += node.advance(2000);
+    QCOMPARE(ofType(frames, P::MessageType::Reading).size(), int(kResendsBeforeReattach));
+    QCOMPARE(ofType(frames, P::MessageType::Hello).size(), 1);
+    QVERIFY(node.app.isAttached());
+
+    // A challenge, a proof, and no ACCEPT within attachTimeoutMs: HELLO again.
+    frames = node.exchange(messageFrame(node.session.challenge(), 60));
+    QCOMPARE(ofType(frames, P::MessageType::AttachProof).size(), 1);
+    QCOMPARE(ofType(node.advance(3000), P::MessageType::Hello).size(), 0);
+    QCOMPARE(ofType(node.advance(settings.attachTimeoutMs), P::MessageType::Hello).size(), 1);
+    // The old link still carries the pending reading.
+    QVERIFY(node.app.isAttached());
 }
 
 void TestSensorNodeApp::gatewayThatForgotTheDeviceGetsHello()
@@ -524,24 +665,24 @@ void TestSensorNodeApp::gatewayThatForgotTheDeviceGetsHello()
     P::ErrorMessage error;
     error.code = P::ErrorCode::Busy;
     error.refersToSeq = first[0].seq;
-    QCOMPARE(node.exchange(messageFrame(error, 30)).size(), 0);
+    QCOMPARE(node.exchange(node.toDevice(error, 30)).size(), 0);
     QVERIFY(node.app.isAttached());
     QCOMPARE(ofType(node.advance(2000), P::MessageType::Reading).size(), 1);
 
-    // A restarted gateway refuses the resend: HELLO now, no resends until attached again.
+    // A restarted gateway (no link key) refuses the sealed resend with an unsealed BadState:
+    // HELLO now. The old link stays until a new ACCEPT verifies (that ERROR could be forged).
     error.code = P::ErrorCode::BadState;
     QList<LinkFrame> frames = node.exchange(messageFrame(error, 31));
-    QVERIFY(!node.app.isAttached());
+    QVERIFY(node.app.isAttached());
     QCOMPARE(frames.size(), 1);
     QCOMPARE(frames[0].type, uint8_t(P::MessageType::Hello));
-    QCOMPARE(ofType(node.advance(2000), P::MessageType::Reading).size(), 0);
     // HELLOs keep their interval: a gateway repeating BadState cannot make the device flood.
     QCOMPARE(node.exchange(messageFrame(error, 32)).size(), 0);
     QCOMPARE(ofType(node.advance(0), P::MessageType::Hello).size(), 0);
-    QCOMPARE(ofType(node.advance(1000), P::MessageType::Hello).size(), 1);
-    QCOMPARE(ofType(node.advance(2999), P::MessageType::Hello).size(), 0);
+    QCOMPARE(ofType(node.advance(1000), P::MessageType::Hello).size(), 0);
+    QCOMPARE(ofType(node.advance(2000), P::MessageType::Hello).size(), 1);
 
-    // Attached again: the pending reading, unchanged, comes right after the proof.
+    // Attached again: the pending reading, unchanged, comes right after the ACCEPT.
     frames = node.attach();
     QCOMPARE(frames.size(), 1);
     QCOMPARE(frames[0].payload, first[0].payload);
@@ -567,7 +708,7 @@ void TestSensorNodeApp::readingsAtIntervalWithIncreasingCounters()
         QCOMPARE(reading.value, 2150 + i);
         QCOMPARE(QByteArray(reading.unit, reading.unitSize), QByteArray("Cel"));
         QCOMPARE(bytesOf(reading.deviceId, 8), kDeviceIdBytes);
-        node.exchange(ackFor(reading.counter, uint16_t(100 + i)));
+        node.exchange(node.ack(reading.counter, uint16_t(100 + i)));
     }
     QCOMPARE(node.app.stats().readingsCreated, 5u);
     QCOMPARE(node.app.stats().readingsAcked, 5u);
@@ -597,9 +738,9 @@ void TestSensorNodeApp::resendUntilAcknowledged()
     QCOMPARE(resent[0].payload, first[0].payload);
 
     // An ACK for another counter changes nothing; the right one ends the resends.
-    QCOMPARE(node.exchange(ackFor(counter + 100, 1)).size(), 0);
+    QCOMPARE(node.exchange(node.ack(counter + 100, 1)).size(), 0);
     QCOMPARE(node.advance(2000).size(), 1);
-    QCOMPARE(node.exchange(ackFor(counter, 2)).size(), 0);
+    QCOMPARE(node.exchange(node.ack(counter, 2)).size(), 0);
     QCOMPARE(node.advance(2000).size(), 0);
     QCOMPARE(node.advance(2000).size(), 0);
     QCOMPARE(node.app.stats().readingsResent, 3u);
@@ -636,11 +777,11 @@ void TestSensorNodeApp::ringOverflowDropsOldest()
 
     // A new attach sends the oldest kept at once; each ACK lets the next one out, in order.
     QList<uint32_t> delivered;
-    QList<LinkFrame> frames = node.attach(0x77);
+    QList<LinkFrame> frames = node.attach();
     for (uint16_t seq = 300; !frames.isEmpty() && delivered.size() <= kept.size(); ++seq) {
         QCOMPARE(frames.size(), 1);
         delivered.append(verifiedCounter(frames[0], node.publicKey()));
-        frames = node.exchange(ackFor(delivered.last(), seq));
+        frames = node.exchange(node.ack(delivered.last(), seq));
     }
     QCOMPARE(delivered, kept);
     QCOMPARE(int(ring.count()), 0);
@@ -668,11 +809,11 @@ void TestSensorNodeApp::lostFrameDelaysNewerReadings()
     QCOMPARE(node.app.stats().readingsResent, 1u);
 
     QList<uint32_t> delivered{oldest};
-    QList<LinkFrame> frames = node.exchange(ackFor(oldest, 7));
+    QList<LinkFrame> frames = node.exchange(node.ack(oldest, 7));
     for (uint16_t seq = 8; !frames.isEmpty() && delivered.size() < 10; ++seq) {
         QCOMPARE(frames.size(), 1);
         delivered.append(verifiedCounter(frames[0], node.publicKey()));
-        frames = node.exchange(ackFor(delivered.last(), seq));
+        frames = node.exchange(node.ack(delivered.last(), seq));
     }
     QCOMPARE(delivered.size(), 3);
     QVERIFY(delivered[0] < delivered[1] && delivered[1] < delivered[2]);
@@ -723,7 +864,7 @@ void TestSensorNodeApp::commandDrivesLed()
     command.commandId = 7;
     command.actuatorIndex = 0;
     command.value = 1;
-    QList<LinkFrame> frames = node.exchange(messageFrame(command, 40));
+    QList<LinkFrame> frames = node.exchange(node.toDevice(command, 40));
     P::CommandStatusMessage status;
     QVERIFY(decodeAs(frames.value(0), status));
     QCOMPARE(status.commandId, 7u);
@@ -733,14 +874,14 @@ void TestSensorNodeApp::commandDrivesLed()
 
     command.commandId = 8;
     command.actuatorIndex = 3;
-    QVERIFY(decodeAs(node.exchange(messageFrame(command, 41)).value(0), status));
+    QVERIFY(decodeAs(node.exchange(node.toDevice(command, 41)).value(0), status));
     QCOMPARE(status.commandId, 8u);
     QCOMPARE(status.status, P::CommandStatus::UnknownActuator);
 
     command.commandId = 9;
     command.actuatorIndex = 0;
     command.value = 5;
-    QVERIFY(decodeAs(node.exchange(messageFrame(command, 42)).value(0), status));
+    QVERIFY(decodeAs(node.exchange(node.toDevice(command, 42)).value(0), status));
     QCOMPARE(status.status, P::CommandStatus::ValueOutOfRange);
     QCOMPARE(status.value, 1); // unchanged
     QCOMPARE(node.led.value, 1);
@@ -768,16 +909,17 @@ void TestSensorNodeApp::garbageAndUnusableFrames()
     QList<LinkFrame> frames = node.exchange(frameBytes(0x55, 77, QByteArray::fromHex("a0")));
     QCOMPARE(frames.size(), 1);
     QVERIFY(isError(frames[0], P::ErrorCode::UnknownMessageType, 77));
-    frames = node.exchange(frameBytes(uint8_t(P::MessageType::Reading), 78, QByteArray()));
+    frames = node.exchange(node.session.seal(uint8_t(P::MessageType::Reading), 78, QByteArray()));
+    QVERIFY(frames.value(0).sealed);
     QVERIFY(isError(frames.value(0), P::ErrorCode::UnknownMessageType, 78));
     frames = node.exchange(
-        frameBytes(uint8_t(P::MessageType::Command), 79, QByteArray::fromHex("a10101")));
+        node.session.seal(uint8_t(P::MessageType::Command), 79, QByteArray::fromHex("a10101")));
     QVERIFY(isError(frames.value(0), P::ErrorCode::Malformed, 79));
     // An ERROR from the peer is counted and never answered.
     P::ErrorMessage peerError;
     peerError.code = P::ErrorCode::Busy;
     peerError.refersToSeq = 1;
-    QCOMPARE(node.exchange(messageFrame(peerError, 80)).size(), 0);
+    QCOMPARE(node.exchange(node.toDevice(peerError, 80)).size(), 0);
     QCOMPARE(node.app.stats().errorsReceived, 1u);
     QCOMPARE(node.app.stats().errorsSent, 3u);
 
@@ -786,7 +928,7 @@ void TestSensorNodeApp::garbageAndUnusableFrames()
     command.commandId = 1;
     command.actuatorIndex = 0;
     command.value = 1;
-    const QByteArray valid = QByteArray::fromHex("ff00") + messageFrame(command, 81);
+    const QByteArray valid = QByteArray::fromHex("ff00") + node.toDevice(command, 81);
     QCOMPARE(node.exchange(valid.left(5)).size(), 0);
     P::CommandStatusMessage status;
     QVERIFY(decodeAs(node.exchange(valid.mid(5)).value(0), status));
@@ -799,9 +941,7 @@ void TestSensorNodeApp::operationalMessagesNeedProvisioning()
 {
     MemoryStore store;
     Node node(store);
-    P::AttachChallengeMessage challenge;
-    std::memset(challenge.nonce, 1, sizeof challenge.nonce);
-    QVERIFY(isError(node.exchange(messageFrame(challenge, 5)).value(0),
+    QVERIFY(isError(node.exchange(messageFrame(node.session.challenge(), 5)).value(0),
                     P::ErrorCode::NotProvisioned, 5));
     P::CommandMessage command;
     command.commandId = 1;

@@ -55,7 +55,8 @@ QByteArray printedPublicKey(const QByteArray &output)
     return QByteArray();
 }
 
-// HELLO (checked against the expected key) → challenge → proof verified with OpenSSL.
+// HELLO (checked against the expected key) → challenge → proof verified with OpenSSL →
+// ACCEPT; the link is sealed from then on.
 bool attach(GatewayPeer &peer, const QByteArray &publicKey)
 {
     const std::optional<LinkFrame> helloFrame = peer.waitFor(P::MessageType::Hello);
@@ -65,15 +66,10 @@ bool attach(GatewayPeer &peer, const QByteArray &publicKey)
     const QByteArray deviceId = bytesOf(hello.deviceId, sizeof hello.deviceId);
     if (deviceId.toHex() != kDeviceIdHex || bytesOf(hello.publicKey, 65) != publicKey)
         return false;
-    P::AttachChallengeMessage challenge;
-    for (uint8_t &byte : challenge.nonce)
-        byte = uint8_t(QRandomGenerator::global()->generate());
-    peer.send(challenge);
-    const std::optional<LinkFrame> proofFrame = peer.waitFor(P::MessageType::AttachProof);
-    P::AttachProofMessage proof;
-    if (!proofFrame || !decodeAs(*proofFrame, proof))
-        return false;
-    return verifyAttachProof(proof, bytesOf(challenge.nonce, 16), deviceId, publicKey).isEmpty();
+    const QString failure = peer.attach(deviceId, publicKey, 10000);
+    if (!failure.isEmpty())
+        qWarning("attach: %s", qPrintable(failure));
+    return failure.isEmpty();
 }
 
 } // namespace
@@ -108,6 +104,8 @@ void TestSensorNodeSim::commandLine()
     QCOMPARE(runCommand(kSimulator, {"--state", "x", "--no-such-option", "1"}, &output), 2);
     QCOMPARE(runCommand(kSimulator, {"serve"}, &output), 2); // --state is required
     QCOMPARE(runCommand(kSimulator, {"init", "--state", "x", "--channel", "27"}, &output), 2);
+    QCOMPARE(runCommand(kSimulator, {"init", "--state", "x", "--authority-key", "AAAA"}, &output),
+             2);
     QCOMPARE(runCommand(kSimulator, {"pubkey", "--state", "/nonexistent/state"}, &output), 1);
 }
 
@@ -117,7 +115,8 @@ QByteArray TestSensorNodeSim::initDevice(const QString &statePath)
     const int exitCode =
         runCommand(kSimulator,
                    {"init", "--state", statePath, "--device-id", kDeviceIdHex, "--vendor", "acme",
-                    "--type", "thermo", "--subscriber", "lab-1", "--interval-ms", "5000"},
+                    "--type", "thermo", "--subscriber", "lab-1", "--interval-ms", "5000",
+                    "--authority-key", QString::fromLatin1(testAuthorityPoint().toBase64())},
                    &output);
     if (exitCode != 0) {
         qWarning("%s", output.constData());
@@ -194,6 +193,7 @@ void TestSensorNodeSim::gatewaySessionAndRestart()
         while ((distinct < 4 || !firstResent) && timer.elapsed() < 15000) {
             const std::optional<LinkFrame> frame = gateway.waitFor(P::MessageType::Reading);
             QVERIFY2(frame, simulator.output().constData());
+            QVERIFY(frame->sealed);
             P::SignedReading reading;
             QCOMPARE(verifySignedReading(frame->payload, publicKey, reading), QString());
             QCOMPARE(QByteArray(reading.unit, reading.unitSize), QByteArray("Cel"));
@@ -306,6 +306,7 @@ void TestSensorNodeSim::wizardProvisionsFactoryDevice()
     QVERIFY(config.classAttributes.type.assign("thermo", 6));
     QVERIFY(config.classAttributes.subscriber.assign("", 0));
     config.reportingIntervalS = 1;
+    std::memcpy(config.authorityKey, testAuthorityPoint().constData(), 65);
     wizard.send(config);
     frame = wizard.next();
     QVERIFY(frame);

@@ -1,9 +1,10 @@
 #pragma once
-// Test-only: the lab PKI's first layout (before the gateway, admin and users CAs), which no
-// build of this tree writes any more. Made from a current PKI by removing the three newer
-// roots and issuing portal-admin and portal-api again as the first layout did: from the portal
-// CA, CN only, no typed name. That leaves the 14 files a first-layout lab had, with the
-// operator CA, the portal CA and the operator's leaves unchanged.
+// Test-only: the lab PKI's first layout (before the gateway, admin and users CAs and the
+// device-authority key), which no build of this tree writes any more. Made from a current PKI by
+// removing the three newer roots and the authority key and issuing portal-admin and portal-api
+// again as the first layout did: from the portal CA, CN only, no typed name. That leaves the 14
+// files a first-layout lab had, with the operator CA, the portal CA and the operator's leaves
+// unchanged.
 
 #include "tests/support/testfiles.h"
 
@@ -21,6 +22,9 @@ namespace Portal::Testing {
 // Rewrites paths (a current lab PKI) as the first layout. Errors name the file that failed.
 inline Result<void> writeFirstLayoutPki(const Crypto::LabPkiPaths &paths)
 {
+    // The device-authority key came with device-link version 2, after the first layout.
+    if (!QFile::remove(QString::fromStdString(paths.deviceAuthorityKeyPath)))
+        return makeError("test.first_layout", "cannot remove " + paths.deviceAuthorityKeyPath);
     for (const Crypto::LabPkiFilePair *root : {&paths.gatewayCa, &paths.adminCa, &paths.usersCa}) {
         for (const std::string &file : {root->certificatePath, root->keyPath}) {
             if (!QFile::remove(QString::fromStdString(file)))

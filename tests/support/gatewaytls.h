@@ -8,6 +8,7 @@
 
 #include "tests/support/testfiles.h"
 
+#include <portal-core/crypto/attachcrypto.h>
 #include <portal-core/crypto/identity.h>
 #include <portal-core/crypto/labpki.h>
 #include <portal-core/crypto/x509.h>
@@ -20,6 +21,8 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+
+#include <map>
 
 namespace Portal::Testing {
 
@@ -64,13 +67,24 @@ inline QSslConfiguration gatewayTls(const Crypto::LabPkiPaths &pki, const QStrin
     return tls;
 }
 
+// The private keys of the device keys newDeviceKeyBase64() made, by their public base64, so
+// that attachDeviceWithKey() can prove possession for them (and only for them).
+inline std::map<QByteArray, Crypto::PrivateKey> &deviceKeys()
+{
+    static std::map<QByteArray, Crypto::PrivateKey> keys;
+    return keys;
+}
+
 // Base64 of a fresh device key's 65-byte uncompressed public point.
 inline QByteArray newDeviceKeyBase64()
 {
     auto key = Crypto::PrivateKey::generateP256();
     const auto point = key->publicKeyUncompressedPoint();
-    return QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()))
-        .toBase64();
+    const QByteArray base64 =
+        QByteArray(reinterpret_cast<const char *>(point.data()), qsizetype(point.size()))
+            .toBase64();
+    deviceKeys().emplace(base64, std::move(*key));
+    return base64;
 }
 
 // The portal API's answer to an attach: HTTP status (-1 when no answer came in 15 s) and body.
@@ -78,22 +92,16 @@ struct AttachAnswer
 {
     int status = -1;
     QJsonObject json;
+    QByteArray retryAfter;
 };
 
-// POST /api/v1/devices (type meter, subscriber lab) to the portal API on 127.0.0.1:port.
-inline AttachAnswer attachDeviceWithKey(const QSslConfiguration &gateway, quint16 port,
-                                        const QString &deviceId, const QString &vendor,
-                                        const QByteArray &publicKeyBase64)
+inline AttachAnswer postJson(const QSslConfiguration &gateway, quint16 port, const QString &path,
+                             const QJsonObject &body)
 {
     QNetworkAccessManager network;
-    QNetworkRequest request{QUrl(QStringLiteral("https://127.0.0.1:%1/api/v1/devices").arg(port))};
+    QNetworkRequest request{QUrl(QStringLiteral("https://127.0.0.1:%1%2").arg(port).arg(path))};
     request.setSslConfiguration(gateway);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    const QJsonObject body{{QStringLiteral("deviceId"), deviceId},
-                           {QStringLiteral("vendor"), vendor},
-                           {QStringLiteral("type"), QStringLiteral("meter")},
-                           {QStringLiteral("subscriber"), QStringLiteral("lab")},
-                           {QStringLiteral("publicKey"), QString::fromLatin1(publicKeyBase64)}};
     QNetworkReply *reply = network.post(request, QJsonDocument(body).toJson());
     QSignalSpy finished(reply, &QNetworkReply::finished);
     AttachAnswer answer;
@@ -101,8 +109,59 @@ inline AttachAnswer attachDeviceWithKey(const QSslConfiguration &gateway, quint1
         return answer;
     reply->deleteLater();
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer.retryAfter = reply->rawHeader("Retry-After");
     answer.json = QJsonDocument::fromJson(reply->readAll()).object();
     return answer;
+}
+
+// The attach exchange as a gateway runs it (docs/api.md "Attach"): POST /api/v1/devices (type
+// meter, subscriber lab) with a fresh gateway key G, then POST /devices/{id}/proof signed, as
+// the device would sign it, with the private key of `publicKeyBase64` when newDeviceKeyBase64()
+// made it, else with an unrelated key (a gateway that knows only the public key). Answers the
+// first refusal, or the proof's answer (200 ready / 202 pending, with the authorisation).
+inline AttachAnswer attachDeviceWithKey(const QSslConfiguration &gateway, quint16 port,
+                                        const QString &deviceId, const QString &vendor,
+                                        const QByteArray &publicKeyBase64,
+                                        const QString &type = QStringLiteral("meter"))
+{
+    auto gatewayKey = Crypto::PrivateKey::generateP256();
+    const auto gatewayPoint = gatewayKey->publicKeyUncompressedPoint();
+    const QByteArray gatewayPointBytes(reinterpret_cast<const char *>(gatewayPoint.data()),
+                                       qsizetype(gatewayPoint.size()));
+    const QJsonObject body{
+        {QStringLiteral("deviceId"), deviceId},
+        {QStringLiteral("vendor"), vendor},
+        {QStringLiteral("type"), type},
+        {QStringLiteral("subscriber"), QStringLiteral("lab")},
+        {QStringLiteral("publicKey"), QString::fromLatin1(publicKeyBase64)},
+        {QStringLiteral("gatewayKey"), QString::fromLatin1(gatewayPointBytes.toBase64())}};
+    const AttachAnswer challenged =
+        postJson(gateway, port, QStringLiteral("/api/v1/devices"), body);
+    if (challenged.status != 202 || challenged.json.value(QStringLiteral("state")).toString() !=
+                                        QLatin1String("proof_required"))
+        return challenged;
+    const QByteArray challenge = QByteArray::fromBase64(
+        challenged.json.value(QStringLiteral("challenge")).toString().toLatin1());
+    auto deviceKey = Crypto::PrivateKey::generateP256(); // D
+    const auto devicePoint = deviceKey->publicKeyUncompressedPoint();
+    const QByteArray devicePointBytes(reinterpret_cast<const char *>(devicePoint.data()),
+                                      qsizetype(devicePoint.size()));
+    const auto known = deviceKeys().find(publicKeyBase64);
+    auto impostor = Crypto::PrivateKey::generateP256();
+    const Crypto::PrivateKey &signer = known != deviceKeys().end() ? known->second : *impostor;
+    const QByteArray proven = QByteArray("iot-portal attach proof v2") + challenge +
+                              QByteArray::fromHex(deviceId.toLatin1()) + gatewayPointBytes +
+                              devicePointBytes;
+    const auto signature = Crypto::signParts(
+        signer, {Crypto::ByteView(reinterpret_cast<const uint8_t *>(proven.constData()),
+                                  size_t(proven.size()))});
+    const QJsonObject proof{
+        {QStringLiteral("challenge"), QString::fromLatin1(challenge.toBase64())},
+        {QStringLiteral("deviceKey"), QString::fromLatin1(devicePointBytes.toBase64())},
+        {QStringLiteral("signature"),
+         QString::fromLatin1(
+             QByteArray(reinterpret_cast<const char *>(signature->data()), 64).toBase64())}};
+    return postJson(gateway, port, QStringLiteral("/api/v1/devices/%1/proof").arg(deviceId), proof);
 }
 
 // The same for a device with a fresh key; answers the HTTP status.

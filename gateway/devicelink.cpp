@@ -21,6 +21,7 @@ namespace {
 constexpr int kReconnectMs = 1000;
 // An exchange the portal or the device left unfinished this long is dropped at the next HELLO.
 constexpr qint64 kExchangeTimeoutMs = 30'000;
+constexpr qint64 kAttachAgainIntervalMs = 60'000;
 
 QString text(const char *data, size_t size)
 {
@@ -315,6 +316,24 @@ void DeviceLink::restartAttach()
     if (m_exchange != Exchange::None || !m_attachWanted || m_pendingIdentity.deviceId.isEmpty() ||
         !m_io)
         return;
+    startExchange();
+}
+
+void DeviceLink::attachAgain()
+{
+    // At most once a minute: a device the portal keeps failing (revoked) must not be kept
+    // signing proofs, which costs an AVR seconds each.
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_exchange != Exchange::None || !m_io ||
+        (m_lastAttachAgainMs != 0 && nowMs - m_lastAttachAgainMs < kAttachAgainIntervalMs))
+        return;
+    m_lastAttachAgainMs = nowMs;
+    if (m_attached)
+        m_pendingIdentity = m_identity;
+    if (m_pendingIdentity.deviceId.isEmpty())
+        return;
+    qCInfo(lcLink) << "attaching device" << m_pendingIdentity.deviceId.toHex() << "on"
+                   << m_address.toString() << "again";
     startExchange();
 }
 

@@ -104,6 +104,10 @@ public:
     // not answered with an ATTACH_ACCEPT yet, unless one is running; the device answers a new
     // ATTACH_CHALLENGE at any time, also while it waits for an ATTACH_ACCEPT.
     void restartAttach();
+    // A new exchange for the device on this link (attached or not) unless one is running or
+    // the last one this asked for is less than a minute old: the portal wants its proof again
+    // (its placement failed).
+    void attachAgain();
 
 signals:
     // HELLO of `identity`; `gatewayKey` is G of this exchange.
@@ -151,6 +155,7 @@ private:
     qint64 m_exchangeStartedMs = 0;
     DeviceIdentity m_pendingIdentity;
     bool m_attachWanted = false; // a HELLO came that no ATTACH_ACCEPT has answered yet
+    qint64 m_lastAttachAgainMs = 0;
     std::optional<Crypto::PrivateKey> m_gatewayKey; // G's private half
     QByteArray m_gatewayPoint;
     QByteArray m_challenge;

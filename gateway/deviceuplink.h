@@ -53,6 +53,7 @@ public:
     void setPlacement(const DevicePlacement &placement);
     // The link to the device for commands; may change when the device reconnects.
     void setLink(DeviceLink *link);
+    DeviceLink *link() const { return m_link.data(); }
     // Sends what is queued (call after every enqueue).
     void flush();
 

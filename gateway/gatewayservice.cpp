@@ -347,6 +347,15 @@ void GatewayService::onPlacement(QPointer<DeviceLink> link, const QByteArray &de
         }
         if (placement.error().code == "portal.refused")
             return; // refused for good (enrolment policy, a refused proof): not retried
+        if (placement.error().code == "portal.failed") {
+            // The portal places a failed device again only at its next attach, which needs
+            // the device's proof: a new exchange, whatever state the link is in.
+            QTimer::singleShot(kAttachRetryMs, this, [link] {
+                if (link)
+                    link->attachAgain();
+            });
+            return;
+        }
         QTimer::singleShot(kAttachRetryMs, this, [this, link] {
             if (link)
                 followPlacement(link);
@@ -406,7 +415,15 @@ void GatewayService::sendHeartbeat()
         }
         for (const DevicePlacement &placement : *placements) {
             auto found = m_uplinks.find(placement.deviceId);
-            if (found == m_uplinks.end() || placement.state != QLatin1String("ready"))
+            if (found == m_uplinks.end())
+                continue;
+            if (placement.state == QLatin1String("failed")) {
+                // Its instance failed: attach it again (the portal places it anew).
+                if (DeviceLink *link = found->second->link())
+                    link->attachAgain();
+                continue;
+            }
+            if (placement.state != QLatin1String("ready"))
                 continue;
             // The heartbeat moves instances; the credential stays what attach gave.
             DevicePlacement moved = found->second->placement();

@@ -586,6 +586,18 @@ Falls der Rechner wirklich ersetzt wurde, entfernen Sie seine alte Zeile aus %3 
         <source>not checked yet</source>
         <translation>noch nicht geprüft</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;credential revocation pending&lt;/b&gt;: gateway %1 is no longer trusted; instance %2 has not acknowledged it yet</source>
+        <translation>&lt;b&gt;Widerruf der Zugangsdaten ausstehend&lt;/b&gt;: Gateway %1 ist nicht mehr vertrauenswürdig; Instanz %2 hat ihn noch nicht bestätigt</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;removal pending&lt;/b&gt;: instance %1 has not dropped the device yet</source>
+        <translation>&lt;b&gt;Entfernen ausstehend&lt;/b&gt;: Instanz %1 hat das Gerät noch nicht entfernt</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::DeviceSerialLink</name>
@@ -1526,10 +1538,6 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
         <translation>der Messwert nennt ein anderes Gerät</translation>
     </message>
     <message>
-        <source>the reading&apos;s payload is too large</source>
-        <translation>die Nutzlast des Messwerts ist zu groß</translation>
-    </message>
-    <message>
         <source>the registered key is not a P-256 point</source>
         <translation>der registrierte Schlüssel ist kein P-256-Punkt</translation>
     </message>
@@ -1788,6 +1796,22 @@ Korrigieren Sie das Genannte und importieren Sie die Datei erneut.</translation>
     <message>
         <source>Its class is now %1 (it was %2).</source>
         <translation>Seine Klasse ist jetzt %1 (vorher %2).</translation>
+    </message>
+    <message>
+        <source>Write the portal&apos;s device-authority key</source>
+        <translation>Geräte-Autorisierungsschlüssel des Portals schreiben</translation>
+    </message>
+    <message>
+        <source>Writing the portal&apos;s device-authority key…</source>
+        <translation>Der Geräte-Autorisierungsschlüssel des Portals wird geschrieben…</translation>
+    </message>
+    <message>
+        <source>Device %1 now holds the portal&apos;s device-authority key: it attaches through the portal&apos;s gateways again. Nothing else changed; close the wizard or connect the next device.</source>
+        <translation>Gerät %1 hat jetzt den Geräte-Autorisierungsschlüssel des Portals: es verbindet sich wieder über die Gateways des Portals. Sonst hat sich nichts geändert; schließen Sie den Assistenten oder schließen Sie das nächste Gerät an.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This device holds no device-authority key&lt;/b&gt; (it was provisioned before device-link version 2), so no gateway can attach it. Write the portal&apos;s key into it; its identity, key and readings stay as they are.</source>
+        <translation>&lt;b&gt;Dieses Gerät hat keinen Geräte-Autorisierungsschlüssel&lt;/b&gt; (es wurde vor Version 2 der Geräteverbindung eingerichtet), daher kann kein Gateway es verbinden. Schreiben Sie den Schlüssel des Portals hinein; Identität, Schlüssel und Messwerte bleiben unverändert.</translation>
     </message>
 </context>
 <context>

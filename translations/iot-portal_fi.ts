@@ -586,6 +586,18 @@ Jos kone on todella vaihdettu, poista sen vanha rivi tiedostosta %3 ja testaa uu
         <source>not checked yet</source>
         <translation>ei vielä tarkistettu</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;credential revocation pending&lt;/b&gt;: gateway %1 is no longer trusted; instance %2 has not acknowledged it yet</source>
+        <translation>&lt;b&gt;tunnistetiedon mitätöinti odottaa&lt;/b&gt;: yhdyskäytävään %1 ei enää luoteta; instanssi %2 ei ole vielä kuitannut sitä</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;removal pending&lt;/b&gt;: instance %1 has not dropped the device yet</source>
+        <translation>&lt;b&gt;poisto odottaa&lt;/b&gt;: instanssi %1 ei ole vielä poistanut laitetta</translation>
+    </message>
 </context>
 <context>
     <name>Portal::Gui::DeviceSerialLink</name>
@@ -1526,10 +1538,6 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
         <translation>lukema nimeää toisen laitteen</translation>
     </message>
     <message>
-        <source>the reading&apos;s payload is too large</source>
-        <translation>lukeman hyötykuorma on liian suuri</translation>
-    </message>
-    <message>
         <source>the registered key is not a P-256 point</source>
         <translation>rekisteröity avain ei ole P-256-piste</translation>
     </message>
@@ -1788,6 +1796,22 @@ Korjaa mainittu kohta ja tuo tiedosto uudelleen.</translation>
     <message>
         <source>Its class is now %1 (it was %2).</source>
         <translation>Sen luokka on nyt %1 (aiemmin %2).</translation>
+    </message>
+    <message>
+        <source>Write the portal&apos;s device-authority key</source>
+        <translation>Kirjoita portaalin laitevaltuutusavain</translation>
+    </message>
+    <message>
+        <source>Writing the portal&apos;s device-authority key…</source>
+        <translation>Kirjoitetaan portaalin laitevaltuutusavainta…</translation>
+    </message>
+    <message>
+        <source>Device %1 now holds the portal&apos;s device-authority key: it attaches through the portal&apos;s gateways again. Nothing else changed; close the wizard or connect the next device.</source>
+        <translation>Laitteella %1 on nyt portaalin laitevaltuutusavain: se liittyy taas portaalin yhdyskäytävien kautta. Mikään muu ei muuttunut; sulje ohjattu toiminto tai kytke seuraava laite.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This device holds no device-authority key&lt;/b&gt; (it was provisioned before device-link version 2), so no gateway can attach it. Write the portal&apos;s key into it; its identity, key and readings stay as they are.</source>
+        <translation>&lt;b&gt;Tällä laitteella ei ole laitevaltuutusavainta&lt;/b&gt; (se on valmisteltu ennen laiteyhteyden versiota 2), joten mikään yhdyskäytävä ei voi liittää sitä. Kirjoita portaalin avain siihen; sen tunniste, avain ja lukemat säilyvät ennallaan.</translation>
     </message>
 </context>
 <context>

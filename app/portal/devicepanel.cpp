@@ -2,6 +2,8 @@
 
 #include "storemodels.h"
 
+#include <portal-core/engine/instancepusher.h>
+
 #include <QChart>
 #include <QChartView>
 #include <QCryptographicHash>
@@ -19,6 +21,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <limits>
 
 namespace Portal::Gui {
@@ -179,8 +182,34 @@ void DevicePanel::showRecord()
                                device->signature == Store::SignatureState::None
                                    ? tr("not checked yet")
                                    : signatureText(device->signature)));
+    const QString pending = pendingText(*device);
+    if (!pending.isEmpty())
+        m_record->setText(m_record->text() + QStringLiteral("<br>") + pending);
     m_revoke->setEnabled(!device->revoked && m_revokeRequest == 0);
     m_send->setEnabled(m_client && !m_instanceUrl.isEmpty() && !device->revoked);
+}
+
+QString DevicePanel::pendingText(const Store::Device &device) const
+{
+    QStringList pending;
+    // The pusher's own rule (InstancePusher): a device of a blocked gateway, or of one whose
+    // certificate lapsed without a renewal, whose credential its instance has not dropped yet.
+    auto untrusted = m_store.devicesOfUntrustedGateways(
+        QDateTime::currentDateTimeUtc().addMSecs(-Engine::InstancePusher::kLapsedGatewayGraceMs));
+    if (untrusted && std::any_of(untrusted->cbegin(), untrusted->cend(),
+                                 [&](const Store::Device &other) { return other.id == device.id; }))
+        pending << tr("<b>credential revocation pending</b>: gateway %1 is no longer trusted; "
+                      "instance %2 has not acknowledged it yet")
+                       .arg(device.gatewayId.toHtmlEscaped(),
+                            device.instanceId != 0 ? QString::number(device.instanceId) : tr("—"));
+    auto removals = m_store.deviceRemovals();
+    for (const Store::DeviceRemoval &removal :
+         removals ? *removals : QList<Store::DeviceRemoval>()) {
+        if (removal.deviceId == device.id)
+            pending << tr("<b>removal pending</b>: instance %1 has not dropped the device yet")
+                           .arg(removal.instanceId);
+    }
+    return pending.join(QStringLiteral("<br>"));
 }
 
 void DevicePanel::refresh()

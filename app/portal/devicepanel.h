@@ -55,6 +55,9 @@ public slots:
     void revokeKey(bool confirm = true);
 
 private:
+    // What the portal still waits for an instance to acknowledge about this device (a
+    // credential revocation, a removal); empty when nothing.
+    QString pendingText(const Store::Device &device) const;
     void showRecord();
     void fetchFromInstance();
     void showReadings(const QList<Engine::VerifiedReading> &readings);

@@ -186,6 +186,16 @@ protected:
         m_done = true;
         emit completeChanged();
     }
+    // A final word that is neither a success to continue from nor a failure to retry.
+    void report(const QString &text)
+    {
+        m_running = false;
+        m_busy->hide();
+        m_status->setText(text);
+        m_retry->hide();
+        m_done = false;
+        emit completeChanged();
+    }
     void fail(const QString &message)
     {
         m_running = false;
@@ -299,6 +309,16 @@ public:
         m_replace->setObjectName(QStringLiteral("replaceKey"));
         m_replace->hide();
         m_layout->insertWidget(1, m_replace);
+        m_giveAuthority = new QPushButton(
+            ProvisioningWizard::tr("Write the portal's device-authority key"), this);
+        m_giveAuthority->setObjectName(QStringLiteral("giveAuthority"));
+        m_giveAuthority->hide();
+        m_layout->insertWidget(2, m_giveAuthority, 0, Qt::AlignLeft);
+        QObject::connect(m_giveAuthority, &QPushButton::clicked, this, [this] {
+            m_giveAuthority->hide();
+            m_writingAuthority = true;
+            begin();
+        });
         QObject::connect(m_replace, &QCheckBox::toggled, this, [this](bool checked) {
             m_wizard.session().replaceKey = checked;
             emit completeChanged();
@@ -308,8 +328,25 @@ public:
 protected:
     void run() override
     {
+        if (m_writingAuthority) {
+            P::ProvSetAuthorityMessage request;
+            const Result<QByteArray> authority =
+                m_wizard.store().portalKey(QStringLiteral("device-authority"));
+            if (!authority || authority->size() != qsizetype(sizeof request.authorityKey)) {
+                m_writingAuthority = false;
+                fail(ProvisioningWizard::tr(
+                    "The portal's device-authority key is not in the database yet. Start "
+                    "iot-portald once with this database (it stores the key), then try again."));
+                return;
+            }
+            std::memcpy(request.authorityKey, authority->constData(), sizeof request.authorityKey);
+            step(ProvisioningWizard::tr("Writing the portal's device-authority key…"));
+            m_wizard.link().request(request, P::MessageType::Ack, m_wizard.timeouts().answerMs);
+            return;
+        }
         m_replace->hide();
         m_replace->setChecked(false);
+        m_giveAuthority->hide();
         step(ProvisioningWizard::tr("Asking the device for its identity…"));
         // An Arduino resets when its port is opened and its bootloader takes 1–2 s, so the
         // question is repeated every second within the answer timeout.
@@ -320,8 +357,17 @@ protected:
 
     bool extraComplete() const override { return m_replace->isHidden() || m_replace->isChecked(); }
 
-    void answered(quint8, const QByteArray &payload) override
+    void answered(quint8 type, const QByteArray &payload) override
     {
+        if (m_writingAuthority && type == quint8(P::MessageType::Ack)) {
+            m_writingAuthority = false;
+            report(ProvisioningWizard::tr(
+                       "Device %1 now holds the portal's device-authority key: it attaches "
+                       "through the portal's gateways again. Nothing else changed; close the "
+                       "wizard or connect the next device.")
+                       .arg(QString::fromLatin1(m_wizard.session().deviceId.toHex())));
+            return;
+        }
         P::ProvInfoResponseMessage info;
         if (info.decode(viewOf(payload)) != P::MessageError::None) {
             fail(ProvisioningWizard::tr("The device's answer did not decode: its firmware speaks "
@@ -351,6 +397,16 @@ protected:
         if (version.isNull() || version < kMinimumFirmware) {
             fail(ProvisioningWizard::tr("Firmware %1 is too old: update it to %2 or later.")
                      .arg(session.firmwareVersion, kMinimumFirmware.toString()));
+            return;
+        }
+        if (info.state == P::ProvisioningState::Locked && !info.hasAuthority) {
+            // Provisioned before device-link version 2: locked, but it takes this one key.
+            m_giveAuthority->show();
+            report(details + QStringLiteral("<br>") +
+                   ProvisioningWizard::tr(
+                       "<b>This device holds no device-authority key</b> (it was provisioned "
+                       "before device-link version 2), so no gateway can attach it. Write the "
+                       "portal's key into it; its identity, key and readings stay as they are."));
             return;
         }
         if (info.state == P::ProvisioningState::Locked) {
@@ -385,6 +441,8 @@ protected:
 
 private:
     QCheckBox *m_replace;
+    QPushButton *m_giveAuthority;
+    bool m_writingAuthority = false; // the next run() writes the authority key
 };
 
 class ClassWizardPage final : public QWizardPage

@@ -44,14 +44,30 @@ bool reached(uint32_t nowMs, uint32_t deadlineMs)
 }
 
 // HMAC-SHA-256 under the link key, for encodeSealedFrame / openSealedFrame.
-class LinkHmac final : public Protocol::LinkMac
+class LinkHmac final
 {
 public:
     explicit LinkHmac(const uint8_t key[Protocol::kLinkKeyBytes]) : m_key(key) {}
     ~LinkHmac() { m_hmac.wipe(); }
-    void begin() override { m_hmac.init(m_key, Protocol::kLinkKeyBytes); }
-    void update(const uint8_t *data, size_t size) override { m_hmac.update(data, size); }
-    void finish(uint8_t tag[32]) override { m_hmac.finish(tag); }
+    LinkHmac(const LinkHmac &) = delete;
+    LinkHmac &operator=(const LinkHmac &) = delete;
+
+    Protocol::LinkMac table()
+    {
+        Protocol::LinkMac mac;
+        mac.context = this;
+        mac.begin = [](void *context) {
+            LinkHmac *self = static_cast<LinkHmac *>(context);
+            self->m_hmac.init(self->m_key, Protocol::kLinkKeyBytes);
+        };
+        mac.update = [](void *context, const uint8_t *data, size_t size) {
+            static_cast<LinkHmac *>(context)->m_hmac.update(data, size);
+        };
+        mac.finish = [](void *context, uint8_t tag[32]) {
+            static_cast<LinkHmac *>(context)->m_hmac.finish(tag);
+        };
+        return mac;
+    }
 
 private:
     const uint8_t *m_key;
@@ -222,6 +238,9 @@ void SensorNodeApp::handleFrame(const Frame &frame)
     case uint8_t(MessageType::ProvLock):
         handleProvLock(frame);
         break;
+    case uint8_t(MessageType::ProvSetAuthority):
+        handleProvSetAuthority(frame);
+        break;
     case uint8_t(MessageType::AttachChallenge):
         handleAttachChallenge(frame);
         break;
@@ -259,6 +278,7 @@ void SensorNodeApp::handleProvInfo(const Frame &frame)
     response.state = provisioningState();
     response.capabilities = capabilities();
     response.hasPublicKey = m_record.hasKey;
+    response.hasAuthority = m_record.hasAuthority;
     if (m_record.hasKey) {
         response.publicKey[0] = 0x04;
         memcpy(response.publicKey + 1, m_record.publicKey, sizeof m_record.publicKey);
@@ -347,9 +367,9 @@ void SensorNodeApp::handleSealed(const Frame &frame)
         bump(m_stats.sealFailures);
         return;
     }
-    LinkHmac mac(m_linkKey);
-    if (Protocol::openSealedFrame(frame, Protocol::LinkDirection::GatewayToDevice, mac, m_rxCounter,
-                                  opened) != Protocol::SealError::None) {
+    LinkHmac hmac(m_linkKey);
+    if (Protocol::openSealedFrame(frame, Protocol::LinkDirection::GatewayToDevice, hmac.table(),
+                                  m_rxCounter, opened) != Protocol::SealError::None) {
         bump(m_stats.sealFailures);
         return;
     }
@@ -371,6 +391,20 @@ void SensorNodeApp::handleSealed(const Frame &frame)
         sendError(ErrorCode::UnknownMessageType, opened.seq);
         break;
     }
+}
+
+void SensorNodeApp::handleProvSetAuthority(const Frame &frame)
+{
+    Protocol::ProvSetAuthorityMessage request;
+    if (request.decode(frame.payload) != MessageError::None) {
+        sendError(ErrorCode::Malformed, frame.seq);
+        return;
+    }
+    const ProvisioningOutcome outcome = setAuthority(request.authorityKey + 1);
+    if (outcome.ok)
+        sendAck(frame.seq);
+    else
+        sendError(outcome.error, frame.seq);
 }
 
 void SensorNodeApp::handleAttachChallenge(const Frame &frame)
@@ -595,6 +629,24 @@ SensorNodeApp::generateKey(const uint8_t hostEntropy[Protocol::kHostEntropyBytes
     return success();
 }
 
+ProvisioningOutcome SensorNodeApp::setAuthority(const uint8_t authorityKey[64])
+{
+    // Once only: the key that authorises gateways is not for anyone on the USB port to change.
+    if (m_record.hasAuthority)
+        return failure(ErrorCode::BadState);
+    if (!FirmwareCrypto::validatePublicKey(authorityKey))
+        return failure(ErrorCode::InvalidArgument);
+    memcpy(m_record.authorityKey, authorityKey, sizeof m_record.authorityKey);
+    m_record.hasAuthority = true;
+    if (!saveRecord()) {
+        m_record.hasAuthority = false;
+        memset(m_record.authorityKey, 0, sizeof m_record.authorityKey);
+        return failure(ErrorCode::Internal);
+    }
+    m_nextHelloMs = m_clock.nowMs();
+    return success();
+}
+
 ProvisioningOutcome SensorNodeApp::lock(const uint8_t deviceId[Protocol::kDeviceIdBytes])
 {
     if (m_record.locked)
@@ -813,10 +865,10 @@ bool SensorNodeApp::sendFrame(MessageType type, const uint8_t *payload, size_t p
 {
     Protocol::FrameEncodeResult encoded;
     if (m_attached && Protocol::isSealedType(uint8_t(type))) {
-        LinkHmac mac(m_linkKey);
+        LinkHmac hmac(m_linkKey);
         encoded = Protocol::encodeSealedFrame(
             uint8_t(type), m_txSeq++, payload, payloadSize, ++m_txCounter,
-            Protocol::LinkDirection::DeviceToGateway, mac, m_txFrame, sizeof m_txFrame);
+            Protocol::LinkDirection::DeviceToGateway, hmac.table(), m_txFrame, sizeof m_txFrame);
     } else {
         encoded = Protocol::encodeFrame(uint8_t(type), m_txSeq++, payload, payloadSize, m_txFrame,
                                         sizeof m_txFrame);

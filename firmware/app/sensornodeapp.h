@@ -23,7 +23,8 @@
 //   BadState (the gateway does not know this device: it restarted, and a serial line does not say
 //   so) or kResendsBeforeReattach resends without an ACK send HELLO again; the old link key
 //   stays in use until a new ATTACH_ACCEPT verifies. PROV_* messages other than PROV_INFO get
-//   ERROR Locked.
+//   ERROR Locked, except PROV_SET_AUTHORITY while the device holds no authority key (a record
+//   of the first layout).
 // Frames it cannot use are answered with ERROR (Malformed, UnknownMessageType, …), except
 // ERROR frames, which are only counted (two peers must not trade ERRORs). A well-formed ACK
 // is never answered. Frames the FrameReader drops are counted there (frameDrops()).
@@ -119,6 +120,9 @@ public:
     // `publicKey` receives 04 ‖ x ‖ y. Busy/Internal when entropy or storage fails.
     ProvisioningOutcome generateKey(const uint8_t hostEntropy[Protocol::kHostEntropyBytes],
                                     uint8_t publicKey[Protocol::kPublicKeyBytes]);
+    // PROV_SET_AUTHORITY: the device-authority key x ‖ y for a device that holds none (a record
+    // of the first layout); accepted also while locked, once (BadState afterwards).
+    ProvisioningOutcome setAuthority(const uint8_t authorityKey[64]);
     // InvalidArgument when `deviceId` is not this device's; BadState without config and key.
     ProvisioningOutcome lock(const uint8_t deviceId[Protocol::kDeviceIdBytes]);
 
@@ -138,6 +142,7 @@ private:
     void handleProvGenKey(const Protocol::Frame &frame);
     void handleProvTestReading(const Protocol::Frame &frame);
     void handleProvLock(const Protocol::Frame &frame);
+    void handleProvSetAuthority(const Protocol::Frame &frame);
     void handleSealed(const Protocol::Frame &frame);
     void handleAttachChallenge(const Protocol::Frame &frame);
     void handleAttachAccept(const Protocol::Frame &frame);

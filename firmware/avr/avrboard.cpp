@@ -107,6 +107,8 @@ struct SlotHeader
     uint16_t recordBytes;
 };
 
+// The first layout's record as the first firmware wrote it (tst_provisioningwizard builds one).
+static_assert(SensorNode::kFirstLayoutRecordBytes == 193, "first-layout record size changed");
 static_assert(sizeof(SlotHeader) + sizeof(SensorNode::DeviceRecord) + 2 <= 0x400,
               "a record slot holds 1 KiB");
 

@@ -149,6 +149,20 @@ LinkMac::LinkMac(ByteView key) : m_state(std::make_unique<State>())
 
 LinkMac::~LinkMac() = default;
 
+LinkMac::operator Protocol::LinkMac() const
+{
+    Protocol::LinkMac table;
+    table.context = const_cast<LinkMac *>(this);
+    table.begin = [](void *context) { static_cast<LinkMac *>(context)->begin(); };
+    table.update = [](void *context, const uint8_t *data, size_t size) {
+        static_cast<LinkMac *>(context)->update(data, size);
+    };
+    table.finish = [](void *context, uint8_t tag[32]) {
+        static_cast<LinkMac *>(context)->finish(tag);
+    };
+    return table;
+}
+
 void LinkMac::begin()
 {
     char digest[] = "SHA256";

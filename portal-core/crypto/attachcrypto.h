@@ -33,8 +33,9 @@ Result<void> verifyParts(const Es256PublicKey &key, const std::vector<ByteView> 
 
 Result<SecretBytes> deriveLinkKey(const PrivateKey &ownKey, ByteView peerPoint, ByteView challenge);
 
-// HMAC-SHA-256 with one link key, for Protocol::encodeSealedFrame / openSealedFrame.
-class LinkMac final : public Protocol::LinkMac
+// HMAC-SHA-256 with one link key, for Protocol::encodeSealedFrame / openSealedFrame (it
+// converts to their Protocol::LinkMac table, which points at this object).
+class LinkMac final
 {
 public:
     explicit LinkMac(ByteView key);
@@ -42,9 +43,11 @@ public:
     LinkMac(const LinkMac &) = delete;
     LinkMac &operator=(const LinkMac &) = delete;
 
-    void begin() override;
-    void update(const uint8_t *data, size_t size) override;
-    void finish(uint8_t tag[32]) override;
+    operator Protocol::LinkMac() const;
+
+    void begin();
+    void update(const uint8_t *data, size_t size);
+    void finish(uint8_t tag[32]);
 
 private:
     struct State;

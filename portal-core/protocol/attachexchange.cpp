@@ -26,16 +26,16 @@ void writeBigEndian32(uint8_t out[4], uint32_t value)
 
 // The 4 header bytes and the counter around the message, as the MAC sees them.
 void computeTag(LinkDirection direction, uint8_t typeByte, uint16_t seq, const uint8_t *message,
-                size_t messageSize, const uint8_t counter[4], LinkMac &mac, uint8_t tag[32])
+                size_t messageSize, const uint8_t counter[4], const LinkMac &mac, uint8_t tag[32])
 {
     const uint8_t header[5] = {uint8_t(direction), kLinkVersion, typeByte, uint8_t(seq >> 8),
                                uint8_t(seq)};
-    mac.begin();
-    mac.update(header, sizeof header);
+    mac.begin(mac.context);
+    mac.update(mac.context, header, sizeof header);
     if (messageSize > 0)
-        mac.update(message, messageSize);
-    mac.update(counter, kLinkCounterBytes);
-    mac.finish(tag);
+        mac.update(mac.context, message, messageSize);
+    mac.update(mac.context, counter, kLinkCounterBytes);
+    mac.finish(mac.context, tag);
 }
 
 } // namespace
@@ -81,7 +81,7 @@ bool isSealedType(uint8_t type)
 
 FrameEncodeResult encodeSealedFrame(uint8_t type, uint16_t seq, const uint8_t *message,
                                     size_t messageSize, uint32_t counter, LinkDirection direction,
-                                    LinkMac &mac, uint8_t *output, size_t outputCapacity)
+                                    const LinkMac &mac, uint8_t *output, size_t outputCapacity)
 {
     if (messageSize > kMaxSealedMessageBytes) {
         FrameEncodeResult result = {FrameEncodeError::PayloadTooLarge, 0};
@@ -97,7 +97,7 @@ FrameEncodeResult encodeSealedFrame(uint8_t type, uint16_t seq, const uint8_t *m
                             outputCapacity);
 }
 
-SealError openSealedFrame(const Frame &frame, LinkDirection direction, LinkMac &mac,
+SealError openSealedFrame(const Frame &frame, LinkDirection direction, const LinkMac &mac,
                           uint32_t lastCounter, OpenedFrame &opened)
 {
     if ((frame.type & kSealedTypeFlag) == 0)

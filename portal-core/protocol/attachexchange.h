@@ -62,17 +62,16 @@ SignedParts attachAuthorisationParts(const uint8_t deviceId[kDeviceIdBytes],
                                      const uint8_t deviceKey[kPublicKeyBytes],
                                      const char *gatewayId, size_t gatewayIdSize);
 
-// HMAC-SHA-256 keyed with one link key; the device and the gateway each implement it with
-// their own crypto (FirmwareCrypto, OpenSSL).
-class LinkMac
+// HMAC-SHA-256 keyed with one link key, as a table of functions that the device and the gateway
+// each fill with their own crypto (FirmwareCrypto, OpenSSL). Not a virtual class: the firmware
+// is built without RTTI and the host library that calls it with, which a sanitizer's vptr check
+// cannot reconcile.
+struct LinkMac
 {
-public:
-    virtual void begin() = 0;
-    virtual void update(const uint8_t *data, size_t size) = 0;
-    virtual void finish(uint8_t tag[32]) = 0;
-
-protected:
-    ~LinkMac() = default;
+    void *context;
+    void (*begin)(void *context);
+    void (*update)(void *context, const uint8_t *data, size_t size);
+    void (*finish)(void *context, uint8_t tag[32]);
 };
 
 // Whether frames of this (unsealed) type are sealed on an attached link.
@@ -83,7 +82,7 @@ bool isSealedType(uint8_t type);
 // (kMaxBodyBytes) and a 32-byte tag.
 FrameEncodeResult encodeSealedFrame(uint8_t type, uint16_t seq, const uint8_t *message,
                                     size_t messageSize, uint32_t counter, LinkDirection direction,
-                                    LinkMac &mac, uint8_t *output, size_t outputCapacity);
+                                    const LinkMac &mac, uint8_t *output, size_t outputCapacity);
 
 enum class SealError : uint8_t {
     None = 0,
@@ -103,7 +102,7 @@ struct OpenedFrame
 
 // Checks a frame's seal; on None the caller accepts `opened` and records its counter as the
 // new last accepted one. `lastCounter` is the last accepted counter (0: none yet).
-SealError openSealedFrame(const Frame &frame, LinkDirection direction, LinkMac &mac,
+SealError openSealedFrame(const Frame &frame, LinkDirection direction, const LinkMac &mac,
                           uint32_t lastCounter, OpenedFrame &opened);
 
 } // namespace Protocol

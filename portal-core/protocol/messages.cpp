@@ -21,6 +21,7 @@ constexpr MessageType ProvGenKeyRequestMessage::kType;
 constexpr MessageType ProvGenKeyResponseMessage::kType;
 constexpr MessageType ProvTestReadingRequestMessage::kType;
 constexpr MessageType ProvTestReadingResponseMessage::kType;
+constexpr MessageType ProvSetAuthorityMessage::kType;
 
 namespace {
 
@@ -233,7 +234,7 @@ bool isKnownMessageType(uint8_t type)
     return (type >= static_cast<uint8_t>(MessageType::Hello) &&
             type <= static_cast<uint8_t>(MessageType::AttachAccept)) ||
            (type >= static_cast<uint8_t>(MessageType::ProvInfoRequest) &&
-            type <= static_cast<uint8_t>(MessageType::ProvLock));
+            type <= static_cast<uint8_t>(MessageType::ProvSetAuthority));
 }
 
 const char *messageTypeName(MessageType type)
@@ -273,6 +274,8 @@ const char *messageTypeName(MessageType type)
         return "PROV_TEST_READING_RESPONSE";
     case MessageType::ProvLock:
         return "PROV_LOCK";
+    case MessageType::ProvSetAuthority:
+        return "PROV_SET_AUTHORITY";
     }
     return "UNKNOWN";
 }
@@ -691,7 +694,7 @@ MessageError ProvInfoResponseMessage::encode(Payload &payload) const
         static_cast<uint8_t>(state) > static_cast<uint8_t>(ProvisioningState::Locked) ||
         (hasPublicKey && publicKey[0] != kSec1Uncompressed))
         return MessageError::OutOfRange;
-    MapEncoder encoder(payload, hasPublicKey ? 6 : 5);
+    MapEncoder encoder(payload, hasPublicKey ? 7 : 6);
     encoder.bytesField(1, deviceId, kDeviceIdBytes);
     encoder.textField(2, firmwareVersion);
     encoder.unsignedField(3, static_cast<uint8_t>(state));
@@ -699,6 +702,7 @@ MessageError ProvInfoResponseMessage::encode(Payload &payload) const
     if (hasPublicKey)
         encoder.bytesField(5, publicKey, kPublicKeyBytes);
     encoder.textField(6, board);
+    encoder.unsignedField(7, hasAuthority ? 1 : 0);
     return encoder.finish();
 }
 
@@ -737,12 +741,16 @@ MessageError ProvInfoResponseMessage::decode(ByteView payload)
         case 6:
             PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.text(board));
             break;
+        case 7:
+            PORTAL_PROTOCOL_RETURN_IF_ERROR(decoder.unsignedInRange(0, 1, number));
+            hasAuthority = number == 1;
+            break;
         default:
             return MessageError::UnknownKey;
         }
     }
     hasPublicKey = decoder.seen(5);
-    return decoder.end(keyBit(1) | keyBit(2) | keyBit(3) | keyBit(4) | keyBit(6));
+    return decoder.end(keyBit(1) | keyBit(2) | keyBit(3) | keyBit(4) | keyBit(6) | keyBit(7));
 }
 
 // ---- PROV_SET_CONFIG
@@ -857,6 +865,21 @@ MessageError ProvTestReadingRequestMessage::decode(ByteView payload)
         sensorIndex = static_cast<uint8_t>(number);
     }
     return decoder.end(keyBit(1));
+}
+
+MessageError ProvSetAuthorityMessage::encode(Payload &payload) const
+{
+    if (authorityKey[0] != kSec1Uncompressed)
+        return MessageError::OutOfRange;
+    return encodeSingleBytes(payload, authorityKey, kPublicKeyBytes);
+}
+
+MessageError ProvSetAuthorityMessage::decode(ByteView payload)
+{
+    const MessageError error = decodeSingleBytes(payload, authorityKey, kPublicKeyBytes);
+    if (error != MessageError::None)
+        return error;
+    return authorityKey[0] == kSec1Uncompressed ? MessageError::None : MessageError::OutOfRange;
 }
 
 MessageError ProvLockMessage::encode(Payload &payload) const

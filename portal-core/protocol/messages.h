@@ -39,7 +39,8 @@ enum class MessageType : uint8_t {
     ProvGenKeyResponse = 0x24,
     ProvTestReadingRequest = 0x25,
     ProvTestReadingResponse = 0x26,
-    ProvLock = 0x27, // answered with ACK or ERROR
+    ProvLock = 0x27,         // answered with ACK or ERROR
+    ProvSetAuthority = 0x28, // answered with ACK or ERROR; accepted while locked, once
 };
 
 bool isKnownMessageType(uint8_t type);
@@ -279,7 +280,7 @@ struct ProvInfoRequestMessage
 
 // {1: device id bstr(8), 2: fw version text(≤16), 3: state u8 (ProvisioningState),
 //  4: capabilities u16, 5: public key bstr(65) — present once a key exists,
-//  6: board text(≤16), e.g. "mega2560" or "host-sim"}
+//  6: board text(≤16), e.g. "mega2560" or "host-sim", 7: has the authority key u8 (0/1)}
 struct ProvInfoResponseMessage
 {
     static constexpr MessageType kType = MessageType::ProvInfoResponse;
@@ -290,6 +291,7 @@ struct ProvInfoResponseMessage
     bool hasPublicKey;
     uint8_t publicKey[kPublicKeyBytes];
     BoardNameText board;
+    bool hasAuthority; // key 7, u8 0/1: the device holds the portal's device-authority key
 
     MessageError encode(Payload &payload) const;
     MessageError decode(ByteView payload);
@@ -352,6 +354,17 @@ struct ProvLockMessage
 {
     static constexpr MessageType kType = MessageType::ProvLock;
     uint8_t deviceId[kDeviceIdBytes];
+
+    MessageError encode(Payload &payload) const;
+    MessageError decode(ByteView payload);
+};
+
+// {1: the portal's device-authority public key bstr(65)}: for a device provisioned before
+// device-link version 2, which holds none. Accepted once, also while locked.
+struct ProvSetAuthorityMessage
+{
+    static constexpr MessageType kType = MessageType::ProvSetAuthority;
+    uint8_t authorityKey[kPublicKeyBytes];
 
     MessageError encode(Payload &payload) const;
     MessageError decode(ByteView payload);

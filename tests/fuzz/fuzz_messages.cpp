@@ -33,26 +33,33 @@ static void check(const uint8_t *data, size_t size)
 
 // A stand-in MAC (a byte sum, not a secure one): the target is the parsing and bounds of
 // openSealedFrame, not HMAC, which has its own tests.
-class SumMac final : public LinkMac
+struct SumMac
 {
-public:
-    void begin() override { m_sum = 0; }
-    void update(const uint8_t *data, size_t size) override
-    {
-        for (size_t i = 0; i < size; ++i)
-            m_sum = uint8_t(m_sum * 31 + data[i]);
-    }
-    void finish(uint8_t tag[32]) override { memset(tag, m_sum, 32); }
+    uint8_t sum = 0;
 
-private:
-    uint8_t m_sum = 0;
+    LinkMac table()
+    {
+        LinkMac mac;
+        mac.context = this;
+        mac.begin = [](void *context) { static_cast<SumMac *>(context)->sum = 0; };
+        mac.update = [](void *context, const uint8_t *data, size_t size) {
+            SumMac *self = static_cast<SumMac *>(context);
+            for (size_t i = 0; i < size; ++i)
+                self->sum = uint8_t(self->sum * 31 + data[i]);
+        };
+        mac.finish = [](void *context, uint8_t tag[32]) {
+            memset(tag, static_cast<SumMac *>(context)->sum, 32);
+        };
+        return mac;
+    }
 };
 
 static void checkSealed(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return;
-    SumMac mac;
+    SumMac sum;
+    const LinkMac mac = sum.table();
     Frame frame = {kLinkVersion, uint8_t(data[0] | kSealedTypeFlag), 7,
                    makeByteView(data + 1, size - 1)};
     OpenedFrame opened;
@@ -76,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t selector = data[0];
     ++data;
     --size;
-    switch (selector % 18) {
+    switch (selector % 19) {
     case 0:
         check<HelloMessage>(data, size);
         break;
@@ -127,6 +134,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 16:
         checkSealed(data, size);
+        break;
+    case 17:
+        check<ProvSetAuthorityMessage>(data, size);
         break;
     default:
         check<ProvLockMessage>(data, size);

@@ -75,6 +75,7 @@ private slots:
     void attachedDeviceAppearsLiveKeepingTheSelection();
     void deviceChartsReadingsAndSendsCommands();
     void revokingAKeyGoesThroughTheLeader();
+    void pendingRevocationIsShownUntilTheInstanceTookIt();
     void gatewayDetailListsItsDevices();
     void gatewayIdAllowanceIsShownAndSet();
     void policyEditorRefusesThenSaves();
@@ -322,6 +323,31 @@ void TestMainWindow::revokingAKeyGoesThroughTheLeader()
         {id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, m_signer.publicKey});
     QVERIFY(!again);
     QCOMPARE(again.error().code, std::string("portal.enrolment_refused"));
+}
+
+void TestMainWindow::pendingRevocationIsShownUntilTheInstanceTookIt()
+{
+    const QString id = QStringLiteral("00000000000000b7");
+    QVERIFY(m_engine->attach(
+        QStringLiteral("gw-b7"),
+        {id, {QStringLiteral("acme"), QStringLiteral("temp"), {}}, newDeviceKey()}));
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->findDevice(id)->state == Store::DeviceState::Ready,
+                             kReadyTimeoutMs);
+    m_window->showSection(Section::Devices);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->selectKey(Section::Devices, id), 5000);
+    const auto record = [&] { return child<QLabel>(m_window.get(), "deviceRecord")->text(); };
+    QVERIFY(!record().contains(QLatin1String("pending")));
+    // With the engine stopped nothing tells the instance: the pane says what it waits for.
+    m_engine->stop();
+    QVERIFY(m_store->setGatewayBlocked(QStringLiteral("gw-b7"), true));
+    QTRY_VERIFY_WITH_TIMEOUT(record().contains(QLatin1String("credential revocation pending")),
+                             5000);
+    QVERIFY(record().contains(QLatin1String("gw-b7")));
+    // Once the instance took it, the device is failed and nothing is pending.
+    m_engine->start();
+    QTRY_VERIFY_WITH_TIMEOUT(m_store->findDevice(id)->state == Store::DeviceState::Failed,
+                             kReadyTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!record().contains(QLatin1String("pending")), 5000);
 }
 
 void TestMainWindow::gatewayDetailListsItsDevices()

@@ -7,7 +7,9 @@
 #include <tests/support/avrharnessprocess.h>
 #include <tests/support/childwidget.h>
 
+#include <firmware/crypto/p256.h>
 #include <portal-core/crypto/x509.h>
+#include <portal-core/protocol/crc16.h>
 #include <portal-core/store/store.h>
 
 #include <QAbstractButton>
@@ -47,6 +49,7 @@ private slots:
     void unplugDuringKeyGenerationThenRetry();
     void resumedDeviceTakesTheChosenClass();
     void lockedDeviceIsRefused();
+    void firstLayoutDeviceIsGivenTheAuthorityKey();
 
 private:
     AvrHarnessProcess::Options boardOptions(const QByteArray &deviceIdHex) const;
@@ -284,6 +287,89 @@ void TestProvisioningWizard::lockedDeviceIsRefused()
         15000);
     QVERIFY(!wizard->currentPage()->isComplete());
     screenshot(wizard.get(), QStringLiteral("2-identify-locked"));
+    wizard->reject();
+    QVERIFY(board.stop());
+}
+
+// EEPROM of a device provisioned by the first firmware: one slot of layout 1 (a record without
+// the authority key), locked, as docs/protocol.md says avrdude -D leaves it.
+QByteArray firstLayoutEeprom(const QByteArray &deviceIdHex)
+{
+    QByteArray record(193, '\0'); // the ATmega2560's first-layout record (no padding)
+    const QByteArray id = QByteArray::fromHex(deviceIdHex);
+    std::memcpy(record.data(), id.constData(), 8);
+    record[8] = 1;  // hasConfig
+    record[9] = 1;  // hasKey
+    record[10] = 1; // locked
+    record[11] = 0x32;
+    record[12] = 0x33; // PAN id
+    record[13] = 15;   // channel
+    std::memcpy(record.data() + 14, "acme", 4);
+    record[38] = 4;
+    std::memcpy(record.data() + 39, "thermo", 6);
+    record[63] = 6;
+    record[89] = 60; // reporting interval, little-endian
+    QByteArray privateKey(32, '\x11');
+    QByteArray publicKey(64, '\0');
+    Portal::FirmwareCrypto::derivePublicKey(
+        reinterpret_cast<const uint8_t *>(privateKey.constData()),
+        reinterpret_cast<uint8_t *>(publicKey.data()));
+    std::memcpy(record.data() + 93, privateKey.constData(), 32);
+    std::memcpy(record.data() + 125, publicKey.constData(), 64);
+    record[189] = 16; // counterLimit
+    QByteArray slot = QByteArray("PN") +
+                      QByteArray::fromHex("0100"
+                                          "01000000"
+                                          "c100") +
+                      record;
+    const uint16_t crc = Portal::Protocol::crc16CcittFalse(
+        reinterpret_cast<const uint8_t *>(slot.constData()), size_t(slot.size()));
+    slot.append(char(crc & 0xFF));
+    slot.append(char(crc >> 8));
+    QByteArray eeprom(4096, '\xff');
+    eeprom.replace(0, slot.size(), slot);
+    eeprom.replace(4096 - 8, 8, id);
+    return eeprom;
+}
+
+void TestProvisioningWizard::firstLayoutDeviceIsGivenTheAuthorityKey()
+{
+    const QByteArray id = "00a0b0c0d0e0f0f9";
+    AvrHarnessProcess::Options options = boardOptions(id);
+    QFile eeprom(options.eepromPath);
+    QVERIFY(eeprom.open(QIODevice::WriteOnly));
+    eeprom.write(firstLayoutEeprom(id));
+    eeprom.close();
+    {
+        AvrHarnessProcess board(options);
+        QVERIFY2(board.start(), board.output().constData());
+        auto wizard = openWizard();
+        wizard->next();
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->statusText(ProvisioningWizard::IdentifyPage)
+                                     .contains(QLatin1String("holds no device-authority key")),
+                                 15000);
+        QVERIFY(wizard->statusText(ProvisioningWizard::IdentifyPage).contains(id));
+        QVERIFY(!wizard->currentPage()->isComplete());
+        auto *give = child<QPushButton>(wizard.get(), "giveAuthority");
+        QVERIFY(give->isVisible());
+        screenshot(wizard.get(), QStringLiteral("2-identify-authority"));
+        give->click();
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->statusText(ProvisioningWizard::IdentifyPage)
+                                     .contains(QLatin1String("now holds the portal's")),
+                                 kStepMs);
+        QVERIFY(!wizard->currentPage()->isComplete()); // nothing else to do for this device
+        wizard->reject();
+        QVERIFY(board.stop());
+    }
+    // Kept in the EEPROM (now layout 2): the device is an ordinary locked one, the key once only.
+    AvrHarnessProcess board(options);
+    QVERIFY2(board.start(), board.output().constData());
+    auto wizard = openWizard();
+    wizard->next();
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->statusText(ProvisioningWizard::IdentifyPage)
+                                 .contains(QLatin1String("already provisioned and locked")),
+                             15000);
+    QVERIFY(!child<QPushButton>(wizard.get(), "giveAuthority")->isVisible());
     wizard->reject();
     QVERIFY(board.stop());
 }

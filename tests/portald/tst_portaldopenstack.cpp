@@ -515,15 +515,17 @@ void TestPortaldOpenStack::readingsFlowThroughAMappedInstance()
     const QString id = deviceId(8);
     const Testing::Device device = Testing::makeDevice(id);
     Testing::AttachAnswer answer;
-    QVERIFY2(QTest::qWaitFor(
-                 [&] {
-                     answer = Testing::attachDeviceWithKey(m_gateway, m_portald->port(), id,
-                                                           QStringLiteral("valveco"),
-                                                           device.publicKey.toBase64());
-                     return answer.status == 200;
-                 },
-                 kReadyTimeoutMs),
-             m_portald->output().right(3000).constData());
+    QVERIFY2(
+        QTest::qWaitFor(
+            [&] {
+                answer = Testing::attachDeviceWithKey(
+                    m_gateway, m_portald->port(), id, QStringLiteral("valveco"),
+                    device.publicKey.toBase64(), QStringLiteral("meter"),
+                    [&](const QByteArray &proven) { return Testing::signEs256(device, proven); });
+                return answer.status == 200;
+            },
+            kReadyTimeoutMs),
+        m_portald->output().right(3000).constData());
     QCOMPARE(answer.json.value(QStringLiteral("instanceUrl")).toString(),
              QStringLiteral("https://") + endpoint);
     const QByteArray credential =

@@ -90,6 +90,7 @@ void TestMessages::typeNumbers()
         {ProvTestReadingRequestMessage::kType, 0x25, "PROV_TEST_READING_REQUEST"},
         {ProvTestReadingResponseMessage::kType, 0x26, "PROV_TEST_READING_RESPONSE"},
         {ProvLockMessage::kType, 0x27, "PROV_LOCK"},
+        {ProvSetAuthorityMessage::kType, 0x28, "PROV_SET_AUTHORITY"},
     };
     int known = 0;
     for (int number = 0; number < 256; ++number)
@@ -273,7 +274,9 @@ void TestMessages::provInfoCaptures()
     response.capabilities = 7;
     response.hasPublicKey = false;
     response.board.assign("mega2560", 8);
-    const QByteArray capture = "a5014801020304050607080265312e302e300301040706686d65676132353630";
+    response.hasAuthority = true;
+    const QByteArray capture =
+        "a6014801020304050607080265312e302e300301040706686d656761323536300701";
     QCOMPARE(encodedHex(response), capture);
     ProvInfoResponseMessage decoded;
     QCOMPARE(decoded.decode(viewOf(QByteArray::fromHex(capture))), MessageError::None);
@@ -281,6 +284,24 @@ void TestMessages::provInfoCaptures()
     QCOMPARE(decoded.capabilities, uint16_t(7));
     QVERIFY(!decoded.hasPublicKey);
     QVERIFY(decoded.board.equals("mega2560", 8));
+    QVERIFY(decoded.hasAuthority);
+    // Key 7 is 0 or 1, and required.
+    QCOMPARE(decoded.decode(viewOf(QByteArray::fromHex(
+                 "a6014801020304050607080265312e302e300301040706686d656761323536300702"))),
+             MessageError::OutOfRange);
+    QCOMPARE(decoded.decode(viewOf(QByteArray::fromHex(
+                 "a5014801020304050607080265312e302e300301040706686d65676132353630"))),
+             MessageError::MissingKey);
+
+    ProvSetAuthorityMessage authority;
+    memcpy(authority.authorityKey, QByteArray::fromHex(kPublicKeyHex).constData(), kPublicKeyBytes);
+    QCOMPARE(encodedHex(authority), QByteArray("a1015841") + kPublicKeyHex);
+    ProvSetAuthorityMessage authorityBack;
+    QCOMPARE(authorityBack.decode(viewOf(QByteArray::fromHex(encodedHex(authority)))),
+             MessageError::None);
+    authority.authorityKey[0] = 0x03;
+    Payload refused;
+    QCOMPARE(authority.encode(refused), MessageError::OutOfRange);
 
     response.state = ProvisioningState::KeyGenerated;
     response.hasPublicKey = true;

@@ -286,6 +286,7 @@ private slots:
     void commandDrivesLed();
     void garbageAndUnusableFrames();
     void operationalMessagesNeedProvisioning();
+    void firstLayoutDeviceTakesTheAuthorityOnce();
 };
 
 void TestSensorNodeApp::factoryInfo()
@@ -951,6 +952,48 @@ void TestSensorNodeApp::operationalMessagesNeedProvisioning()
         isError(node.exchange(messageFrame(command, 6)).value(0), P::ErrorCode::NotProvisioned, 6));
     QVERIFY(!node.app.isAttached());
     QCOMPARE(node.led.value, 0);
+}
+
+void TestSensorNodeApp::firstLayoutDeviceTakesTheAuthorityOnce()
+{
+    // A device provisioned before device-link version 2: its record (migrated from the first
+    // layout) is locked and holds no authority key.
+    MemoryStore store;
+    {
+        Node node(store);
+        node.provision();
+    }
+    store.stored.hasAuthority = false;
+    memset(store.stored.authorityKey, 0, sizeof store.stored.authorityKey);
+    Node node(store);
+    QVERIFY(node.app.record().locked);
+    QVERIFY(isError(node.exchange(messageFrame(node.session.challenge(), 1)).value(0),
+                    P::ErrorCode::NotProvisioned, 1));
+    P::ProvInfoResponseMessage info;
+    QVERIFY(decodeAs(ofType(node.exchange(messageFrame(P::ProvInfoRequestMessage(), 2)),
+                            P::MessageType::ProvInfoResponse)
+                         .value(0),
+                     info));
+    QCOMPARE(info.state, P::ProvisioningState::Locked);
+    QVERIFY(!info.hasAuthority);
+
+    // Locked, yet PROV_SET_AUTHORITY is taken: an off-curve key is refused first.
+    P::ProvSetAuthorityMessage authority;
+    std::memset(authority.authorityKey, 0x01, sizeof authority.authorityKey);
+    authority.authorityKey[0] = 0x04;
+    QVERIFY(isError(node.exchange(messageFrame(authority, 3)).value(0),
+                    P::ErrorCode::InvalidArgument, 3));
+    std::memcpy(authority.authorityKey, testAuthorityPoint().constData(), 65);
+    P::AckMessage ack;
+    QVERIFY(decodeAs(
+        ofType(node.exchange(messageFrame(authority, 4)), P::MessageType::Ack).value(0), ack));
+    QCOMPARE(ack.ackedSeq, uint16_t(4));
+    QVERIFY(store.stored.hasAuthority);
+    // Once only.
+    QVERIFY(isError(node.exchange(messageFrame(authority, 5)).value(0), P::ErrorCode::BadState, 5));
+    // It attaches now, through the portal's authorisation.
+    node.attach();
+    QVERIFY(node.app.isAttached());
 }
 
 QTEST_APPLESS_MAIN(TestSensorNodeApp)

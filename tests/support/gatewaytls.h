@@ -22,6 +22,7 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 
+#include <functional>
 #include <map>
 
 namespace Portal::Testing {
@@ -117,12 +118,15 @@ inline AttachAnswer postJson(const QSslConfiguration &gateway, quint16 port, con
 // The attach exchange as a gateway runs it (docs/api.md "Attach"): POST /api/v1/devices (type
 // meter, subscriber lab) with a fresh gateway key G, then POST /devices/{id}/proof signed, as
 // the device would sign it, with the private key of `publicKeyBase64` when newDeviceKeyBase64()
-// made it, else with an unrelated key (a gateway that knows only the public key). Answers the
+// made it, else with `signer` when given (the device's own signing, r ‖ s over the proof
+// string), else with an unrelated key (a gateway that knows only the public key). Answers the
 // first refusal, or the proof's answer (200 ready / 202 pending, with the authorisation).
+using ProofSigner = std::function<QByteArray(const QByteArray &signedBytes)>;
 inline AttachAnswer attachDeviceWithKey(const QSslConfiguration &gateway, quint16 port,
                                         const QString &deviceId, const QString &vendor,
                                         const QByteArray &publicKeyBase64,
-                                        const QString &type = QStringLiteral("meter"))
+                                        const QString &type = QStringLiteral("meter"),
+                                        const ProofSigner &signer = {})
 {
     auto gatewayKey = Crypto::PrivateKey::generateP256();
     const auto gatewayPoint = gatewayKey->publicKeyUncompressedPoint();
@@ -148,19 +152,23 @@ inline AttachAnswer attachDeviceWithKey(const QSslConfiguration &gateway, quint1
                                       qsizetype(devicePoint.size()));
     const auto known = deviceKeys().find(publicKeyBase64);
     auto impostor = Crypto::PrivateKey::generateP256();
-    const Crypto::PrivateKey &signer = known != deviceKeys().end() ? known->second : *impostor;
     const QByteArray proven = QByteArray("iot-portal attach proof v2") + challenge +
                               QByteArray::fromHex(deviceId.toLatin1()) + gatewayPointBytes +
                               devicePointBytes;
-    const auto signature = Crypto::signParts(
-        signer, {Crypto::ByteView(reinterpret_cast<const uint8_t *>(proven.constData()),
-                                  size_t(proven.size()))});
+    QByteArray signature;
+    if (known == deviceKeys().end() && signer) {
+        signature = signer(proven);
+    } else {
+        const Crypto::PrivateKey &key = known != deviceKeys().end() ? known->second : *impostor;
+        const auto signedBytes = Crypto::signParts(
+            key, {Crypto::ByteView(reinterpret_cast<const uint8_t *>(proven.constData()),
+                                   size_t(proven.size()))});
+        signature = QByteArray(reinterpret_cast<const char *>(signedBytes->data()), 64);
+    }
     const QJsonObject proof{
         {QStringLiteral("challenge"), QString::fromLatin1(challenge.toBase64())},
         {QStringLiteral("deviceKey"), QString::fromLatin1(devicePointBytes.toBase64())},
-        {QStringLiteral("signature"),
-         QString::fromLatin1(
-             QByteArray(reinterpret_cast<const char *>(signature->data()), 64).toBase64())}};
+        {QStringLiteral("signature"), QString::fromLatin1(signature.toBase64())}};
     return postJson(gateway, port, QStringLiteral("/api/v1/devices/%1/proof").arg(deviceId), proof);
 }
 

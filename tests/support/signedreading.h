@@ -52,6 +52,17 @@ inline Device makeDevice(const QString &hexId)
     return device;
 }
 
+// ES256 r ‖ s by the device's key over `message` (SHA-256 first), as the firmware signs.
+inline QByteArray signEs256(const Device &device, const QByteArray &message)
+{
+    uint8_t hash[32];
+    FirmwareCrypto::Sha256::hash(bytes(message), size_t(message.size()), hash);
+    uint8_t signature[64];
+    if (!FirmwareCrypto::sign(bytes(device.privateKey), hash, signature))
+        return {};
+    return QByteArray(reinterpret_cast<const char *>(signature), 64);
+}
+
 // What the firmware does for each reading: payload, Sig_structure, SHA-256, RFC 6979 ECDSA,
 // COSE_Sign1_Tagged (as tests/interop/tst_cosesign1.cpp, checked there against cose-js).
 inline QByteArray signReading(const Device &device, quint32 counter, qint32 value,

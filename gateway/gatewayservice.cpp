@@ -219,7 +219,9 @@ void GatewayService::onEnrolled(Result<Gba::Enrolment> result)
     // The former client finishes what it has in flight (an attach exchange's step) before it
     // goes; its callbacks continue with the new one.
     if (m_portal) {
+        // Owned by the service meanwhile, so a shutdown before the timer frees it too.
         PortalClient *former = m_portal.release();
+        former->setParent(this);
         QTimer::singleShot(kFormerClientLingerMs, former, &QObject::deleteLater);
     }
     m_portal = std::make_unique<PortalClient>(result->portalUrl, tls, m_config.gatewayId);

@@ -120,7 +120,7 @@ signals:
     void commandStatus(quint32 commandId, int status, qint32 value);
 
 private:
-    enum class Exchange { None, WaitingForChallenge, Challenged, Proving, Accepting };
+    enum class Exchange { None, WaitingForChallenge, Challenged, Proving };
 
     void connectLink();
     void onReadyRead();

@@ -17,11 +17,6 @@ namespace Portal::Engine {
 
 namespace {
 
-Error refusal(const char *code, std::string message)
-{
-    return makeError(code, std::move(message));
-}
-
 Error internal(const Error &cause)
 {
     qCWarning(lcAttach) << "attach exchange:" << QString::fromStdString(cause.message);
@@ -92,12 +87,12 @@ Result<QByteArray> AttachExchange::verify(const QString &gatewayId, const Attach
     if (!taken) {
         if (taken.error().code != "store.not_found")
             return internal(taken.error());
-        return refusal("portal.challenge_unknown",
-                       "unknown, used or expired attach challenge; attach again from HELLO");
+        return makeError("portal.challenge_unknown",
+                         "unknown, used or expired attach challenge; attach again from HELLO");
     }
     if (taken->gatewayId != gatewayId || taken->deviceId != proof.deviceId)
-        return refusal("portal.challenge_unknown",
-                       "this challenge was issued for another gateway or device");
+        return makeError("portal.challenge_unknown",
+                         "this challenge was issued for another gateway or device");
     QByteArray gatewayKey;
     request = requestFromJson(taken->deviceId, taken->request, gatewayKey);
     const QByteArray deviceId = QByteArray::fromHex(proof.deviceId.toLatin1());
@@ -105,21 +100,21 @@ Result<QByteArray> AttachExchange::verify(const QString &gatewayId, const Attach
         gatewayKey.size() != qsizetype(Protocol::kPublicKeyBytes) ||
         proof.deviceKey.size() != qsizetype(Protocol::kPublicKeyBytes) ||
         proof.signature.size() != qsizetype(Crypto::kEs256RawSignatureBytes))
-        return refusal("portal.proof_refused", "the proof's fields have the wrong sizes");
+        return makeError("portal.proof_refused", "the proof's fields have the wrong sizes");
     auto deviceKey = Crypto::Es256PublicKey::fromUncompressedPoint(
         Crypto::ByteView(bytes(request.publicKey), size_t(request.publicKey.size())));
     if (!deviceKey)
-        return refusal("portal.proof_refused", "the device's key is unusable");
+        return makeError("portal.proof_refused", "the device's key is unusable");
     if (!Crypto::Es256PublicKey::fromUncompressedPoint(
             Crypto::ByteView(bytes(proof.deviceKey), size_t(proof.deviceKey.size()))))
-        return refusal("portal.proof_refused", "the device's ephemeral key is not on P-256");
+        return makeError("portal.proof_refused", "the device's ephemeral key is not on P-256");
     const auto proofParts = Protocol::attachProofParts(bytes(proof.challenge), bytes(deviceId),
                                                        bytes(gatewayKey), bytes(proof.deviceKey));
     if (!Crypto::verifyParts(
             *deviceKey, Crypto::partsOf(proofParts),
             Crypto::ByteView(bytes(proof.signature), size_t(proof.signature.size()))))
-        return refusal("portal.proof_refused",
-                       "the proof does not verify with the device's registered key");
+        return makeError("portal.proof_refused",
+                         "the proof does not verify with the device's registered key");
     if (!m_authority)
         return internal(makeError("attach.no_authority", "no device-authority key loaded"));
     const QByteArray gateway = gatewayId.toUtf8();

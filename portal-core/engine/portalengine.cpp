@@ -146,7 +146,8 @@ Result<Store::DeviceClass> PortalEngine::classFor(const DeviceAttributes &attrib
     return *deviceClass;
 }
 
-Result<void> PortalEngine::checkAdmissible(const QString &gatewayId, const AttachRequest &request)
+Result<PortalEngine::Admission> PortalEngine::checkAdmissible(const QString &gatewayId,
+                                                              const AttachRequest &request)
 {
     const QString actor = QStringLiteral("gateway:") + gatewayId;
     const QString subject = QStringLiteral("device:") + request.deviceId;
@@ -163,7 +164,7 @@ Result<void> PortalEngine::checkAdmissible(const QString &gatewayId, const Attac
             return portalError("portal.enrolment_refused",
                                "this device is not registered with the portal");
         }
-        return {};
+        return Admission{std::nullopt, *deviceClass};
     }
     if (existing->revoked) {
         audit(actor, QStringLiteral("device.enrolment_refused"), subject,
@@ -181,26 +182,22 @@ Result<void> PortalEngine::checkAdmissible(const QString &gatewayId, const Attac
               QStringLiteral("attached to gateway ") + existing->gatewayId);
         return portalError("portal.forbidden", "the device is attached to another gateway");
     }
-    return {};
+    return Admission{*existing, std::nullopt};
 }
 
 Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const AttachRequest &request)
 {
     const QString actor = QStringLiteral("gateway:") + gatewayId;
     const QString subject = QStringLiteral("device:") + request.deviceId;
-    if (auto admissible = checkAdmissible(gatewayId, request); !admissible)
-        return admissible.error();
-    auto existing = m_store.findDevice(request.deviceId);
-    if (!existing && existing.error().code != "store.not_found")
-        return internal(existing.error());
-    if (!existing) {
-        auto deviceClass = classFor(request.attributes);
-        if (!deviceClass)
-            return deviceClass.error();
+    auto admission = checkAdmissible(gatewayId, request);
+    if (!admission)
+        return admission.error();
+    if (!admission->existing) {
+        const Store::DeviceClass &deviceClass = *admission->newClass;
         Store::Device device;
         device.id = request.deviceId;
         device.publicKey = request.publicKey;
-        device.className = deviceClass->name;
+        device.className = deviceClass.name;
         device.gatewayId = gatewayId;
         if (auto inserted = m_store.insertDevice(device); !inserted) {
             if (inserted.error().code != "store.conflict")
@@ -209,14 +206,14 @@ Result<Store::Device> PortalEngine::enrol(const QString &gatewayId, const Attach
             return enrol(gatewayId, request);
         }
         audit(actor, QStringLiteral("device.trusted_on_first_attach"), subject,
-              QStringLiteral("open class ") + deviceClass->name);
+              QStringLiteral("open class ") + deviceClass.name);
         // As stored: a device id that was deleted before starts at a later credential epoch.
         auto stored = m_store.findDevice(device.id);
         if (!stored)
             return internal(stored.error());
         return *stored;
     }
-    Store::Device device = *existing;
+    Store::Device device = *admission->existing;
     bool changed = false;
     if (device.gatewayId.isEmpty()) {
         device.gatewayId = gatewayId;
@@ -248,8 +245,8 @@ Result<AttachChallengeView> PortalEngine::requestAttach(const QString &gatewayId
 {
     if (auto ensured = m_store.ensureGateway(gatewayId); !ensured)
         return internal(ensured.error());
-    if (auto admissible = checkAdmissible(gatewayId, request); !admissible)
-        return admissible.error();
+    if (auto admission = checkAdmissible(gatewayId, request); !admission)
+        return admission.error();
     return m_exchange.issue(gatewayId, request, gatewayKey);
 }
 

@@ -44,6 +44,7 @@
 #include <QSslConfiguration>
 
 #include <functional>
+#include <optional>
 
 class QTimer;
 
@@ -158,8 +159,14 @@ public slots:
 private:
     // The class a new device with these attributes belongs to (`portal.no_class`: none).
     Result<Store::DeviceClass> classFor(const DeviceAttributes &attributes);
-    // Whether the device may be attached through this gateway (refusals audited).
-    Result<void> checkAdmissible(const QString &gatewayId, const AttachRequest &request);
+    // Whether the device may be attached through this gateway (refusals audited): its row when
+    // it exists, else the class a new device would join.
+    struct Admission
+    {
+        std::optional<Store::Device> existing;
+        std::optional<Store::DeviceClass> newClass;
+    };
+    Result<Admission> checkAdmissible(const QString &gatewayId, const AttachRequest &request);
     Result<Store::Device> enrol(const QString &gatewayId, const AttachRequest &request);
     Result<DeviceView> view(const Store::Device &device);
     void superviseInstances();
